@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of environment variables. Every setting is validated here, once, at start; a bad
+ * environment fails with one message that lists every bad variable, so an operator fixes them in one go.
+ */
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'must start with postgres://, sqlite: or file:')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  KEY_FILE: z.string().min(1).optional(),
+  SANCTUARY_KEK: z.string().min(1).optional(),
+  JURISDICTION: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).default('minneapolis'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO: boolean.optional(),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Sanctuary <no-reply@localhost>'),
+  SMS_PROVIDER: z.enum(['log', 'http']).default('log'),
+  SMS_HTTP_URL: z.url().optional(),
+  SMS_HTTP_TOKEN: z.string().optional(),
+  TRUST_PROXY: boolean.default(false),
+  RATE_LIMIT: boolean.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  baseUrl: string;
+  secure: boolean;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  dataDir: string;
+  keyFile: string;
+  kekFromEnv: string | undefined;
+  jurisdiction: string;
+  logLevel: Env['LOG_LEVEL'];
+  demo: boolean;
+  chromiumPath: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sms: { provider: 'log' | 'http'; url: string | undefined; token: string | undefined };
+  trustProxy: boolean;
+  rateLimit: boolean;
+}
+
+/** Thrown when the environment is invalid; `problems` has one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment.
+ * @example loadConfig(process.env)
+ */
+export function loadConfig(source: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) problems.push('SMS_HTTP_URL: required when SMS_PROVIDER=http');
+  const dataDir = path.resolve(e.DATA_DIR);
+  const keyFile = path.resolve(e.KEY_FILE ?? path.join(path.dirname(dataDir), '.sanctuary-keys', 'kek.json'));
+  if (keyFile.startsWith(dataDir + path.sep)) {
+    problems.push('KEY_FILE: must be outside DATA_DIR, so that the key never travels with the database or its backups');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  let database: Config['database'];
+  if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
+    database = { kind: 'postgres', url: e.DATABASE_URL };
+  } else if (e.DATABASE_URL) {
+    const file = e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, '');
+    database = { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+  } else {
+    database = { kind: 'sqlite', file: path.join(dataDir, 'sanctuary.db') };
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl,
+    secure: baseUrl.startsWith('https://'),
+    database,
+    dataDir,
+    keyFile,
+    kekFromEnv: e.SANCTUARY_KEK,
+    jurisdiction: e.JURISDICTION,
+    logLevel: e.LOG_LEVEL,
+    demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    chromiumPath: e.CHROMIUM_PATH,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
+    trustProxy: e.TRUST_PROXY,
+    rateLimit: e.RATE_LIMIT,
+    ...overrides,
+  };
+}

@@ -1,0 +1,28 @@
+import type { PermissionDefinition } from './auth/permissions.ts';
+import type { NamedMigrations } from './db/migrator.ts';
+import type { CatalogSet } from './i18n/messages.ts';
+import en from './i18n/locales/en.json' with { type: 'json' };
+import es from './i18n/locales/es.json' with { type: 'json' };
+import so from './i18n/locales/so.json' with { type: 'json' };
+import hmn from './i18n/locales/hmn.json' with { type: 'json' };
+
+/**
+ * What core brings to the platform, gathered from its parts. Each part of core (auth, forms, audit, …)
+ * keeps its own migrations, permissions and catalog files beside its code and is listed here once.
+ */
+
+/** Message keys of the core layout catalog (typed from the English catalog). */
+export type CoreMessageKey = keyof typeof en;
+
+/** Catalog sets of every part of core; merged into one `Messages`. */
+export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
+  { owner: 'core', catalogs: { en, es, so, hmn } },
+];
+
+/** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
+export const coreMigrations: NamedMigrations = {};
+
+/** Permissions that belong to core (administration, audit, privacy). */
+export const corePermissions: PermissionDefinition[] = [
+  { id: 'core.users.manage', descriptionKey: 'permission.core.users.manage', roles: ['admin'] },
+];

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** The database handle every service receives. */
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** The SQLite file path, when on SQLite (for backups and tests). */
+  file?: string;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint/numeric as strings by default; counts we use fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Opens the database. SQLite gets WAL, foreign keys, a busy timeout and `synchronous=FULL` so an
+ * acknowledged write survives a power cut (R40); PostgreSQL gets a pool.
+ */
+export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Db {
+  if (target.kind === 'sqlite') {
+    if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
+    const sqlite = new SQLite(target.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // Overwrite deleted content so a forgotten person's ciphertext does not linger in free pages.
+    sqlite.pragma('secure_delete = ON');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return {
+      kysely,
+      dialect: 'sqlite',
+      file: target.file,
+      close: async () => {
+        await kysely.destroy();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: 'postgres',
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+/** True when the database answers a trivial query. */
+export async function isDatabaseReady(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db.kysely);
+    return true;
+  } catch {
+    return false;
+  }
+}

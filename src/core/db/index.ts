@@ -1,0 +1,5 @@
+export * from './columns.ts';
+export * from './database.ts';
+export * from './migrator.ts';
+export type { Database } from './schema.ts';
+export * from './transaction.ts';

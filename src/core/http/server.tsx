@@ -1,0 +1,291 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Child } from 'hono/jsx';
+import type { Access } from '../auth/permissions.ts';
+import { randomId } from '../crypto/random.ts';
+import { type Locale, isLocale, negotiateLocale } from '../i18n/locales.ts';
+import type { Translate } from '../i18n/messages.ts';
+import type { AppContext } from '../modules/context.ts';
+import { renderDocument } from '../views/render.ts';
+import type { ViewContext } from '../views/view-context.ts';
+import { csrfToken, verifyCsrf } from './csrf.ts';
+import { AppError, codeForStatus } from './errors.ts';
+import { decodeUtf8, parseQuery } from './query.ts';
+import { ErrorPage } from './error-page.tsx';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every route must declare who may call it; the server refuses to start otherwise. */
+    access?: Access;
+    /** Stricter rate limit bucket for logins and public submissions. */
+    strictRateLimit?: boolean;
+  }
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+    /** Set by the auth layer for a signed-in staff member. */
+    staff?: StaffPrincipal;
+  }
+  interface FastifyReply {
+    /** Renders a page; HTML responses are never cached (they may hold personal data). */
+    page(node: Child, status?: number): Promise<FastifyReply>;
+    viewContext(): ViewContext;
+  }
+}
+
+/** The signed-in staff member, as the guard and the views see them. */
+export interface StaffPrincipal {
+  userId: string;
+  sessionId: string;
+  displayName: string;
+  roles: readonly import('../auth/permissions.ts').Role[];
+  /** Strongest factor used in this session. */
+  factor: 'totp' | 'passkey';
+}
+
+export const LANG_COOKIE = '__Host-lang';
+const PUBLIC_ASSETS = fileURLToPath(new URL('../../../public/', import.meta.url));
+const require = (await import('node:module')).createRequire(import.meta.url);
+const USWDS_DIST = path.join(path.dirname(require.resolve('@uswds/uswds/package.json')), 'dist');
+const HTMX_DIST = path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist');
+
+/** Limits that apply to every request (DoS and oversize input). */
+export const LIMITS = {
+  bodyBytes: 256 * 1024,
+  fieldChars: 10_000,
+  urlChars: 4096,
+  fields: 200,
+} as const;
+
+/**
+ * Builds the Fastify server with the platform's cross-cutting behaviour: request ids, redacted logs,
+ * security headers, cookies, body limits, rate limits, language negotiation, CSRF, the access guard,
+ * translated error pages. Modules register their routes on top (see `app.ts`).
+ */
+export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRequest) => ViewContext['staff'] }): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    genReqId: () => randomId(),
+    requestIdHeader: false,
+    bodyLimit: LIMITS.bodyBytes,
+    maxParamLength: 200,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    querystringParser: (str) => parseQuery(str),
+  });
+
+  // Request logging without personal data: the route pattern, never the URL with its query.
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      { reqId: req.id, method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  // Every route declares its access; refuse to start otherwise (R11).
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (route.method === 'HEAD') return;
+    if (access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access (public, staff or a permission)`);
+    }
+    if (typeof access === 'object' && !ctx.permissions.has(access.permission)) {
+      throw new Error(`Route ${String(route.method)} ${route.url} names unknown permission "${access.permission}"`);
+    }
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(config.secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: config.secure ? { maxAge: 63072000, includeSubDomains: true, preload: false } : false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+  });
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: LIMITS.bodyBytes }, (req, body, done) => {
+    let text: string;
+    try {
+      text = decodeUtf8(body as Buffer);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
+    jsonParser(req, text, done);
+  });
+  await app.register(fastifyCookie, { parseOptions: {} });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: LIMITS.bodyBytes }, (_req, body, done) => {
+    try {
+      done(null, parseQuery(decodeUtf8(body as Buffer)));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  if (config.rateLimit) {
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: (req) => (req.routeOptions.config?.strictRateLimit && req.method !== 'GET' ? 20 : 600),
+      timeWindow: 60_000,
+      keyGenerator: (req) => `${req.ip}|${req.routeOptions.config?.strictRateLimit && req.method !== 'GET' ? 'strict' : 'all'}`,
+      errorResponseBuilder: (_req, context) => {
+        const err = new AppError('rate_limited');
+        (err as AppError & { retryAfter?: number }).retryAfter = Math.ceil(context.ttl / 1000);
+        return err;
+      },
+    });
+  }
+
+  await app.register(async (assets) => {
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    const cache = { maxAge: '1d', immutable: false, dotfiles: 'deny' as const, index: false as const, wildcard: true };
+    await assets.register(fastifyStatic, { root: path.join(USWDS_DIST), prefix: '/assets/uswds/', ...cache });
+    await assets.register(fastifyStatic, { root: HTMX_DIST, prefix: '/assets/htmx/', decorateReply: false, ...cache });
+    await assets.register(fastifyStatic, { root: PUBLIC_ASSETS, prefix: '/assets/app/', decorateReply: false, ...cache });
+  });
+
+  // Language: ?lang= wins and is remembered; then the cookie; then Accept-Language.
+  const offered = ctx.jurisdiction.languages;
+  app.decorateRequest('locale', 'en');
+  app.decorateRequest('t', null as unknown as Translate);
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.length > LIMITS.urlChars) throw new AppError('bad_request', { messageKey: 'error.urlTooLong' });
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const fromQuery = typeof q.lang === 'string' && isLocale(q.lang) && offered.includes(q.lang) ? q.lang : undefined;
+    const cookie = req.cookies[LANG_COOKIE];
+    const fromCookie = isLocale(cookie) && offered.includes(cookie) ? cookie : undefined;
+    req.locale = fromQuery ?? fromCookie ?? negotiateLocale(req.headers['accept-language'], offered);
+    req.t = ctx.messages.translator(req.locale);
+    if (fromQuery && fromQuery !== cookie) {
+      reply.setCookie(LANG_COOKIE, fromQuery, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
+    }
+  });
+
+  // Access guard: deny by default.
+  app.addHook('preHandler', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (access === 'public') return;
+    if (!req.staff) throw new AppError('unauthorized');
+    if (access === 'staff') return;
+    if (typeof access === 'object' && ctx.permissions.allows(req.staff.roles, access.permission)) return;
+    throw new AppError('forbidden');
+  });
+  // CSRF after the body is parsed, before any handler runs.
+  app.addHook('preValidation', async (req) => {
+    verifyCsrf(req, config.baseUrl);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!reply.hasHeader('cache-control') || !req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+
+  app.decorateReply('viewContext', function (this: FastifyReply): ViewContext {
+    const req = this.request;
+    const q = new URL(req.url, 'http://x');
+    q.searchParams.delete('lang');
+    return {
+      locale: req.locale,
+      t: req.t,
+      path: `${q.pathname}${q.search}`,
+      offeredLocales: offered,
+      cityName: ctx.jurisdiction.cityName,
+      demo: config.demo,
+      csrfToken: csrfToken(req, this, true),
+      staff: req.staff ? hooks.nav(req) : undefined,
+    };
+  });
+  app.decorateReply('page', async function (this: FastifyReply, node: Child, status = 200): Promise<FastifyReply> {
+    const html = await renderDocument(node);
+    return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+
+  app.setNotFoundHandler({ preHandler: undefined }, async (req, reply) => {
+    if (!req.t) {
+      req.locale = 'en';
+      req.t = ctx.messages.translator('en');
+    }
+    return sendError(req, reply, new AppError('not_found'));
+  });
+
+  app.setErrorHandler(async (error: FastifyError | AppError, req, reply) => {
+    let appError: AppError;
+    if (error instanceof AppError) appError = error;
+    else if (typeof error.statusCode === 'number' && error.statusCode < 500) {
+      appError = new AppError(codeForStatus(error.statusCode), { cause: error });
+    } else {
+      req.log.error({ err: { type: error.name, code: (error as FastifyError).code, stack: error.stack } }, 'unhandled error');
+      appError = new AppError('internal');
+    }
+    if (!req.t) {
+      req.locale = 'en';
+      req.t = ctx.messages.translator('en');
+    }
+    const retryAfter = (appError as AppError & { retryAfter?: number }).retryAfter;
+    if (retryAfter) reply.header('retry-after', String(retryAfter));
+    return sendError(req, reply, appError);
+  });
+
+  async function sendError(req: FastifyRequest, reply: FastifyReply, err: AppError): Promise<FastifyReply> {
+    const wantsJson = req.url.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json');
+    const title = req.t(`error.${err.code}.title`);
+    const body = req.t(err.messageKey ?? `error.${err.code}.body`);
+    if (wantsJson) {
+      return reply
+        .code(err.status)
+        .type('application/json; charset=utf-8')
+        .send({
+          error: {
+            code: err.code,
+            message: body,
+            fields: err.fields.map((f) => ({ field: f.field, code: f.key, message: req.t(f.key, f.values) })),
+          },
+          requestId: req.id,
+        });
+    }
+    let view: ViewContext;
+    try {
+      view = reply.viewContext();
+    } catch {
+      view = {
+        locale: req.locale,
+        t: req.t,
+        path: '/',
+        offeredLocales: offered,
+        cityName: ctx.jurisdiction.cityName,
+        demo: config.demo,
+        csrfToken: '',
+      };
+    }
+    return reply.page(<ErrorPage ctx={view} title={title} body={body} status={err.status} requestId={req.id} />, err.status);
+  }
+
+  return app;
+}

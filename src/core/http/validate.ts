@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { AppError, type FieldError } from './errors.ts';
+
+/**
+ * Validates input with a Zod schema. Failures become one `validation` AppError listing each field with a
+ * message key, so pages can render a translated error summary that links to the fields.
+ * Zod issue messages are expected to be message keys (`z.string().min(1, 'form.error.required')`);
+ * anything else becomes a generic `form.error.invalid`.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues) {
+    const field = issue.path.map(String).join('.') || '_';
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const key = /^[a-zA-Z][\w-]*(\.[\w-]+)+$/.test(issue.message) ? issue.message : 'form.error.invalid';
+    fields.push({ field, key });
+  }
+  throw new AppError('validation', { fields });
+}

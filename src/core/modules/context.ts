@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { PermissionRegistry } from '../auth/permissions.ts';
+import type { Db } from '../db/database.ts';
+import type { Messages } from '../i18n/messages.ts';
+import type { Jurisdiction } from '../jurisdiction/index.ts';
+
+/**
+ * The services every route and job receives. Built once in `app.ts` (the composition root); nothing reads
+ * globals or the environment.
+ */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  jurisdiction: Jurisdiction;
+  messages: Messages;
+  permissions: PermissionRegistry;
+  log: Logger;
+  /** Clock seam for tests of timeouts and retention. */
+  now(): Date;
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { PermissionDefinition } from '../auth/permissions.ts';
+import type { NamedMigrations } from '../db/migrator.ts';
+import type { CatalogSet } from '../i18n/messages.ts';
+import type { AppContext } from './context.ts';
+
+/** How a program appears to residents on the home page and to staff in the navigation. */
+export interface ProgramEntry {
+  /** Message keys. */
+  titleKey: string;
+  summaryKey: string;
+  /** Where a resident starts (public), if the program has a public door. */
+  publicHref?: string;
+  /** Where staff start, with the permission that shows the link. */
+  staffHref?: { href: string; permission: string };
+}
+
+/**
+ * The module contract: everything a program brings to the platform. `app.ts` registers every module's
+ * migrations, permissions, catalogs and routes; a module never reaches into another module except through
+ * that module's `api.ts`.
+ */
+export interface SanctuaryModule {
+  /** kebab-case, e.g. `municipal-id`. */
+  id: string;
+  migrations?: NamedMigrations;
+  permissions?: readonly PermissionDefinition[];
+  catalogs: CatalogSet;
+  program?: ProgramEntry;
+  /** Registers routes inside an encapsulated Fastify context. */
+  routes?(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
+  /** Seeds demo data into a new database (only when DEMO is on). */
+  seedDemo?(ctx: AppContext): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './core/db/database.ts';
+
+/**
+ * Starts the service: migrate, (on a new demo database) seed, listen, and shut down gracefully on
+ * SIGTERM/SIGINT — stop accepting, finish in-flight requests, close the database.
+ */
+export async function serve(config: Config, options: { onListening?: (url: string) => void; print?: (line: string) => void } = {}): Promise<() => Promise<void>> {
+  const db = openDatabase(config.database);
+  const { app, ctx, fresh, close } = await buildApp({ config, db });
+  const { seedDemoIfNew } = await import('./core/demo/demo.ts');
+  await seedDemoIfNew(ctx, { fresh, print: options.print ?? ((l) => process.stderr.write(`${l}\n`)) });
+  await app.listen({ port: config.port, host: config.host });
+  const url = config.baseUrl;
+  options.onListening?.(url);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    ctx.log.info('shutting down');
+    await close();
+    await db.close();
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void shutdown().then(() => process.exit(0));
+    });
+  }
+  return shutdown;
+}
