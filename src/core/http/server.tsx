@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Child } from 'hono/jsx';
 import type { Access } from '../auth/permissions.ts';
 import { randomId } from '../crypto/random.ts';
@@ -24,6 +24,10 @@ declare module 'fastify' {
     access?: Access;
     /** Stricter rate limit bucket for logins and public submissions. */
     strictRateLimit?: boolean;
+  }
+  interface FastifyInstance {
+    /** Every route registered, with its declared access (for the route × role matrix test). */
+    routeInventory: RouteInventoryEntry[];
   }
   interface FastifyRequest {
     locale: Locale;
@@ -48,10 +52,16 @@ export interface StaffPrincipal {
   factor: 'totp' | 'passkey';
 }
 
+export interface RouteInventoryEntry {
+  method: string;
+  url: string;
+  route: RouteOptions;
+}
+
 export const LANG_COOKIE = '__Host-lang';
 const PUBLIC_ASSETS = fileURLToPath(new URL('../../../public/', import.meta.url));
 const require = (await import('node:module')).createRequire(import.meta.url);
-const USWDS_DIST = path.join(path.dirname(require.resolve('@uswds/uswds/package.json')), 'dist');
+const USWDS_DIST = path.dirname(path.dirname(require.resolve('@uswds/uswds/css/uswds.min.css')));
 const HTMX_DIST = path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist');
 
 /** Limits that apply to every request (DoS and oversize input). */
@@ -90,15 +100,25 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     );
   });
 
-  // Every route declares its access; refuse to start otherwise (R11).
+  // Every route declares its access; refuse to start otherwise (R11). Checked once all routes are known,
+  // because encapsulated scopes (static assets) set their access in their own onRoute hooks.
+  const inventory: RouteInventoryEntry[] = [];
+  app.decorate('routeInventory', inventory);
   app.addHook('onRoute', (route) => {
-    const access = route.config?.access;
-    if (route.method === 'HEAD') return;
-    if (access === undefined) {
-      throw new Error(`Route ${String(route.method)} ${route.url} declares no access (public, staff or a permission)`);
+    for (const method of ([] as string[]).concat(route.method)) {
+      if (method === 'HEAD' && route.url.startsWith('/assets/')) continue;
+      inventory.push({ method, url: route.url, route });
     }
-    if (typeof access === 'object' && !ctx.permissions.has(access.permission)) {
-      throw new Error(`Route ${String(route.method)} ${route.url} names unknown permission "${access.permission}"`);
+  });
+  app.addHook('onReady', async () => {
+    for (const entry of inventory) {
+      const access = entry.route.config?.access;
+      if (access === undefined) {
+        throw new Error(`Route ${entry.method} ${entry.url} declares no access (public, staff or a permission)`);
+      }
+      if (typeof access === 'object' && !ctx.permissions.has(access.permission)) {
+        throw new Error(`Route ${entry.method} ${entry.url} names unknown permission "${access.permission}"`);
+      }
     }
   });
 
@@ -171,7 +191,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   });
 
   // Language: ?lang= wins and is remembered; then the cookie; then Accept-Language.
-  const offered = ctx.jurisdiction.languages;
+  const offered: Locale[] = ctx.jurisdiction.locale.languages.value.map((l) => l.code).filter(isLocale);
+  const cityName = ctx.jurisdiction.place.cityName.value;
   app.decorateRequest('locale', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   app.addHook('onRequest', async (req, reply) => {
@@ -190,7 +211,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   // Access guard: deny by default.
   app.addHook('preHandler', async (req) => {
     const access = req.routeOptions.config?.access;
-    if (access === 'public') return;
+    if (access === 'public' || req.is404) return;
     if (!req.staff) throw new AppError('unauthorized');
     if (access === 'staff') return;
     if (typeof access === 'object' && ctx.permissions.allows(req.staff.roles, access.permission)) return;
@@ -216,7 +237,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
       t: req.t,
       path: `${q.pathname}${q.search}`,
       offeredLocales: offered,
-      cityName: ctx.jurisdiction.cityName,
+      cityName,
       demo: config.demo,
       csrfToken: csrfToken(req, this, true),
       staff: req.staff ? hooks.nav(req) : undefined,
@@ -279,7 +300,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
         t: req.t,
         path: '/',
         offeredLocales: offered,
-        cityName: ctx.jurisdiction.cityName,
+        cityName,
         demo: config.demo,
         csrfToken: '',
       };

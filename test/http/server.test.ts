@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCALES } from '../../src/core/i18n/locales.ts';
+import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
+import { describeEachDialect } from '../helpers/db.ts';
+
+describeEachDialect('HTTP foundation', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers /healthz and /readyz with JSON', async () => {
+    const health = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
+    const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', database: 'ok' });
+  });
+
+  it('sets strict security headers on every page', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/https?:\/\//);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['x-request-id']).toMatch(/^[0-9A-Z]{26}$/);
+  });
+
+  for (const lang of LOCALES) {
+    it(`renders the home page in ${lang}, sets <html lang> and remembers the choice`, async () => {
+      const browser = new TestBrowser(t.app);
+      const first = await browser.get(`/?lang=${lang}`);
+      expect(first.statusCode).toBe(200);
+      expect(first.body).toContain(`<html lang="${lang}"`);
+      expect(browser.cookie('__Host-lang')).toBe(lang);
+      const cookie = ([] as string[]).concat(first.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-lang='));
+      expect(cookie).toMatch(/Secure/);
+      expect(cookie).toMatch(/Path=\//);
+      const second = await browser.get('/privacy');
+      expect(second.body).toContain(`<html lang="${lang}"`);
+    });
+  }
+
+  it('negotiates the language from Accept-Language', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/', headers: { 'accept-language': 'es-MX,es;q=0.9' } });
+    expect(res.body).toContain('<html lang="es"');
+  });
+
+  it('renders a translated 404 page without internals', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/no/such/page?lang=so' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('<html lang="so"');
+    expect(res.body).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('answers JSON errors under /api/', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('refuses state-changing requests without a CSRF token', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/',
+      payload: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([403, 404]).toContain(res.statusCode);
+    const cross = await t.app.inject({
+      method: 'POST',
+      url: '/',
+      payload: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+    });
+    expect([403, 404]).toContain(cross.statusCode);
+  });
+
+  it('serves USWDS from our own origin and refuses path traversal', async () => {
+    const css = await t.app.inject({ method: 'GET', url: '/assets/uswds/css/uswds.min.css' });
+    expect(css.statusCode).toBe(200);
+    const traversal = await t.app.inject({ method: 'GET', url: '/assets/uswds/../../../../etc/passwd' });
+    expect(traversal.statusCode).toBeGreaterThanOrEqual(400);
+    expect(traversal.statusCode).toBeLessThan(500);
+    expect(traversal.body).not.toContain('root:');
+    const encoded = await t.app.inject({ method: 'GET', url: '/assets/app/%2e%2e%2f%2e%2e%2fpackage.json' });
+    expect(encoded.statusCode).toBeGreaterThanOrEqual(400);
+    expect(encoded.statusCode).toBeLessThan(500);
+  });
+
+  it('rejects a very long URL with a translated 4xx', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/?q=${'x'.repeat(5000)}` });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+  });
+});
+
+describe('HTTPS deployments', () => {
+  it('send HSTS', async () => {
+    const t = await createTestApp('sqlite', { env: { BASE_URL: 'https://sanctuary.example.gov' } });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/' });
+      expect(String(res.headers['strict-transport-security'])).toContain('max-age=');
+    } finally {
+      await t.close();
+    }
+  });
+});
