@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Child } from 'hono/jsx';
 import type { Access } from '../auth/permissions.ts';
 import { randomId } from '../crypto/random.ts';
@@ -81,21 +81,20 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   const { config } = ctx;
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's own request logs would carry URLs (with query strings); we log route patterns instead.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomId(),
     requestIdHeader: false,
     bodyLimit: LIMITS.bodyBytes,
-    maxParamLength: 200,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    querystringParser: (str) => parseQuery(str),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: (str) => parseQuery(str) },
   });
 
   // Request logging without personal data: the route pattern, never the URL with its query.
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
-      { reqId: req.id, method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
   });
@@ -262,7 +261,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     else if (typeof error.statusCode === 'number' && error.statusCode < 500) {
       appError = new AppError(codeForStatus(error.statusCode), { cause: error });
     } else {
-      req.log.error({ err: { type: error.name, code: (error as FastifyError).code, stack: error.stack } }, 'unhandled error');
+      req.log.error({ err: { type: error.name, errorCode: (error as FastifyError).code, stack: error.stack } }, 'unhandled error');
       appError = new AppError('internal');
     }
     if (!req.t) {
@@ -271,7 +270,16 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     }
     const retryAfter = (appError as AppError & { retryAfter?: number }).retryAfter;
     if (retryAfter) reply.header('retry-after', String(retryAfter));
-    return sendError(req, reply, appError);
+    try {
+      return await sendError(req, reply, appError);
+    } catch (renderError) {
+      // Last resort: the error page itself failed. Send a fixed page that reveals nothing.
+      req.log.error({ err: { type: (renderError as Error).name, stack: (renderError as Error).stack } }, 'error page failed');
+      return reply
+        .code(appError.status)
+        .type('text/html; charset=utf-8')
+        .send(`<!doctype html><html lang="en"><title>Error ${appError.status}</title><h1>Error ${appError.status}</h1><p>Please try again later. Reference: ${req.id}</p></html>`);
+    }
   });
 
   async function sendError(req: FastifyRequest, reply: FastifyReply, err: AppError): Promise<FastifyReply> {
