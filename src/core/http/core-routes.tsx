@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { isDatabaseReady } from '../db/database.ts';
+import { buildOpenApi } from './openapi.ts';
 import type { AppContext } from '../modules/context.ts';
 import type { SanctuaryModule } from '../modules/module.ts';
 import { PROGRAMS } from '../programs.ts';
 import { Tag } from '../views/components.tsx';
 import { Layout } from '../views/layout.tsx';
+
+/** Version of the JSON API under /api/v1. */
+export const API_VERSION = '1.0.0';
 
 /** Home, privacy notice, health checks and the staff home. */
 export async function registerCoreRoutes(app: FastifyInstance, ctx: AppContext, modules: readonly SanctuaryModule[]): Promise<void> {
@@ -14,6 +18,12 @@ export async function registerCoreRoutes(app: FastifyInstance, ctx: AppContext, 
     const ready = await isDatabaseReady(ctx.db);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database: ready ? 'ok' : 'unreachable' });
   });
+
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'public', openapi: { summary: 'This description of the JSON API', tags: ['meta'] } } },
+    async () => buildOpenApi(app, { title: 'Sanctuary API', version: API_VERSION, serverUrl: ctx.config.baseUrl }),
+  );
 
   app.get('/', { config: { access: 'public' } }, async (_req, reply) => {
     const view = reply.viewContext();
