@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './core/db/database.ts';
+import { MODULES } from './modules/index.ts';
 
 /**
  * Starts the service: migrate, (on a new demo database) seed, listen, and shut down gracefully on
@@ -8,9 +9,9 @@ import { openDatabase } from './core/db/database.ts';
  */
 export async function serve(config: Config, options: { onListening?: (url: string) => void; print?: (line: string) => void } = {}): Promise<() => Promise<void>> {
   const db = openDatabase(config.database);
-  const { app, ctx, fresh, close } = await buildApp({ config, db });
+  const { app, ctx, fresh, close } = await buildApp({ config, db, modules: MODULES });
   const { seedDemoIfNew } = await import('./core/demo/demo.ts');
-  await seedDemoIfNew(ctx, { fresh, print: options.print ?? ((l) => process.stderr.write(`${l}\n`)) });
+  await seedDemoIfNew(ctx, { fresh, modules: MODULES, print: options.print ?? ((l) => process.stderr.write(`${l}\n`)) });
   await app.listen({ port: config.port, host: config.host });
   const url = config.baseUrl;
   options.onListening?.(url);

@@ -1,18 +1,24 @@
 import type { AppContext } from '../modules/context.ts';
-import { MODULES } from '../../modules/index.ts';
+import type { SanctuaryModule } from '../modules/module.ts';
 
 /**
  * Seeds demo data into a database that this start created — never into an existing one, and never when
  * DEMO=false — then prints how to sign in.
  */
-export async function seedDemoIfNew(ctx: AppContext, options: { fresh: boolean; print: (line: string) => void }): Promise<boolean> {
+export async function seedDemoIfNew(
+  ctx: AppContext,
+  options: { fresh: boolean; print: (line: string) => void; modules: readonly SanctuaryModule[] },
+): Promise<boolean> {
   if (!ctx.config.demo || !options.fresh) return false;
-  await seedDemo(ctx, options.print);
+  await seedDemo(ctx, options.modules, options.print);
   return true;
 }
 
-/** Seeds every module's demo data (used by `sanctuary demo seed` as well). */
-export async function seedDemo(ctx: AppContext, print: (line: string) => void): Promise<void> {
-  for (const m of MODULES) await m.seedDemo?.(ctx);
+/**
+ * Seeds every module's demo data (used by `sanctuary demo seed` as well). The composition root passes the
+ * modules in: core never imports `src/modules` (DESIGN.md §4, checked by scripts/check-boundaries.js).
+ */
+export async function seedDemo(ctx: AppContext, modules: readonly SanctuaryModule[], print: (line: string) => void): Promise<void> {
+  for (const m of modules) await m.seedDemo?.(ctx);
   print('Demo data created.');
 }
