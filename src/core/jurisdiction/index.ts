@@ -1,0 +1,47 @@
+/**
+ * Jurisdiction profiles: the facts of a place (languages, fees, clocks, holidays, poverty guidelines, …),
+ * each with its source. See docs/jurisdiction.md.
+ */
+export {
+  JurisdictionError,
+  holidayDates,
+  holidaysFor,
+  isBusinessDay,
+  isHoliday,
+  knownJurisdictionIds,
+  listJurisdictions,
+  loadJurisdiction,
+  localDate,
+  offeredLanguageCodes,
+  parseJurisdiction,
+  povertyGuideline,
+  validateJurisdiction,
+} from './jurisdiction.ts';
+export type {
+  HolidayDate,
+  HolidayOptions,
+  Jurisdiction,
+  JurisdictionIssue,
+  JurisdictionSummary,
+  PovertyGuidelineOptions,
+} from './jurisdiction.ts';
+export { HOLIDAY_CALENDARS, PROFILE_SCHEMA_VERSION, jurisdictionProfileSchema, sourced } from './profile.schema.ts';
+export type {
+  ClockName,
+  ClockRule,
+  GeoFile,
+  Holiday,
+  HolidayCalendar,
+  HolidayDateRule,
+  IdDocument,
+  IdPointRules,
+  IdVariant,
+  JurisdictionProfile,
+  JurisdictionProfileInput,
+  Language,
+  PovertyGuidelineYear,
+  RetentionRule,
+  Sourced,
+} from './profile.schema.ts';
+export { collectFacts, fact, isSourced, listUnverified, unverified, valueOf } from './sourced.ts';
+export type { FactAtPath } from './sourced.ts';
