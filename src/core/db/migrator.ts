@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import type { Db } from './database.ts';
 
@@ -37,13 +38,61 @@ function migratorFor(db: Db, migrations: NamedMigrations): Migrator {
   });
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Applies every pending migration. Kysely's migrator holds a lock row (`SELECT … FOR UPDATE` on
- * PostgreSQL, a write transaction on SQLite), so several instances starting together apply each
- * migration exactly once.
+ * An exclusive lock file beside the SQLite database, held while migrating. Kysely's SQLite adapter takes no
+ * lock (it assumes one process), but a second instance or `sanctuary migrate` next to a running server share
+ * the file. A lock left by a crashed process (its pid no longer runs) is taken over.
+ */
+async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = fs.openSync(lockPath, 'wx', 0o600);
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder = 0;
+      try {
+        holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
+      } catch {
+        continue;
+      }
+      if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+        fs.rmSync(lockPath, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`Another process (pid ${holder}) has been migrating for too long; lock file ${lockPath}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockPath, { force: true });
+  }
+}
+
+/**
+ * Applies every pending migration under a lock, so several instances starting together apply each migration
+ * exactly once: Kysely's lock row (`SELECT … FOR UPDATE`) on PostgreSQL, a lock file beside the database on
+ * SQLite.
  */
 export async function migrateToLatest(db: Db, migrations: NamedMigrations): Promise<string[]> {
-  const { error, results } = await migratorFor(db, migrations).migrateToLatest();
+  const { error, results } =
+    db.dialect === 'sqlite' && db.file && db.file !== ':memory:'
+      ? await withFileLock(`${db.file}.migrate-lock`, () => migratorFor(db, migrations).migrateToLatest())
+      : await migratorFor(db, migrations).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {

@@ -2,7 +2,7 @@
  * Minneapolis, Minnesota: the first jurisdiction profile.
  *
  * Every value cites its source; `unverified(...)` marks what the research could not confirm or what we
- * chose ourselves. `reference/` means /work/shared/reference (the project's researched rules). Before
+ * chose ourselves. `reference/` means the founding team's researched rules (immigration-rules.md, minneapolis-law.md, …). Before
  * a value is shown to residents as current law, re-check it against the live official source
  * (revisor.mn.gov, library.municode.com, lims.minneapolismn.gov).
  */
@@ -68,12 +68,12 @@ export const minneapolisProfile = {
 
   geography: {
     cityBoundary: fact(
-      { path: 'data/geo/minneapolis-city-boundary.geojson', format: 'geojson' },
+      { path: 'geodata/minneapolis/minneapolis-city-boundary.geojson', format: 'geojson' },
       `GitHub striblab/2017-election-guide data/minneapolis-city.geo.json (commit c83cfb654a708c0aab114a446e91ef6d03391183), from City of Minneapolis open data (union of council wards); ${GEO} §4.1 (B)`,
       'Matches the union of the precincts on ~99.8% of random points; differences lie on the river and city edges. Prefer regenerating from the official city layer.',
     ),
     precincts: fact(
-      { path: 'data/geo/minneapolis-precincts.geojson', format: 'geojson', properties: { name: 'name', ward: 'ward', precinct: 'precinct' } },
+      { path: 'geodata/minneapolis/minneapolis-precincts.geojson', format: 'geojson', properties: { name: 'name', ward: 'ward', precinct: 'precinct' } },
       `Minnesota Secretary of State CD5 precinct boundaries (2024 cycle), mirrored in GitHub mbs4816-create/MNElectionData 2024_Results/mn-cd5-precincts.kml (commit c7e9f3888d9a6e53c0e002d022361a0f4011ef38); ${GEO} §4.1 (A)`,
       'Licence of the SOS files is UNVERIFIED (public government data). Border addresses go to staff review, never auto-decided.',
     ),

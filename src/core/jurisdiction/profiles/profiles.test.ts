@@ -163,14 +163,13 @@ describe('Minneapolis facts', () => {
     expect(passport?.unverified).toBeUndefined();
   });
 
-  it('points at geodata files that exist (in the repo, or in the shared data set until they are copied)', () => {
+  it('points at geodata files that exist in the repository', () => {
     for (const file of [mpls.geography.cityBoundary.value, mpls.geography.precincts?.value]) {
       expect(file).toBeDefined();
       if (!file) continue;
       const inRepo = path.join(REPO_ROOT, file.path);
-      const shared = path.join(REPO_ROOT, '..', 'shared', file.path);
-      if (!existsSync(inRepo) && !existsSync(shared)) continue; // fresh clone elsewhere: nothing to check
-      const geo = JSON.parse(readFileSync(existsSync(inRepo) ? inRepo : shared, 'utf8')) as { type: string; features: unknown[] };
+      expect(existsSync(inRepo), file.path).toBe(true);
+      const geo = JSON.parse(readFileSync(inRepo, 'utf8')) as { type: string; features: unknown[] };
       expect(geo.type).toBe('FeatureCollection');
       expect(geo.features.length).toBeGreaterThan(0);
     }

@@ -50,7 +50,7 @@ export const testvilleProfile = {
   },
 
   geography: {
-    cityBoundary: t({ path: 'data/geo/testville-city-boundary.geojson', format: 'geojson' }, 'The file does not exist: tests must not read it.'),
+    cityBoundary: t({ path: 'geodata/testville/testville-city-boundary.geojson', format: 'geojson' }, 'The file does not exist: tests must not read it.'),
   },
 
   municipalId: {
