@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/core/modules/context.ts';
+import type { SanctuaryModule } from '../../src/core/modules/module.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { type DialectName, type TestDatabase, createTestDatabase } from './db.ts';
 
@@ -17,7 +18,7 @@ export interface TestApp {
 /** Builds the whole app on a fresh private database of the given dialect, with quiet logs. */
 export async function createTestApp(
   dialect: DialectName,
-  options: { env?: Record<string, string>; now?: () => Date; config?: Partial<Config> } = {},
+  options: { env?: Record<string, string>; now?: () => Date; config?: Partial<Config>; modules?: readonly SanctuaryModule[] } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig(
@@ -32,7 +33,13 @@ export async function createTestApp(
     },
     { database: database.target, ...options.config },
   );
-  const built = await buildApp({ config, db: database.db, logger: createLogger({ level: 'silent' }), now: options.now });
+  const built = await buildApp({
+    config,
+    db: database.db,
+    logger: createLogger({ level: 'silent' }),
+    now: options.now,
+    ...(options.modules ? { modules: options.modules } : {}),
+  });
   return {
     app: built.app,
     ctx: built.ctx,
