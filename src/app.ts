@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { AuditService } from './core/audit/audit.service.ts';
+import { registerAuditRoutes } from './core/audit/audit.routes.tsx';
+import { AuditKeyStore } from './core/audit/signing-key.ts';
 import { PermissionRegistry } from './core/auth/permissions.ts';
 import { coreCatalogSets, coreMigrations, corePermissions } from './core/core-module.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
@@ -55,6 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       ...coreCatalogSets,
       ...modules.map((m) => ({ owner: m.id, catalogs: m.catalogs })),
     ]);
+    const now = options.now ?? (() => new Date());
     const ctx: AppContext = {
       config,
       db,
@@ -62,7 +66,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       messages,
       permissions,
       log,
-      now: options.now ?? (() => new Date()),
+      now,
+      audit: new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) }),
     };
     const app = await buildServer(ctx, {
       nav: (req) => {
@@ -77,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       },
     });
     await registerCoreRoutes(app, ctx, modules);
+    await registerAuditRoutes(app, ctx);
     for (const m of modules) {
       if (m.routes) await app.register(async (scope) => m.routes?.(scope, ctx));
     }

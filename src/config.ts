@@ -33,6 +33,11 @@ const envSchema = z.object({
   SMS_HTTP_TOKEN: z.string().optional(),
   TRUST_PROXY: boolean.default(false),
   RATE_LIMIT: boolean.default(true),
+  AUDIT_KEY_FILE: z.string().min(1).optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  BACKUP_SCHEDULE: z.string().min(1).default('30 2 * * *'),
+  JOB_WORKER: boolean.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,6 +61,15 @@ export interface Config {
   sms: { provider: 'log' | 'http'; url: string | undefined; token: string | undefined };
   trustProxy: boolean;
   rateLimit: boolean;
+  /** Ed25519 keys that sign audit checkpoints (`AUDIT_KEY_FILE`; default beside the key file, never in DATA_DIR). */
+  auditKeyFile: string;
+  /**
+   * Encrypted backups: where `sanctuary backup` and the nightly job write (`BACKUP_DIR`), how many to keep
+   * (`BACKUP_KEEP`), and the nightly cron in the jurisdiction's time zone (`BACKUP_SCHEDULE`, `off` disables).
+   */
+  backup: { dir: string; keep: number; schedule: string | null };
+  /** Run the job worker and scheduler inside `serve` (`JOB_WORKER`, default true). */
+  jobWorker: boolean;
 }
 
 /** Thrown when the environment is invalid; `problems` has one line per bad variable. */
@@ -84,6 +98,10 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
   const keyFile = path.resolve(e.KEY_FILE ?? path.join(path.dirname(dataDir), '.sanctuary-keys', 'kek.json'));
   if (keyFile.startsWith(dataDir + path.sep)) {
     problems.push('KEY_FILE: must be outside DATA_DIR, so that the key never travels with the database or its backups');
+  }
+  const auditKeyFile = path.resolve(e.AUDIT_KEY_FILE ?? path.join(path.dirname(keyFile), 'audit-signing.json'));
+  if (auditKeyFile.startsWith(dataDir + path.sep)) {
+    problems.push('AUDIT_KEY_FILE: must be outside DATA_DIR, so that whoever holds the database cannot also sign audit checkpoints');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -116,6 +134,13 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
     trustProxy: e.TRUST_PROXY,
     rateLimit: e.RATE_LIMIT,
+    auditKeyFile,
+    backup: {
+      dir: path.resolve(e.BACKUP_DIR ?? path.join(path.dirname(dataDir), 'backups')),
+      keep: e.BACKUP_KEEP,
+      schedule: e.BACKUP_SCHEDULE === 'off' ? null : e.BACKUP_SCHEDULE,
+    },
+    jobWorker: e.JOB_WORKER,
     ...overrides,
   };
 }

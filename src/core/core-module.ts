@@ -5,6 +5,11 @@ import en from './i18n/locales/en.json' with { type: 'json' };
 import es from './i18n/locales/es.json' with { type: 'json' };
 import so from './i18n/locales/so.json' with { type: 'json' };
 import hmn from './i18n/locales/hmn.json' with { type: 'json' };
+import { auditMigrations } from './audit/audit.migrations.ts';
+import auditEn from './audit/locales/en.json' with { type: 'json' };
+import auditEs from './audit/locales/es.json' with { type: 'json' };
+import auditSo from './audit/locales/so.json' with { type: 'json' };
+import auditHmn from './audit/locales/hmn.json' with { type: 'json' };
 
 /**
  * What core brings to the platform, gathered from its parts. Each part of core (auth, forms, audit, …)
@@ -17,12 +22,16 @@ export type CoreMessageKey = keyof typeof en;
 /** Catalog sets of every part of core; merged into one `Messages`. */
 export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
   { owner: 'core', catalogs: { en, es, so, hmn } },
+  { owner: 'core/audit', catalogs: { en: auditEn, es: auditEs, so: auditSo, hmn: auditHmn } },
 ];
 
 /** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
-export const coreMigrations: NamedMigrations = {};
+export const coreMigrations: NamedMigrations = {
+  ...auditMigrations,
+};
 
 /** Permissions that belong to core (administration, audit, privacy). */
 export const corePermissions: PermissionDefinition[] = [
   { id: 'core.users.manage', descriptionKey: 'permission.core.users.manage', roles: ['admin'] },
+  { id: 'core.audit.read', descriptionKey: 'permission.core.audit.read', roles: ['counsel', 'admin'] },
 ];

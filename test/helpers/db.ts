@@ -60,6 +60,13 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       await db.close();
       const c = new pg.Client({ connectionString: adminUrl() });
       await c.connect();
+      // pg's Pool.end() resolves before its sockets have closed; a forced drop would then kill connections
+      // that are still saying goodbye, which surfaces as an uncaught 57P01 error. Wait for them (max 2 s).
+      for (let i = 0; i < 40; i++) {
+        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if ((rows[0]?.n ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
       fs.rmSync(dir, { recursive: true, force: true });

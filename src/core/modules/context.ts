@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import type { PermissionRegistry } from '../auth/permissions.ts';
 import type { Db } from '../db/database.ts';
 import type { Messages } from '../i18n/messages.ts';
@@ -18,4 +19,6 @@ export interface AppContext {
   log: Logger;
   /** Clock seam for tests of timeouts and retention. */
   now(): Date;
+  /** The tamper-evident audit log: `record(tx, entry)` in the action's transaction, `recordNow(entry)` alone. */
+  audit: AuditService;
 }

@@ -1,0 +1,155 @@
+import { randomId } from '../crypto/random.ts';
+import type { Db } from '../db/database.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type AuditEntry, type AuditEntryInput, hashAuditEntry, validateAuditEntry } from './audit-entry.ts';
+import { type AuditVerifyReport, verifyAuditChain } from './audit-verify.ts';
+import { auditRepo, entryFromRow } from './audit.repo.ts';
+import { type SignedCheckpoint, checkpointMessage } from './checkpoint.ts';
+import type { AuditKeyStore, AuditPublicJwk, AuditVerifyKey } from './signing-key.ts';
+
+/** What the audit service needs. */
+export interface AuditServiceDeps {
+  db: Db;
+  now(): Date;
+  /** Opens the checkpoint signing keys on first use (a file outside the database; see `signing-key.ts`). */
+  signingKeys(): Promise<AuditKeyStore>;
+}
+
+/** Thrown when `record` is called outside a transaction: the entry must commit or roll back with the action. */
+export class AuditTransactionError extends Error {
+  constructor() {
+    super('AuditService.record needs the transaction of the action it records (use recordNow for a stand-alone event)');
+    this.name = 'AuditTransactionError';
+  }
+}
+
+/**
+ * The append-only, tamper-evident audit log (DESIGN §3.7, R31, R32).
+ *
+ * ```ts
+ * await inTransaction(ctx.db, async (tx) => {
+ *   await repo.updateCase(tx, …);
+ *   await ctx.audit.record(tx, {
+ *     actor: { id: staff.userId, role: 'program-staff' },
+ *     action: 'record.update',
+ *     record: { type: 'legal-defense.case', id: caseId },
+ *     purpose: 'case-work',
+ *     requestId: req.id,   // passed down by the route as a plain string
+ *   });
+ * });
+ * // A read with no write of its own, or an auth event:
+ * await ctx.audit.recordNow({ actor: { id: null, role: 'anonymous' }, action: 'auth.login', outcome: 'failure',
+ *   purpose: 'security', detail: 'reason.bad-credentials' });
+ * ```
+ */
+export class AuditService {
+  #keys: Promise<AuditKeyStore> | undefined;
+
+  constructor(private readonly deps: AuditServiceDeps) {}
+
+  /**
+   * Appends an entry in the caller's transaction, so the entry exists exactly when the action does. On
+   * PostgreSQL the chain head row stays locked until that transaction ends: record as the *last* statement of
+   * a transaction to keep the lock short.
+   * @throws AuditEntryError for an entry that is not ids and codes only; AuditTransactionError outside a transaction
+   */
+  async record(tx: Executor, input: AuditEntryInput): Promise<AuditEntry> {
+    const fields = validateAuditEntry(input);
+    if (!tx.isTransaction) throw new AuditTransactionError();
+    const head = await auditRepo.lockHead(tx, this.deps.db.dialect);
+    const now = this.deps.now().toISOString();
+    const base = {
+      seq: head.seq + 1,
+      id: randomId(),
+      // Never earlier than the previous entry: the log reads in time order even if the clock steps back.
+      at: now > head.at ? now : head.at,
+      ...fields,
+      prevHash: head.hash,
+    };
+    const entry: AuditEntry = { ...base, hash: hashAuditEntry(base) };
+    await auditRepo.append(tx, entry);
+    return entry;
+  }
+
+  /** Appends an entry in a transaction of its own (reads, sign-in events, anything with no other write). */
+  async recordNow(input: AuditEntryInput): Promise<AuditEntry> {
+    validateAuditEntry(input);
+    return inTransaction(this.deps.db, (tx) => this.record(tx, input));
+  }
+
+  /**
+   * Who touched one record, when and why: newest first, `limit` at a time (page with `beforeSeq`).
+   * Reading the history is itself an auditable act; the caller records it (`audit.history-read`).
+   */
+  async historyOf(
+    recordType: string,
+    recordId: string,
+    options: { limit?: number; beforeSeq?: number } = {},
+  ): Promise<{ entries: AuditEntry[]; total: number }> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const rows = await auditRepo.forRecord(this.deps.db.kysely, recordType, recordId, { limit, beforeSeq: options.beforeSeq });
+    const total = await auditRepo.countForRecord(this.deps.db.kysely, recordType, recordId);
+    return { entries: rows.map(entryFromRow), total };
+  }
+
+  /** The current end of the chain. */
+  async head(): Promise<{ seq: number; hash: string; at: string }> {
+    const head = await auditRepo.readHead(this.deps.db.kysely);
+    if (!head) throw new Error('audit_head row is missing');
+    return head;
+  }
+
+  /**
+   * Signs the current chain head and stores the checkpoint. When nothing was appended since the last
+   * checkpoint, returns that one instead (unless `force`).
+   */
+  async checkpoint(options: { force?: boolean } = {}): Promise<SignedCheckpoint> {
+    const keys = await this.signingKeys();
+    return inTransaction(this.deps.db, async (tx) => {
+      const head = await auditRepo.lockHead(tx, this.deps.db.dialect);
+      const last = await auditRepo.latestCheckpoint(tx);
+      if (!options.force && last && Number(last.seq) === head.seq && last.hash === head.hash) {
+        return { seq: Number(last.seq), hash: last.hash, at: last.at, kid: last.key_id, signature: last.signature };
+      }
+      const unsigned = { seq: head.seq, hash: head.hash, at: this.deps.now().toISOString(), kid: keys.currentKid };
+      const { kid, signature } = keys.sign(checkpointMessage(unsigned));
+      const cp: SignedCheckpoint = { ...unsigned, kid, signature };
+      await auditRepo.insertCheckpoint(tx, { id: randomId(), seq: cp.seq, hash: cp.hash, at: cp.at, key_id: kid, signature });
+      return cp;
+    });
+  }
+
+  /** Stored checkpoints in chain order (public: numbers, hashes and signatures only). */
+  async checkpoints(options: { afterSeq?: number; limit?: number } = {}): Promise<SignedCheckpoint[]> {
+    const rows = await auditRepo.checkpoints(this.deps.db.kysely, options);
+    return rows.map((c) => ({ seq: Number(c.seq), hash: c.hash, at: c.at, kid: c.key_id, signature: c.signature }));
+  }
+
+  /** The public keys that verify checkpoints, as a JWK set. */
+  async publicKeys(): Promise<{ keys: AuditPublicJwk[] }> {
+    return (await this.signingKeys()).jwks();
+  }
+
+  /**
+   * Recomputes the whole chain and checks every checkpoint (see `audit-verify.ts`). `keys` replaces the local
+   * key file's public keys (e.g. keys a witness pinned); `externalCheckpoints` adds checkpoints kept off the
+   * server.
+   */
+  async verify(
+    options: { keys?: readonly AuditVerifyKey[]; externalCheckpoints?: readonly SignedCheckpoint[]; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<AuditVerifyReport> {
+    const keys = options.keys ?? (await this.signingKeys()).verifyKeys();
+    return verifyAuditChain(this.deps.db, { keys, externalCheckpoints: options.externalCheckpoints, onProgress: options.onProgress });
+  }
+
+  private signingKeys(): Promise<AuditKeyStore> {
+    if (!this.#keys) {
+      const opening = this.deps.signingKeys();
+      this.#keys = opening;
+      opening.catch(() => {
+        if (this.#keys === opening) this.#keys = undefined;
+      });
+    }
+    return this.#keys;
+  }
+}
