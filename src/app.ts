@@ -5,12 +5,14 @@ import { AuditService } from './core/audit/audit.service.ts';
 import { registerAuditRoutes } from './core/audit/audit.routes.tsx';
 import { AuditKeyStore } from './core/audit/signing-key.ts';
 import { PermissionRegistry } from './core/auth/permissions.ts';
-import { coreCatalogSets, coreMigrations, corePermissions } from './core/core-module.ts';
+import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions } from './core/core-module.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
 import { registerCoreRoutes } from './core/http/core-routes.tsx';
 import { buildServer } from './core/http/server.tsx';
 import { Messages } from './core/i18n/messages.ts';
+import { type Vault, openVault } from './core/crypto/vault.ts';
+import { ClassificationRegistry } from './core/privacy/classification.ts';
 import { loadJurisdiction } from './core/jurisdiction/index.ts';
 import { createLogger } from './core/log.ts';
 import type { AppContext } from './core/modules/context.ts';
@@ -37,6 +39,17 @@ export function allMigrations(modules: readonly SanctuaryModule[] = MODULES): Na
 }
 
 /**
+ * The data classification of core and the given modules. Throws `ClassificationError` on an invalid
+ * declaration or a forbidden field without a written legal need, so such a build does not start.
+ */
+export function classificationRegistry(modules: readonly SanctuaryModule[] = MODULES): ClassificationRegistry {
+  const registry = new ClassificationRegistry();
+  for (const c of coreClassifications) registry.register(c.owner, c.tables);
+  for (const m of modules) registry.register(m.id, m.classification ?? []);
+  return registry;
+}
+
+/**
  * The composition root: builds the services once (database, jurisdiction, messages, permissions, logger),
  * then the HTTP server with core routes and every module's routes.
  */
@@ -46,6 +59,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   const log = options.logger ?? createLogger({ level: config.logLevel });
   const ownsDb = !options.db;
   const db = options.db ?? openDatabase(config.database);
+  let vault: Vault | undefined;
   try {
     const migrations = allMigrations(modules);
     const applied = options.migrate === false ? [] : await migrateToLatest(db, migrations);
@@ -59,6 +73,10 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       ...modules.map((m) => ({ owner: m.id, catalogs: m.catalogs })),
     ]);
     const now = options.now ?? (() => new Date());
+    vault = await openVault(config, { db, now });
+    for (const t of classificationRegistry(modules).tables('main')) {
+      if (t.subjectColumn) vault.subjectRows.register({ table: t.table, subjectColumn: t.subjectColumn, program: t.program, owner: t.owner });
+    }
     const ctx: AppContext = {
       config,
       db,
@@ -68,6 +86,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       log,
       now,
       audit: new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) }),
+      vault,
+      keys: vault.provider,
     };
     const app = await buildServer(ctx, {
       nav: (req) => {
@@ -93,10 +113,12 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       fresh,
       close: async () => {
         await app.close();
+        await vault?.close();
         if (ownsDb) await db.close();
       },
     };
   } catch (err) {
+    await vault?.close();
     if (ownsDb) await db.close();
     throw err;
   }

@@ -22,6 +22,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   KEY_FILE: z.string().min(1).optional(),
   SANCTUARY_KEK: z.string().min(1).optional(),
+  SANCTUARY_INDEX_KEY: z.string().min(1).optional(),
+  KEY_VAULT_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'must start with postgres://, sqlite: or file:')
+    .optional(),
   JURISDICTION: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).default('minneapolis'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO: boolean.optional(),
@@ -52,6 +57,14 @@ export interface Config {
   dataDir: string;
   keyFile: string;
   kekFromEnv: string | undefined;
+  /** Blind-index root key list from `SANCTUARY_INDEX_KEY` (required together with `SANCTUARY_KEK`). */
+  indexKeyFromEnv: string | undefined;
+  /**
+   * The key vault: the database holding the wrapped per-subject data keys, kept apart from the data and its
+   * backups so that forgetting a subject reaches old backups (`KEY_VAULT_URL`; default a SQLite file beside
+   * the key file).
+   */
+  keyVault: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   jurisdiction: string;
   logLevel: Env['LOG_LEVEL'];
   demo: boolean;
@@ -99,6 +112,22 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
   if (keyFile.startsWith(dataDir + path.sep)) {
     problems.push('KEY_FILE: must be outside DATA_DIR, so that the key never travels with the database or its backups');
   }
+  if (e.SANCTUARY_KEK && !e.SANCTUARY_INDEX_KEY) problems.push('SANCTUARY_INDEX_KEY: required with SANCTUARY_KEK (a separate random key)');
+  if (e.SANCTUARY_INDEX_KEY && !e.SANCTUARY_KEK) problems.push('SANCTUARY_KEK: required with SANCTUARY_INDEX_KEY');
+  let keyVault: Config['keyVault'];
+  if (e.KEY_VAULT_URL && /^postgres(ql)?:\/\//.test(e.KEY_VAULT_URL)) {
+    keyVault = { kind: 'postgres', url: e.KEY_VAULT_URL };
+    if (e.DATABASE_URL && sameDatabase(e.KEY_VAULT_URL, e.DATABASE_URL)) {
+      problems.push('KEY_VAULT_URL: must name a different database than DATABASE_URL, so data backups never contain the keys');
+    }
+  } else {
+    const file = e.KEY_VAULT_URL ? path.resolve(e.KEY_VAULT_URL.replace(/^(sqlite|file):(\/\/)?/, '')) : path.join(path.dirname(keyFile), 'subject-keys.db');
+    keyVault = { kind: 'sqlite', file };
+    if (file.startsWith(dataDir + path.sep)) problems.push('KEY_VAULT_URL: must be outside DATA_DIR, so that data backups never contain the keys');
+    if (e.NODE_ENV === 'production' && e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL) && !e.KEY_VAULT_URL) {
+      problems.push('KEY_VAULT_URL: required in production with PostgreSQL (a separate database shared by every instance, outside data backups)');
+    }
+  }
   const auditKeyFile = path.resolve(e.AUDIT_KEY_FILE ?? path.join(path.dirname(keyFile), 'audit-signing.json'));
   if (auditKeyFile.startsWith(dataDir + path.sep)) {
     problems.push('AUDIT_KEY_FILE: must be outside DATA_DIR, so that whoever holds the database cannot also sign audit checkpoints');
@@ -125,6 +154,8 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     dataDir,
     keyFile,
     kekFromEnv: e.SANCTUARY_KEK,
+    indexKeyFromEnv: e.SANCTUARY_INDEX_KEY,
+    keyVault,
     jurisdiction: e.JURISDICTION,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
@@ -143,4 +174,15 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     jobWorker: e.JOB_WORKER,
     ...overrides,
   };
+}
+
+/** True when two PostgreSQL URLs name the same database on the same server. */
+function sameDatabase(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.hostname === y.hostname && (x.port || '5432') === (y.port || '5432') && x.pathname === y.pathname;
+  } catch {
+    return a === b;
+  }
 }

@@ -10,6 +10,10 @@ import auditEn from './audit/locales/en.json' with { type: 'json' };
 import auditEs from './audit/locales/es.json' with { type: 'json' };
 import auditSo from './audit/locales/so.json' with { type: 'json' };
 import auditHmn from './audit/locales/hmn.json' with { type: 'json' };
+import { vaultClassification } from './crypto/vault.classification.ts';
+import { vaultMigrations } from './crypto/vault.migrations.ts';
+import type { TableDeclaration } from './privacy/classification.ts';
+import { migratorClassification } from './privacy/classification-core.ts';
 
 /**
  * What core brings to the platform, gathered from its parts. Each part of core (auth, forms, audit, …)
@@ -28,10 +32,20 @@ export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
 /** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
 export const coreMigrations: NamedMigrations = {
   ...auditMigrations,
+  ...vaultMigrations,
 };
 
 /** Permissions that belong to core (administration, audit, privacy). */
 export const corePermissions: PermissionDefinition[] = [
   { id: 'core.users.manage', descriptionKey: 'permission.core.users.manage', roles: ['admin'] },
   { id: 'core.audit.read', descriptionKey: 'permission.core.audit.read', roles: ['counsel', 'admin'] },
+];
+
+/**
+ * Data classification of core's tables (`core/privacy/classification.ts`): each part of core declares its
+ * own tables beside its migrations and is listed here once.
+ */
+export const coreClassifications: Array<{ owner: string; tables: readonly TableDeclaration[] }> = [
+  { owner: 'core/db', tables: migratorClassification },
+  { owner: 'core/vault', tables: vaultClassification },
 ];

@@ -1,7 +1,8 @@
 import type { Command } from '../command.ts';
 import { auditCommand } from './audit.ts';
+import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 
 /** Every `sanctuary` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, auditCommand, keysCommand];

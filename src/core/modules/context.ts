@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { PermissionRegistry } from '../auth/permissions.ts';
+import type { KeyProvider } from '../crypto/key-provider.ts';
+import type { Vault } from '../crypto/vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Messages } from '../i18n/messages.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
@@ -21,4 +23,8 @@ export interface AppContext {
   now(): Date;
   /** The tamper-evident audit log: `record(tx, entry)` in the action's transaction, `recordNow(entry)` alone. */
   audit: AuditService;
+  /** Encryption of personal data: per-subject keys, seal/open, blind indexes, forgetting (`core/crypto/vault.ts`). */
+  vault: Vault;
+  /** The key provider behind the vault (KEKs and the blind-index root key); prefer `vault` in application code. */
+  keys: KeyProvider;
 }

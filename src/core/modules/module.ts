@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition } from '../auth/permissions.ts';
 import type { NamedMigrations } from '../db/migrator.ts';
 import type { CatalogSet } from '../i18n/messages.ts';
+import type { TableDeclaration } from '../privacy/classification.ts';
 import type { AppContext } from './context.ts';
 
 /** How a program appears to residents on the home page and to staff in the navigation. */
@@ -26,6 +27,12 @@ export interface SanctuaryModule {
   migrations?: NamedMigrations;
   permissions?: readonly PermissionDefinition[];
   catalogs: CatalogSet;
+  /**
+   * Data classification of every table and column the module's migrations create (`defineClassification`,
+   * `core/privacy/classification.ts`); a test fails on anything undeclared or forbidden. Tables with a
+   * `subjectColumn` have their rows deleted when the subject is forgotten.
+   */
+  classification?: readonly TableDeclaration[];
   program?: ProgramEntry;
   /** Registers routes inside an encapsulated Fastify context. */
   routes?(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
