@@ -44,7 +44,7 @@ export const CHECKS = [
   {
     id: 'sql-template',
     // eslint-disable-next-line security/detect-non-literal-regexp -- built from the constant SQL_VERB, no input
-    re: new RegExp(String.raw`(?<![\w$.)\]]\s*)\x60(?=[^\x60]*\$\{)\s*${SQL_VERB}`, 'gi'),
+    re: new RegExp(String.raw`(?<![\w$.)\]>]\s*)\x60(?=[^\x60]*\$\{)\s*${SQL_VERB}`, 'gi'),
     why: 'a SQL statement built in an untagged template literal',
   },
   {

@@ -44,6 +44,7 @@ describe('scripts/check-sql.js (R17 grep gate)', () => {
     expect(ids('const q = `select * from users where id = ${id}`;')).toEqual(['sql-template']);
     expect(ids('const q = `UPDATE ${t} SET a = 1`;')).toEqual(['sql-template']);
     expect(ids('const q = sql`select * from users where id = ${id}`;')).toEqual([]);
+    expect(ids('const q = sql<{ n: number }>`select n from t where id = ${id}`;')).toEqual([]);
     expect(ids('throw new Error(`Update ${n} items failed`);')).toEqual([]);
     expect(ids('const m = `Select ${x} below`;')).toEqual([]);
     expect(ids('const s = "DELETE FROM t WHERE id = ?";')).toEqual([]);
