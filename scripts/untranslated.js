@@ -3,8 +3,8 @@
 //
 //   node scripts/untranslated.js [--root <dir>] [--json]      (default: the repository root)
 //
-// Finds every catalog directory under <root>/src (a `locales/` folder holding `en.json`) and, for each
-// non-English locale file beside it (es, so, hmn), lists:
+// Finds every catalog directory under <root>/src (a folder holding `en.json` at or below a `locales/` folder)
+// and, for each non-English locale file beside it (es, so, hmn), lists:
 //   - untranslated: keys whose value is still identical to English (engineers copy English in as a placeholder);
 //   - missing:      keys English has and the locale file lacks;
 //   - extra:        keys the locale file has and English lacks;
@@ -28,18 +28,22 @@ const rootArg = args.indexOf('--root');
 const root = rootArg >= 0 && args[rootArg + 1] ? path.resolve(args[rootArg + 1]) : ROOT;
 const asJson = args.includes('--json');
 
-/** Catalog directories (`…/locales` holding an en.json) under `dir`, sorted; skips node_modules and dot-dirs. */
+/**
+ * Catalog directories under `dir`, sorted: folders holding an en.json inside a `locales` folder, directly
+ * (`part/locales/en.json`) or nested (`part/locales/<area>/en.json`). Skips node_modules and dot-dirs.
+ */
 function catalogDirs(dir) {
   const out = [];
-  const walk = (d) => {
+  const walk = (d, inLocales) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.') || !entry.isDirectory()) continue;
       const p = path.join(d, entry.name);
-      if (entry.name === 'locales' && fs.existsSync(path.join(p, 'en.json'))) out.push(p);
-      walk(p);
+      const locales = inLocales || entry.name === 'locales';
+      if (locales && fs.existsSync(path.join(p, 'en.json'))) out.push(p);
+      walk(p, locales);
     }
   };
-  walk(dir);
+  walk(dir, false);
   return out;
 }
 
