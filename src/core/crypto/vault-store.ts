@@ -134,6 +134,22 @@ export class KeyVaultStore {
     return Number(res.numUpdatedRows) > 0;
   }
 
+  /** Destroys many keys in one transaction; returns the ids that were live (now destroyed). */
+  async destroyMany(ids: readonly string[], at: string): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.#k.transaction().execute(async (tx) => {
+      const live = await tx.selectFrom('subject_keys').select('id').where('id', 'in', ids).where('destroyed_at', 'is', null).execute();
+      if (live.length === 0) return [];
+      await tx
+        .updateTable('subject_keys')
+        .set({ wrapped_key: null, kek_id: null, destroyed_at: at })
+        .where('id', 'in', live.map((r) => r.id))
+        .where('destroyed_at', 'is', null)
+        .execute();
+      return live.map((r) => r.id);
+    });
+  }
+
   /** Live keys wrapped by a KEK other than `currentKid`, oldest first (a rotation batch). */
   async staleKeys(currentKid: string, limit: number): Promise<Array<{ id: string; program: string; wrapped_key: string }>> {
     const rows = await this.#k

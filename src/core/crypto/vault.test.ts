@@ -120,6 +120,16 @@ describeEachDialect('vault', (dialect) => {
     await expect(inTransaction(t.db, (tx) => vault.forgetSubject(tx, '01JUNKNOWNSUBJECT000000000'))).rejects.toBeInstanceOf(KeyNotFoundError);
   });
 
+  it('forgets many subjects at once (retention purge), skipping unknown ids', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await inTransaction(t.db, (tx) => vault.createSubject(tx, 'clinics')));
+    for (const id of ids) await addNote(id, `note of ${id}`);
+    const r = await inTransaction(t.db, (tx) => vault.forgetSubjects(tx, [...ids.slice(0, 3), '01JUNKNOWNSUBJECT000000000']));
+    expect(r).toMatchObject({ keysDestroyed: 3, rowsDeleted: { vault_test_notes: 3 } });
+    expect(await Promise.all(ids.map((id) => vault.subjectStatus(id)))).toEqual(['forgotten', 'forgotten', 'forgotten', 'live', 'live']);
+    expect(await t.db.kysely.selectFrom('subjects').select('id').execute()).toHaveLength(2);
+  });
+
   it('a forget whose transaction rolls back still destroys the key; reconcile deletes the leftover rows', async () => {
     const a = await inTransaction(t.db, (tx) => vault.createSubject(tx, 'clinics'));
     const na = await addNote(a, 'Leftover');

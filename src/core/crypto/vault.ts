@@ -235,6 +235,37 @@ export class Vault {
     return { subjectId, program: subject?.program ?? null, rowsDeleted, keyDestroyed, at };
   }
 
+  /**
+   * {@link forgetSubject} for many subjects at once (retention purges): one delete per registered table, one
+   * vault transaction. Unknown ids are skipped. Returns how many keys this call destroyed and rows per table.
+   */
+  async forgetSubjects(tx: Executor, subjectIds: readonly string[]): Promise<{ keysDestroyed: number; rowsDeleted: Record<string, number>; at: string }> {
+    const ids = [...new Set(subjectIds)];
+    const at = this.#now().toISOString();
+    if (ids.length === 0) return { keysDestroyed: 0, rowsDeleted: {}, at };
+    const programs = new Set<string>();
+    let found = 0;
+    for (let from = 0; from < ids.length; from += 500) {
+      const chunk = ids.slice(from, from + 500);
+      for (const r of await tx.selectFrom('subjects').select(['id', 'program']).where('id', 'in', chunk).execute()) {
+        programs.add(r.program);
+        found++;
+      }
+    }
+    // A subject missing from `subjects` (an earlier, partly rolled-back forget) may have rows anywhere.
+    const rowsDeleted = await this.subjectRows.deleteRowsOfMany(tx, ids, found === ids.length ? [...programs] : null);
+    for (let from = 0; from < ids.length; from += 500) {
+      await tx.deleteFrom('subjects').where('id', 'in', ids.slice(from, from + 500)).execute();
+    }
+    let keysDestroyed = 0;
+    for (let from = 0; from < ids.length; from += 500) {
+      keysDestroyed += (await this.store.destroyMany(ids.slice(from, from + 500), at)).length;
+    }
+    for (const id of ids) this.#cache.delete(id);
+    if (keysDestroyed > 0) this.#scheduleCheckpoint();
+    return { keysDestroyed, rowsDeleted, at };
+  }
+
   /** `live` (key present), `forgotten` (key destroyed) or `unknown` (never in this vault). */
   async subjectStatus(subjectId: string): Promise<'live' | 'forgotten' | 'unknown'> {
     const row = await this.store.get(subjectId);

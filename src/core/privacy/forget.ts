@@ -61,13 +61,25 @@ export class SubjectRowRegistry {
    * counts per table. Identifiers were validated on registration; the subject id is a bound parameter.
    */
   async deleteRows(tx: Executor, subjectId: string, program: string | null): Promise<Record<string, number>> {
+    return this.deleteRowsOfMany(tx, [subjectId], program === null ? null : [program]);
+  }
+
+  /**
+   * {@link deleteRows} for many subjects at once (one statement per table; ids in chunks of 500). `programs`
+   * lists the programs the subjects belong to (null when unknown: every table is tried).
+   */
+  async deleteRowsOfMany(tx: Executor, subjectIds: readonly string[], programs: readonly string[] | null): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
+    if (subjectIds.length === 0) return counts;
     for (let i = this.#sources.length - 1; i >= 0; i--) {
       const s = this.#sources[i] as SubjectRowSource;
-      if (s.program && program && s.program !== program) continue;
-      const res = await sql`delete from ${sql.table(s.table)} where ${sql.ref(s.subjectColumn)} = ${subjectId}`.execute(tx);
-      const n = Number(res.numAffectedRows ?? 0);
-      if (n > 0) counts[s.table] = (counts[s.table] ?? 0) + n;
+      if (s.program && programs && !programs.includes(s.program)) continue;
+      for (let from = 0; from < subjectIds.length; from += 500) {
+        const chunk = subjectIds.slice(from, from + 500);
+        const res = await sql`delete from ${sql.table(s.table)} where ${sql.ref(s.subjectColumn)} in (${sql.join(chunk)})`.execute(tx);
+        const n = Number(res.numAffectedRows ?? 0);
+        if (n > 0) counts[s.table] = (counts[s.table] ?? 0) + n;
+      }
     }
     return counts;
   }
