@@ -8,6 +8,8 @@ import { PermissionRegistry } from './core/auth/permissions.ts';
 import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions } from './core/core-module.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
+import { registerAuthRoutes } from './core/auth/auth.routes.tsx';
+import { registerSessionHook } from './core/auth/session-hook.ts';
 import { registerCoreRoutes } from './core/http/core-routes.tsx';
 import { buildServer } from './core/http/server.tsx';
 import { Messages } from './core/i18n/messages.ts';
@@ -98,10 +100,14 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
           const s = m.program?.staffHref;
           if (s && permissions.allows(staff.roles, s.permission)) nav.push({ href: s.href, labelKey: m.program?.titleKey ?? m.id });
         }
+        if (permissions.allows(staff.roles, 'core.users.manage')) nav.push({ href: '/staff/users', labelKey: 'auth.nav.users' });
         return { displayName: staff.displayName, roles: staff.roles, nav };
       },
     });
+    // Sessions load before any route's guard runs (it reads req.staff).
+    registerSessionHook(app, ctx);
     await registerCoreRoutes(app, ctx, modules);
+    await registerAuthRoutes(app, ctx);
     await registerAuditRoutes(app, ctx);
     for (const m of modules) {
       if (m.routes) await app.register(async (scope) => m.routes?.(scope, ctx));

@@ -14,6 +14,12 @@ import { vaultClassification } from './crypto/vault.classification.ts';
 import { vaultMigrations } from './crypto/vault.migrations.ts';
 import type { TableDeclaration } from './privacy/classification.ts';
 import { migratorClassification } from './privacy/classification-core.ts';
+import { authClassification } from './auth/auth.classification.ts';
+import { authMigrations } from './auth/auth.migrations.ts';
+import authEn from './auth/locales/en.json' with { type: 'json' };
+import authEs from './auth/locales/es.json' with { type: 'json' };
+import authSo from './auth/locales/so.json' with { type: 'json' };
+import authHmn from './auth/locales/hmn.json' with { type: 'json' };
 
 /**
  * What core brings to the platform, gathered from its parts. Each part of core (auth, forms, audit, …)
@@ -27,12 +33,14 @@ export type CoreMessageKey = keyof typeof en;
 export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
   { owner: 'core', catalogs: { en, es, so, hmn } },
   { owner: 'core/audit', catalogs: { en: auditEn, es: auditEs, so: auditSo, hmn: auditHmn } },
+  { owner: 'core/auth', catalogs: { en: authEn, es: authEs, so: authSo, hmn: authHmn } },
 ];
 
 /** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
 export const coreMigrations: NamedMigrations = {
   ...auditMigrations,
   ...vaultMigrations,
+  ...authMigrations,
 };
 
 /** Permissions that belong to core (administration, audit, privacy). */
@@ -48,4 +56,5 @@ export const corePermissions: PermissionDefinition[] = [
 export const coreClassifications: Array<{ owner: string; tables: readonly TableDeclaration[] }> = [
   { owner: 'core/db', tables: migratorClassification },
   { owner: 'core/vault', tables: vaultClassification },
+  { owner: 'core/auth', tables: authClassification },
 ];

@@ -79,6 +79,30 @@ export class TestBrowser {
     return this.cookies.get(name);
   }
 
+  /** Sets a cookie as if the server had (e.g. a session made by `test/helpers/staff.ts`). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  /** Posts JSON the way `public/*.js` does: CSRF in the `x-csrf-token` header. */
+  async postJson(url: string, body: unknown = {}, headers: Record<string, string> = {}) {
+    if (!this.csrf) await this.get('/');
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: JSON.stringify(body),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-csrf-token': this.csrf,
+        cookie: this.cookieHeader(),
+        ...headers,
+      },
+    });
+    this.store(res.headers['set-cookie']);
+    return res;
+  }
+
   async get(url: string, headers: Record<string, string> = {}) {
     const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
     this.store(res.headers['set-cookie']);

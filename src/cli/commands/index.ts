@@ -1,8 +1,10 @@
 import type { Command } from '../command.ts';
 import { auditCommand } from './audit.ts';
+import { demoCommand } from './demo.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
+import { usersCommand } from './users.ts';
 
 /** Every `sanctuary` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, auditCommand, keysCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, auditCommand, keysCommand, demoCommand];
