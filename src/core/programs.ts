@@ -23,5 +23,5 @@ export const PROGRAMS: readonly Program[] = [
   { number: 10, module: 'municipal-voting', status: 'planned' },
   { number: 11, module: 'public-records', status: 'planned' },
   { number: 12, module: 'contracts', status: 'planned' },
-  { number: 13, module: 'office', status: 'in-progress' },
+  { number: 13, module: 'office', status: 'available' },
 ];

@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { PermissionRegistry } from '../auth/permissions.ts';
 import type { KeyProvider } from '../crypto/key-provider.ts';
 import type { Vault } from '../crypto/vault.ts';
+import type { FormRegistry } from '../forms/form-registry.ts';
 import type { Db } from '../db/database.ts';
 import type { Messages } from '../i18n/messages.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
@@ -27,4 +28,6 @@ export interface AppContext {
   vault: Vault;
   /** The key provider behind the vault (KEKs and the blind-index root key); prefer `vault` in application code. */
   keys: KeyProvider;
+  /** Every guided public form (from the modules' `forms`), served at `/forms/<id>` (`core/forms`). */
+  forms: FormRegistry;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition } from '../auth/permissions.ts';
 import type { NamedMigrations } from '../db/migrator.ts';
+import type { FormDefinition } from '../forms/form-definition.ts';
 import type { CatalogSet } from '../i18n/messages.ts';
 import type { TableDeclaration } from '../privacy/classification.ts';
 import type { AppContext } from './context.ts';
@@ -34,6 +35,8 @@ export interface SanctuaryModule {
    */
   classification?: readonly TableDeclaration[];
   program?: ProgramEntry;
+  /** Guided public forms (`defineForm`), validated at start and served at `/forms/<id>`. */
+  forms?: readonly FormDefinition[];
   /** Registers routes inside an encapsulated Fastify context. */
   routes?(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
   /** Seeds demo data into a new database (only when DEMO is on). */

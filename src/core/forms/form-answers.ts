@@ -1,0 +1,229 @@
+/**
+ * Turning what a browser sent for one step into answers: normalisation, required/length/format checks,
+ * the field's own Zod rule, and field errors whose messages are message keys. No HTTP types here.
+ */
+import type { FieldError } from '../http/errors.ts';
+import type { Locale } from '../i18n/locales.ts';
+import type { Translate } from '../i18n/messages.ts';
+import type { AppContext } from '../modules/context.ts';
+import type { AnswerValue, Answers, ChoiceDefinition, FieldDefinition, StepDefinition } from './form-definition.ts';
+import { maxLengthOf } from './form-definition.ts';
+
+/** A parsed urlencoded body: one string, or several for a repeated name. */
+export type RawInput = Readonly<Record<string, string | readonly string[]>>;
+
+/** Inputs every form page may send besides its fields. */
+export const CONTROL_INPUTS: ReadonlySet<string> = new Set(['_csrf', '_action']);
+
+const DATE_PARTS = ['day', 'month', 'year'] as const;
+const MESSAGE_KEY = /^[a-zA-Z][\w-]*(\.[\w-]+)+$/;
+
+/** The HTML input names of a field: `<name>`, or `<name>-day`, `<name>-month`, `<name>-year` for a date in parts. */
+export function inputNamesOf(field: FieldDefinition): string[] {
+  if (field.type === 'date' && field.dateStyle !== 'single') return DATE_PARTS.map((p) => `${field.name}-${p}`);
+  return [field.name];
+}
+
+/** Names in the input that the step does not ask for (mass assignment, tampering, a stale page). */
+export function unknownInputs(step: StepDefinition, input: RawInput): string[] {
+  const allowed = new Set<string>(CONTROL_INPUTS);
+  for (const f of step.fields) for (const n of inputNamesOf(f)) allowed.add(n);
+  return Object.keys(input).filter((k) => !allowed.has(k));
+}
+
+/** The choices of a field, resolved against the jurisdiction when they depend on it. */
+export function choicesOf(field: FieldDefinition, ctx: AppContext): readonly ChoiceDefinition[] {
+  const source = field.choices;
+  if (!source) return [];
+  return typeof source === 'function' ? source(ctx) : source;
+}
+
+type Check = { value: AnswerValue | undefined } | { error: FieldError };
+
+function fail(field: FieldDefinition, key: string, values?: Record<string, string | number>): Check {
+  return { error: { field: field.name, key, values } };
+}
+
+function single(raw: string | readonly string[] | undefined): string | undefined | null {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') return raw;
+  // A repeated name for a one-value field: not something our pages send.
+  return null;
+}
+
+function realDate(year: number, month: number, day: number): boolean {
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Normalises free text: Unicode NFC; newlines kept (as \n) only in textareas; outer spaces trimmed. */
+function normalizeText(value: string, multiline: boolean): string {
+  const nfc = value.normalize('NFC');
+  return multiline ? nfc.replace(/\r\n?/g, '\n').trim() : nfc.replace(/\s+/g, ' ').trim();
+}
+
+function applyRule(field: FieldDefinition, value: AnswerValue): Check {
+  if (!field.rule) return { value };
+  const result = field.rule.safeParse(value);
+  if (result.success) return { value: result.data as AnswerValue };
+  const message = result.error.issues[0]?.message ?? '';
+  return fail(field, MESSAGE_KEY.test(message) ? message : 'form.error.invalid');
+}
+
+/** Checks the type-level format of a non-empty normalised value. */
+function checkFormat(field: FieldDefinition, value: string, choices: readonly ChoiceDefinition[]): Check {
+  switch (field.type) {
+    case 'email':
+      // Deliberately permissive (RFC 5322 is wider than any regex); the point is to catch typos like a missing @.
+      return /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/.test(value) ? { value } : fail(field, 'forms.error.email');
+    case 'tel': {
+      const digits = value.replace(/\D/g, '');
+      return /^\+?[\d\s().-]+$/.test(value) && digits.length >= 7 && digits.length <= 15 ? { value } : fail(field, 'forms.error.tel');
+    }
+    case 'number': {
+      if (!/^-?\d{1,15}([.,]\d{1,6})?$/.test(value)) return fail(field, 'forms.error.number');
+      return { value: Number(value.replace(',', '.')) };
+    }
+    case 'date': {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      return m && realDate(Number(m[1]), Number(m[2]), Number(m[3])) ? { value } : fail(field, 'forms.error.date');
+    }
+    case 'radio':
+    case 'select':
+      return choices.some((c) => c.value === value) ? { value } : fail(field, 'form.error.invalid');
+    default:
+      return { value };
+  }
+}
+
+function parseDateParts(field: FieldDefinition, input: RawInput): Check | 'blank' {
+  const parts = DATE_PARTS.map((p) => single(input[`${field.name}-${p}`]));
+  if (parts.some((p) => p === null)) return fail(field, 'form.error.invalid');
+  const [day, month, year] = parts.map((p) => (p ?? '').normalize('NFKC').trim()) as [string, string, string];
+  if (!day && !month && !year) return 'blank';
+  if (!day || !month || !year) return fail(field, 'forms.error.dateIncomplete');
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return fail(field, 'forms.error.date');
+  const y = Number(year);
+  const mo = Number(month);
+  const d = Number(day);
+  if (!realDate(y, mo, d)) return fail(field, 'forms.error.date');
+  return { value: `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}` };
+}
+
+/**
+ * Validates one field's submitted input. Returns the answer to store (`undefined` for a blank optional
+ * field) or a field error.
+ */
+export function parseField(field: FieldDefinition, input: RawInput, choices: readonly ChoiceDefinition[]): Check {
+  const required = (): Check => (field.optional ? { value: undefined } : fail(field, field.requiredKey ?? 'form.error.required'));
+  const max = maxLengthOf(field);
+
+  if (field.type === 'date' && field.dateStyle !== 'single') {
+    const parsed = parseDateParts(field, input);
+    if (parsed === 'blank') return required();
+    if ('error' in parsed) return parsed;
+    return applyRule(field, parsed.value as string);
+  }
+
+  if (field.type === 'checkbox') {
+    const raw = input[field.name];
+    const list = raw === undefined ? [] : typeof raw === 'string' ? [raw] : [...raw];
+    const picked = [...new Set(list.filter((v) => v !== ''))];
+    if (picked.length === 0) return field.optional ? { value: undefined } : required();
+    if (picked.some((v) => v.length > max || !choices.some((c) => c.value === v))) return fail(field, 'form.error.invalid');
+    // Keep the order of the choices, not of the request.
+    const ordered = choices.map((c) => c.value).filter((v) => picked.includes(v));
+    return applyRule(field, ordered);
+  }
+
+  const raw = single(input[field.name]);
+  if (raw === null) return fail(field, 'form.error.invalid');
+  const value = normalizeText(raw ?? '', field.type === 'textarea');
+  if (value === '') return required();
+  if (value.length > max) return fail(field, 'forms.error.tooLong', { max });
+  const formatted = checkFormat(field, value, choices);
+  if ('error' in formatted) return formatted;
+  return applyRule(field, formatted.value as AnswerValue);
+}
+
+/** The result of reading one step: answers to store (blank optional fields are `undefined`) and errors. */
+export interface StepInput {
+  values: Record<string, AnswerValue | undefined>;
+  errors: FieldError[];
+}
+
+/** Reads every field of a step from the submitted input. */
+export function parseStepInput(ctx: AppContext, step: StepDefinition, input: RawInput): StepInput {
+  const values: Record<string, AnswerValue | undefined> = {};
+  const errors: FieldError[] = [];
+  for (const field of step.fields) {
+    const result = parseField(field, input, choicesOf(field, ctx));
+    if ('error' in result) errors.push(result.error);
+    else values[field.name] = result.value;
+  }
+  return { values, errors };
+}
+
+/** The stored answers of a step as the raw input its page would send (to fill the inputs in again). */
+export function inputFromAnswers(step: StepDefinition, answers: Answers): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const field of step.fields) {
+    const v = answers[field.name];
+    if (v === undefined) continue;
+    if (field.type === 'date' && field.dateStyle !== 'single' && typeof v === 'string') {
+      const [y = '', m = '', d = ''] = v.split('-');
+      out[`${field.name}-day`] = String(Number(d));
+      out[`${field.name}-month`] = String(Number(m));
+      out[`${field.name}-year`] = y;
+    } else if (Array.isArray(v)) {
+      out[field.name] = [...(v as readonly string[])];
+    } else {
+      out[field.name] = String(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * Re-checks stored answers of a step (before sending: a draft may predate a form change). Returns the
+ * first field error, if any.
+ */
+export function recheckStep(ctx: AppContext, step: StepDefinition, answers: Answers): FieldError | undefined {
+  const input = inputFromAnswers(step, answers);
+  return parseStepInput(ctx, step, input).errors[0];
+}
+
+function choiceLabel(choice: ChoiceDefinition | undefined, value: string, t: Translate): string {
+  if (!choice) return value;
+  return choice.labelKey ? t(choice.labelKey) : (choice.label ?? value);
+}
+
+/** Formats a `YYYY-MM-DD` date for the reader's language (Hmong falls back to English month names). */
+export function formatDate(value: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return value;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(locale === 'hmn' ? 'en' : locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+}
+
+/** An answer as text for the "check your answers" page; `undefined` when not answered. */
+export function displayAnswer(
+  field: FieldDefinition,
+  value: AnswerValue | undefined,
+  choices: readonly ChoiceDefinition[],
+  t: Translate,
+  locale: Locale,
+): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (Array.isArray(value)) {
+    return (value as readonly string[]).map((v) => choiceLabel(choices.find((c) => c.value === v), v, t)).join(', ');
+  }
+  if (field.type === 'radio' || field.type === 'select') return choiceLabel(choices.find((c) => c.value === value), String(value), t);
+  if (field.type === 'date') return formatDate(String(value), locale);
+  return String(value);
+}

@@ -1,0 +1,64 @@
+import type { FieldError } from '../../http/errors.ts';
+import { BackLink, CsrfField, ErrorSummary } from '../../views/components.tsx';
+import { Layout } from '../../views/layout.tsx';
+import type { ViewContext } from '../../views/view-context.ts';
+import type { ChoiceDefinition, FormDefinition, StepDefinition } from '../form-definition.ts';
+import { FormField } from './form-field.tsx';
+
+/**
+ * One step of a form: back link, error summary, "Question N of M", the question as the page heading, the
+ * inputs, "Continue" and "Save and come back later". Posts to itself; works without JavaScript.
+ */
+export function StepPage(props: {
+  ctx: ViewContext;
+  form: FormDefinition;
+  step: StepDefinition;
+  choices: (fieldName: string) => readonly ChoiceDefinition[];
+  values: Readonly<Record<string, string | readonly string[]>>;
+  errors: readonly FieldError[];
+  position: { current: number; total: number };
+  backHref: string;
+  action: string;
+}) {
+  const { ctx, form, step, errors } = props;
+  const t = ctx.t;
+  const single = step.fields.length === 1;
+  const first = step.fields[0];
+  const heading = step.titleKey ? t(step.titleKey) : first ? t(first.labelKey) : t(form.titleKey);
+  const title = errors.length > 0 ? t('forms.errorTitle', { title: heading }) : heading;
+  return (
+    <Layout ctx={ctx} title={title}>
+      <BackLink href={props.backHref} label={t('forms.back')} />
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <ErrorSummary ctx={ctx} errors={errors} />
+          <form method="post" action={props.action} novalidate class="usa-form usa-form--large sanctuary-step">
+            <CsrfField ctx={ctx} />
+            <p class="usa-hint sanctuary-question-counter">
+              {t('forms.step.counter', { current: props.position.current, total: props.position.total })}
+            </p>
+            {single && !step.titleKey ? null : <h1 class="sanctuary-question">{heading}</h1>}
+            {step.fields.map((field) => (
+              <FormField
+                ctx={ctx}
+                field={field}
+                choices={props.choices(field.name)}
+                values={props.values}
+                error={errors.find((e) => e.field === field.name)}
+                asHeading={single && !step.titleKey}
+              />
+            ))}
+            <div class="sanctuary-actions">
+              <button type="submit" class="usa-button">
+                {t('forms.step.continue')}
+              </button>
+              <button type="submit" class="usa-button usa-button--outline" name="_action" value="save">
+                {t('forms.step.save')}
+              </button>
+            </div>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}
