@@ -13,6 +13,8 @@ import { registerSessionHook } from './core/auth/session-hook.ts';
 import { registerCoreRoutes } from './core/http/core-routes.tsx';
 import { buildServer } from './core/http/server.tsx';
 import { Messages } from './core/i18n/messages.ts';
+import { createNotifier } from './core/notify/notifier.ts';
+import { registerDemandRoutes, registerTransparencyRoutes } from './core/privacy/demands.part.ts';
 import { type Vault, openVault } from './core/crypto/vault.ts';
 import { ClassificationRegistry } from './core/privacy/classification.ts';
 import { loadJurisdiction } from './core/jurisdiction/index.ts';
@@ -90,6 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       audit: new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) }),
       vault,
       keys: vault.provider,
+      notifier: createNotifier({ config, db, messages, sealer: vault, log, now, cityName: loadJurisdiction(config.jurisdiction).place.cityName.value }),
     };
     const app = await buildServer(ctx, {
       nav: (req) => {
@@ -101,6 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
           if (s && permissions.allows(staff.roles, s.permission)) nav.push({ href: s.href, labelKey: m.program?.titleKey ?? m.id });
         }
         if (permissions.allows(staff.roles, 'core.users.manage')) nav.push({ href: '/staff/users', labelKey: 'auth.nav.users' });
+        if (permissions.allows(staff.roles, 'core.demands.read')) nav.push({ href: '/staff/demands', labelKey: 'demands.nav' });
         return { displayName: staff.displayName, roles: staff.roles, nav };
       },
     });
@@ -109,6 +113,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     await registerCoreRoutes(app, ctx, modules);
     await registerAuthRoutes(app, ctx);
     await registerAuditRoutes(app, ctx);
+    await registerDemandRoutes(app, ctx, modules);
+    await registerTransparencyRoutes(app, ctx);
     for (const m of modules) {
       if (m.routes) await app.register(async (scope) => m.routes?.(scope, ctx));
     }

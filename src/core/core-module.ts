@@ -1,6 +1,8 @@
 import type { PermissionDefinition } from './auth/permissions.ts';
 import type { NamedMigrations } from './db/migrator.ts';
 import type { CatalogSet } from './i18n/messages.ts';
+import { notifyCatalogs, notifyMigrations } from './notify/notify.part.ts';
+import { demandCatalogs, demandMigrations, demandPermissions } from './privacy/demands.part.ts';
 import en from './i18n/locales/en.json' with { type: 'json' };
 import es from './i18n/locales/es.json' with { type: 'json' };
 import so from './i18n/locales/so.json' with { type: 'json' };
@@ -33,12 +35,16 @@ export type CoreMessageKey = keyof typeof en;
 export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
   { owner: 'core', catalogs: { en, es, so, hmn } },
   { owner: 'core/audit', catalogs: { en: auditEn, es: auditEs, so: auditSo, hmn: auditHmn } },
+  { owner: 'core/notify', catalogs: notifyCatalogs },
+  { owner: 'core/privacy-demands', catalogs: demandCatalogs },
   { owner: 'core/auth', catalogs: { en: authEn, es: authEs, so: authSo, hmn: authHmn } },
 ];
 
 /** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
 export const coreMigrations: NamedMigrations = {
   ...auditMigrations,
+  ...notifyMigrations,
+  ...demandMigrations,
   ...vaultMigrations,
   ...authMigrations,
 };
@@ -47,6 +53,7 @@ export const coreMigrations: NamedMigrations = {
 export const corePermissions: PermissionDefinition[] = [
   { id: 'core.users.manage', descriptionKey: 'permission.core.users.manage', roles: ['admin'] },
   { id: 'core.audit.read', descriptionKey: 'permission.core.audit.read', roles: ['counsel', 'admin'] },
+  ...demandPermissions,
 ];
 
 /**

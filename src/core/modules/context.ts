@@ -7,6 +7,7 @@ import type { Vault } from '../crypto/vault.ts';
 import type { FormRegistry } from '../forms/form-registry.ts';
 import type { Db } from '../db/database.ts';
 import type { Messages } from '../i18n/messages.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
 
 /**
@@ -30,4 +31,6 @@ export interface AppContext {
   keys: KeyProvider;
   /** Every guided public form (from the modules' `forms`), served at `/forms/<id>` (`core/forms`). */
   forms: FormRegistry;
+  /** Outbound email and SMS: `notify(ctx, { … })` queues a message, a job sends it (`core/notify`). */
+  notifier: Notifier;
 }

@@ -3,6 +3,7 @@ import type { PermissionDefinition } from '../auth/permissions.ts';
 import type { NamedMigrations } from '../db/migrator.ts';
 import type { FormDefinition } from '../forms/form-definition.ts';
 import type { CatalogSet } from '../i18n/messages.ts';
+import type { DisclosureSource } from '../privacy/demands.sources.ts';
 import type { TableDeclaration } from '../privacy/classification.ts';
 import type { AppContext } from './context.ts';
 
@@ -35,6 +36,8 @@ export interface SanctuaryModule {
    */
   classification?: readonly TableDeclaration[];
   program?: ProgramEntry;
+  /** Kinds of records the outside-demand gate may disclose under an approved court order (`core/privacy/demands.sources.ts`). */
+  disclosureSources?: readonly DisclosureSource[];
   /** Guided public forms (`defineForm`), validated at start and served at `/forms/<id>`. */
   forms?: readonly FormDefinition[];
   /** Registers routes inside an encapsulated Fastify context. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
 import { z } from 'zod';
 import { randomId } from '../crypto/random.ts';
 import type { Vault } from '../crypto/vault.ts';
@@ -6,9 +7,9 @@ import type { Db } from '../db/database.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { type Locale, isLocale } from '../i18n/locales.ts';
 import type { MessageValues, Messages } from '../i18n/messages.ts';
-import type { MailAttachment, Mailer, SendOutcome } from './mailer.ts';
+import { type MailAttachment, type Mailer, type SendOutcome, createMailer } from './mailer.ts';
 import { notifyRepo, type NotifyMessageRow } from './notify.repo.ts';
-import { E164, type SmsProvider } from './sms.ts';
+import { E164, type SmsProvider, createSmsProvider } from './sms.ts';
 import { type Channel, type RenderedMessage, TEMPLATE_ID, hasTemplate, renderTemplate } from './templates.ts';
 
 /** What the notifier needs from the vault: sealing and opening under the recipient's data key. */
@@ -260,4 +261,27 @@ export interface HasNotifier {
  */
 export async function notify(ctx: HasNotifier, input: NotifyInput, tx?: Executor): Promise<string> {
   return ctx.notifier.enqueue(input, tx);
+}
+
+/** The notifier the configuration asks for: SMTP or the log for email, the HTTP gateway or the log for SMS. */
+export function createNotifier(options: {
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'sms'>;
+  db: Db;
+  messages: Messages;
+  sealer: SubjectSealer;
+  log: Logger;
+  now: () => Date;
+  cityName: string;
+}): Notifier {
+  const { config, log } = options;
+  return new Notifier({
+    db: options.db,
+    messages: options.messages,
+    sealer: options.sealer,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, log }),
+    sms: createSmsProvider({ sms: config.sms, log }),
+    log,
+    now: options.now,
+    cityName: options.cityName,
+  });
 }

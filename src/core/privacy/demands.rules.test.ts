@@ -131,8 +131,28 @@ describe('deadlines', () => {
     expect(disclosureExpiry(approved, '2027-01-01').toISOString()).toBe('2026-12-04T10:00:00.000Z');
   });
 
-  it('the person must be told within three days of receipt', () => {
+  it('the person must be told within three days of receipt (default clock)', () => {
     expect(noticeDueAt(new Date('2026-11-27T15:30:00.000Z')).toISOString()).toBe('2026-11-30T15:30:00.000Z');
+  });
+
+  it('follows a jurisdiction clock in business days and its weekend rule', () => {
+    // A calendar in UTC where weekends and 2026-12-01 are not business days.
+    const calendar = {
+      localDate: (d: Date) => d.toISOString().slice(0, 10),
+      isBusinessDay: (iso: string) => ![0, 6].includes(new Date(`${iso}T00:00:00Z`).getUTCDay()) && iso !== '2026-12-01',
+    };
+    // Friday 27 Nov + 3 business days: Mon 30, (Tue 1 holiday), Wed 2, Thu 3.
+    expect(noticeDueAt(new Date('2026-11-27T15:30:00.000Z'), { amount: 3, unit: 'business-days', dueOnNonBusinessDay: 'keep' }, calendar).toISOString()).toBe(
+      '2026-12-03T15:30:00.000Z',
+    );
+    // Thursday + 2 days = Saturday → next business day Monday.
+    expect(noticeDueAt(new Date('2026-11-26T10:00:00.000Z'), { amount: 2, unit: 'days', dueOnNonBusinessDay: 'next-business-day' }, calendar).toISOString()).toBe(
+      '2026-11-30T10:00:00.000Z',
+    );
+    expect(noticeDueAt(new Date('2026-11-26T10:00:00.000Z'), { amount: 2, unit: 'days', dueOnNonBusinessDay: 'previous-business-day' }, calendar).toISOString()).toBe(
+      '2026-11-27T10:00:00.000Z',
+    );
+    expect(noticeDueAt(new Date('2026-11-26T10:00:00.000Z'), { amount: 72, unit: 'hours', dueOnNonBusinessDay: 'keep' }).toISOString()).toBe('2026-11-29T10:00:00.000Z');
   });
 
   it('quarters', () => {

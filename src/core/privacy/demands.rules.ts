@@ -201,8 +201,24 @@ export function approvalState(approvals: readonly Approver[]): ApprovalState {
 
 /** Days the approved disclosure stays available to download. */
 export const DISCLOSURE_VALID_DAYS = 7;
-/** Days within which the person must be told about the demand (NY VTL §201(12)(a): three days). */
-export const NOTICE_DAYS = 3;
+/**
+ * The notice clock when the jurisdiction profile has none (N.Y. VTL §201(12)(a): three days). The running app
+ * uses the profile's `clocks.outsideDemandSubjectNotice`.
+ */
+export const DEFAULT_NOTICE_CLOCK: NoticeClock = { amount: 3, unit: 'days', dueOnNonBusinessDay: 'keep' };
+
+/** The parts of a jurisdiction clock rule the notice deadline uses. */
+export interface NoticeClock {
+  amount: number;
+  unit: 'hours' | 'days' | 'business-days' | 'months' | 'years';
+  dueOnNonBusinessDay: 'keep' | 'next-business-day' | 'previous-business-day';
+}
+
+/** The city's calendar: local dates and business days (from the jurisdiction profile). */
+export interface BusinessCalendar {
+  localDate(instant: Date): string;
+  isBusinessDay(isoDate: string): boolean;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -217,9 +233,42 @@ export function disclosureExpiry(approvedAt: Date, expiresOn: string | null): Da
   return endOfExpiryDay < byPolicy ? endOfExpiryDay : byPolicy;
 }
 
-/** The notice deadline: three days after the demand was received. */
-export function noticeDueAt(receivedAt: Date): Date {
-  return new Date(receivedAt.getTime() + NOTICE_DAYS * DAY_MS);
+/**
+ * When the person must have been told: the clock applied to the time the demand was received. Business days
+ * and the rule for a deadline that falls on a weekend or holiday follow the city's calendar.
+ */
+export function noticeDueAt(receivedAt: Date, clock: NoticeClock = DEFAULT_NOTICE_CLOCK, calendar?: BusinessCalendar): Date {
+  const t = receivedAt.getTime();
+  let due: Date;
+  switch (clock.unit) {
+    case 'hours':
+      due = new Date(t + clock.amount * 3_600_000);
+      break;
+    case 'days':
+      due = new Date(t + clock.amount * DAY_MS);
+      break;
+    case 'months':
+    case 'years': {
+      due = new Date(receivedAt);
+      if (clock.unit === 'months') due.setUTCMonth(due.getUTCMonth() + clock.amount);
+      else due.setUTCFullYear(due.getUTCFullYear() + clock.amount);
+      break;
+    }
+    case 'business-days': {
+      if (!calendar) throw new Error('noticeDueAt: a business-day clock needs the city calendar');
+      due = new Date(t);
+      for (let left = clock.amount; left > 0; ) {
+        due = new Date(due.getTime() + DAY_MS);
+        if (calendar.isBusinessDay(calendar.localDate(due))) left--;
+      }
+      break;
+    }
+  }
+  if (clock.dueOnNonBusinessDay !== 'keep' && calendar) {
+    const step = clock.dueOnNonBusinessDay === 'next-business-day' ? DAY_MS : -DAY_MS;
+    for (let guard = 0; guard < 30 && !calendar.isBusinessDay(calendar.localDate(due)); guard++) due = new Date(due.getTime() + step);
+  }
+  return due;
 }
 
 /** Calendar quarter of an ISO timestamp, e.g. `2026-Q4`. */
