@@ -12,6 +12,7 @@ import { vaultMigrations } from '../../src/core/crypto/vault.migrations.ts';
 import { type DatabaseTarget, type Db, openDatabase } from '../../src/core/db/database.ts';
 import { migrateToLatest } from '../../src/core/db/migrator.ts';
 import { inTransaction } from '../../src/core/db/transaction.ts';
+import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
 import { type DialectName, type TestDatabase, createTestDatabase, describeEachDialect } from '../helpers/db.ts';
 
 /**
@@ -262,5 +263,37 @@ describeEachDialect('crypto-shredding reaches old backups', (dialect) => {
     expect(await readAll(dataDb, after)).toEqual(['key-gone', 'key-gone', 'key-gone']);
     // The live system, with the current vault, still reads everyone it should.
     expect(await readAll(main.db, vault)).toEqual(['missing', expect.stringContaining('Tou Lee'), expect.stringContaining('María Ortega')]);
+  });
+});
+
+describeEachDialect('form drafts are their own short-lived subjects', (dialect) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('a draft is sealed under its own key; "delete my answers" destroys that key', async () => {
+    const browser = new TestBrowser(t.app);
+    await browser.get('/forms/office-help');
+    expect((await browser.post('/forms/office-help/start', {})).statusCode).toBe(303);
+    expect((await browser.post('/forms/office-help/topic', { topic: 'housing' })).statusCode).toBe(303);
+    expect((await browser.post('/forms/office-help/description', { description: 'Draft canary Hodan Warsame' })).statusCode).toBe(303);
+    const draft = await t.ctx.db.kysely.selectFrom('form_drafts').selectAll().executeTakeFirstOrThrow();
+    expect(draft.sealed).toMatch(/^s1\./);
+    expect(draft.sealed).not.toContain('Hodan');
+    expect(await t.ctx.vault.subjectStatus(draft.id)).toBe('live');
+    const subject = await t.ctx.db.kysely.selectFrom('subjects').selectAll().where('id', '=', draft.id).executeTakeFirstOrThrow();
+    expect(subject.program).toBe('forms.draft');
+
+    expect((await browser.post('/forms/office-help/discard', {})).statusCode).toBeLessThan(400);
+    expect(await t.ctx.db.kysely.selectFrom('form_drafts').select('id').where('id', '=', draft.id).executeTakeFirst()).toBeUndefined();
+    expect(await t.ctx.vault.subjectStatus(draft.id)).toBe('forgotten');
+    // The copy of the draft taken before (as a backup would hold it) can no longer be opened.
+    await expect(
+      t.ctx.vault.open(draft.id, draft.sealed, { table: 'form_drafts', column: 'sealed', rowId: `${draft.id}/office-help` }),
+    ).rejects.toBeInstanceOf(KeyNotFoundError);
   });
 });
