@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import type { AppContext } from '../modules/context.ts';
-import { HIGH_ASSURANCE_ROLES, type Role } from './permissions.ts';
+import { type Access, HIGH_ASSURANCE_ROLES, type Role } from './permissions.ts';
 import { type ActiveSession, isStepUpFresh, loadSession } from './sessions.service.ts';
 
 /** The session cookie: `__Host-` (no Domain, Path=/, Secure), HttpOnly, SameSite=Strict (R7). */
@@ -23,6 +23,20 @@ export interface SessionDetails {
 }
 
 const details = new WeakMap<FastifyRequest, SessionDetails>();
+
+/** A registered route and the access it declares. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+const inventories = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route registered after the session hook (all application routes), with its declared access. */
+export function routeInventory(app: FastifyInstance): readonly RouteInfo[] {
+  return inventories.get(app) ?? [];
+}
 
 /** The session details of a signed-in request (undefined when anonymous). */
 export function sessionDetails(req: FastifyRequest): SessionDetails | undefined {
@@ -61,6 +75,16 @@ function wantsHtml(req: FastifyRequest): boolean {
  * the sign-in page (and back afterwards); other anonymous requests get the guard's 401.
  */
 export function registerSessionHook(app: FastifyInstance, ctx: AppContext): void {
+  // Every route registered from here on (core, auth, modules) is inventoried with its declared access, so
+  // the route × role test (test/security/route-matrix.test.ts) covers routes that modules add later.
+  const routes: RouteInfo[] = [];
+  inventories.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of ([] as string[]).concat(route.method)) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url ?? route.path, access: route.config?.access });
+    }
+  });
   app.addHook('onRequest', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
