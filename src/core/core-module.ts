@@ -1,8 +1,8 @@
 import type { PermissionDefinition } from './auth/permissions.ts';
 import type { NamedMigrations } from './db/migrator.ts';
 import type { CatalogSet } from './i18n/messages.ts';
-import { notifyCatalogs, notifyMigrations } from './notify/notify.part.ts';
-import { demandCatalogs, demandMigrations, demandPermissions } from './privacy/demands.part.ts';
+import { notifyCatalogs, notifyClassification, notifyMigrations } from './notify/notify.part.ts';
+import { demandCatalogs, demandMigrations, demandPermissions, demandsClassification } from './privacy/demands.part.ts';
 import en from './i18n/locales/en.json' with { type: 'json' };
 import es from './i18n/locales/es.json' with { type: 'json' };
 import so from './i18n/locales/so.json' with { type: 'json' };
@@ -62,6 +62,8 @@ export const corePermissions: PermissionDefinition[] = [
  */
 export const coreClassifications: Array<{ owner: string; tables: readonly TableDeclaration[] }> = [
   { owner: 'core/db', tables: migratorClassification },
+  { owner: 'core/notify', tables: notifyClassification },
+  { owner: 'core/privacy-demands', tables: demandsClassification },
   { owner: 'core/vault', tables: vaultClassification },
   { owner: 'core/auth', tables: authClassification },
 ];

@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomId } from '../../src/core/crypto/random.ts';
+import { inTransaction } from '../../src/core/db/transaction.ts';
 import { DEMAND_TYPES, type DemandType } from '../../src/core/privacy/demands.rules.ts';
 import { DemandService, isValidCourtOrderDemand } from '../../src/core/privacy/demands.service.ts';
 import { DisclosureSourceRegistry } from '../../src/core/privacy/demands.sources.ts';
@@ -337,6 +338,19 @@ describeEachDialect('outside-demand gate', (dialect) => {
       expect((await c2.post(`/staff/demands/${id}/notices/${rec.id}/send`, {})).statusCode).toBe(409);
     });
 
+    it('forgetting the person deletes the queued notice with the rest of their data', async () => {
+      const id = await register(warrantForm(person.id));
+      const rec = await t.ctx.db.kysely.selectFrom('privacy_demand_records').selectAll().where('demand_id', '=', id).executeTakeFirstOrThrow();
+      expect((await counsel.post(`/staff/demands/${id}/notices/${rec.id}/send`, {})).statusCode).toBe(303);
+      expect(await t.ctx.db.kysely.selectFrom('notify_messages').select('id').where('subject_id', '=', person.subjectId).execute()).toHaveLength(1);
+      await inTransaction(t.ctx.db, (tx) => t.ctx.vault.forgetSubject(tx, person.subjectId));
+      expect(await t.ctx.db.kysely.selectFrom('notify_messages').select('id').where('subject_id', '=', person.subjectId).execute()).toEqual([]);
+      expect(await t.ctx.notifier.deliverDue()).toMatchObject({ claimed: 0 });
+      expect(smtp.received).toHaveLength(0);
+      // The register keeps the legal record; the record id now points at nothing.
+      expect((await demandRow(id)).status).toBe('pending_review');
+    });
+
     it('a recorded court order forbidding notice holds the notice until it ends; lifting it restarts the clock', async () => {
       const id = await register(warrantForm(person.id));
       const rec = await t.ctx.db.kysely.selectFrom('privacy_demand_records').selectAll().where('demand_id', '=', id).executeTakeFirstOrThrow();
@@ -399,9 +413,9 @@ describeEachDialect('outside-demand gate', (dialect) => {
       expect(res.body).toContain('href="#field-records.1.recordId"');
       const es = await desk.post('/staff/demands?lang=es', warrantForm('nope', { receivedDate: '2027-06-01' }));
       expect(es.statusCode).toBe(422);
-      const unknown = await desk.post('/staff/demands', { receivedBy: desk.userId, ...warrantForm(randomId()) });
+      const unknown = await desk.post('/staff/demands?lang=en', { receivedBy: desk.userId, ...warrantForm(randomId()) });
       expect(unknown.statusCode).toBe(422);
-      expect(unknown.body).toContain('There is no such record in that program');
+      expect(unknown.body, /<div class="usa-alert usa-alert--error[\s\S]*?<\/ul>/.exec(unknown.body)?.[0]).toContain("There is no such record in that program");
       const future = await desk.post('/staff/demands', { receivedBy: desk.userId, ...warrantForm(person.id, { receivedDate: '2026-12-25' }) });
       expect(future.statusCode).toBe(422);
       expect(future.body).toContain('cannot be in the future');

@@ -8,3 +8,4 @@ export { notifyMigrations } from './notify.migrations.ts';
 
 /** Catalogs of core's notification templates (`notify.*`). */
 export const notifyCatalogs: CatalogSet = { en, es, so, hmn };
+export { notifyClassification } from './notify.classification.ts';

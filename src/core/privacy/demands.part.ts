@@ -25,3 +25,4 @@ export const demandPermissions: PermissionDefinition[] = [
   { id: 'core.demands.approve', descriptionKey: 'permission.core.demands.approve', roles: ['counsel', 'admin'] },
   { id: 'core.demands.disclose', descriptionKey: 'permission.core.demands.disclose', roles: ['counsel'] },
 ];
+export { demandsClassification } from './demands.classification.ts';

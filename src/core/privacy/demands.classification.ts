@@ -1,0 +1,100 @@
+import { defineClassification } from './classification.ts';
+
+const KEEP = 'Kept as the record of legal process for as long as the city keeps legal files (not shortened by program retention)';
+
+/**
+ * Classification of the outside-demand register. The register is about legal process, not about residents:
+ * people appear only as program + record id. The officer's details and the description of the document are
+ * sealed under the demand's own vault subject.
+ */
+export const demandsClassification = defineClassification([
+  {
+    table: 'privacy_demands',
+    class: 'private',
+    purpose: 'Every outside demand for data: what it is (the staff checklist), who sent it, and the decision',
+    retention: KEEP,
+    subjectColumn: 'subject_id',
+    program: 'privacy.demands',
+    columns: {
+      id: 'Random demand id (the legal basis named in audit entries)',
+      reference: 'Short reference quoted to counsel and to the people notified',
+      type: 'Kind of instrument: judicial warrant, court order, administrative warrant, detainer, subpoena, informal request, other',
+      form_number: 'Form number printed on the instrument (I-200, I-247A…), which marks administrative documents',
+      agency_kind: 'Kind of issuer (ICE, FBI, county…), for the transparency report',
+      agency_name: 'Name of the issuing agency or office as printed (not a person)',
+      channel: 'How the demand arrived (in person, phone, email, mail…)',
+      received_at: 'When it was received (starts the notice clock)',
+      received_by: 'Staff account that received it',
+      registered_by: 'Staff account that registered it',
+      served_on: 'On whom it was served (front desk, counsel…)',
+      issued_by_court: 'Checklist: issued by a court (yes, no, cannot tell)',
+      signed_by_judge: 'Checklist: signed by a judge (yes, no, cannot tell)',
+      judge_name: { purpose: 'Checklist: the signing judge as printed (a public official acting in office)', class: 'public' },
+      court_name: { purpose: 'Checklist: the court named in the caption', class: 'public' },
+      case_number: { purpose: 'Checklist: the court case number', class: 'public' },
+      issued_on: 'Checklist: date issued',
+      expires_on: 'Checklist: expiry date (limits the disclosure)',
+      unmatched_people: 'How many people named have no record here (a count only)',
+      subject_id: 'The demand\'s own vault subject (seals the two free-text fields below)',
+      requester_sealed: { purpose: 'Name, badge and phone of the officer or requester', protection: 'encrypted' },
+      description_sealed: { purpose: 'Staff description of what the instrument says and asks for (no file is kept)', protection: 'encrypted' },
+      status: 'Waiting for counsel, approved, declined or disclosed',
+      decline_reason: 'Enumerated reason for declining',
+      decided_at: 'When it was approved or declined',
+      decided_by: 'Staff account that decided (empty when declined by rule)',
+      nondisclosure_order_ref: 'Reference of a court order forbidding notice to the people named',
+      nondisclosure_until: 'End date of that order, if any',
+      nondisclosure_recorded_by: 'Staff account that recorded or lifted the order',
+      created_at: 'When the demand was registered',
+      updated_at: 'When it last changed',
+    },
+  },
+  {
+    table: 'privacy_demand_records',
+    class: 'private',
+    purpose: 'The records a demand names (program and record id only) and the notice each person is owed',
+    retention: KEEP,
+    columns: {
+      id: 'Random id',
+      demand_id: 'The demand',
+      program: 'Program (module) holding the record',
+      record_type: 'Kind of record in that program',
+      record_id: 'Id of the record named (never a name)',
+      notice_status: 'Notice to the person: to do, on hold by court order, sent, given, not possible',
+      notice_due_at: 'When the notice is due (three days after receipt unless a court forbids it)',
+      notice_method: 'How the person was told (email, text, phone, in person, mail)',
+      notice_message_id: 'The queued notification, when sent by email or text',
+      notice_done_at: 'When the notice was given',
+      notice_done_by: 'Staff account that gave or recorded it',
+      created_at: 'When the record was added to the demand',
+    },
+  },
+  {
+    table: 'privacy_demand_approvals',
+    class: 'private',
+    purpose: 'Approvals of a judicial warrant or court order (two different people, one of them counsel)',
+    retention: KEEP,
+    columns: {
+      id: 'Random id',
+      demand_id: 'The demand',
+      approver_id: 'Staff account that approved after a passkey step-up',
+      approver_roles: 'Roles held when approving (counsel, admin)',
+      approved_at: 'When',
+    },
+  },
+  {
+    table: 'privacy_demand_disclosures',
+    class: 'private',
+    purpose: 'The one expiring download an approved demand unlocks (who downloaded it and when; never its content)',
+    retention: KEEP,
+    columns: {
+      id: 'Random id',
+      demand_id: 'The demand',
+      created_at: 'When the approval unlocked it',
+      expires_at: 'When it stops being available (seven days, or the instrument\'s expiry)',
+      downloaded_at: 'When it was downloaded (once)',
+      downloaded_by: 'Staff account that downloaded it',
+      record_count: 'How many records it contained',
+    },
+  },
+]);
