@@ -7,6 +7,7 @@ import en from './i18n/locales/en.json' with { type: 'json' };
 import es from './i18n/locales/es.json' with { type: 'json' };
 import so from './i18n/locales/so.json' with { type: 'json' };
 import hmn from './i18n/locales/hmn.json' with { type: 'json' };
+import { auditClassification } from './audit/audit.classification.ts';
 import { auditMigrations } from './audit/audit.migrations.ts';
 import auditEn from './audit/locales/en.json' with { type: 'json' };
 import auditEs from './audit/locales/es.json' with { type: 'json' };
@@ -62,6 +63,7 @@ export const corePermissions: PermissionDefinition[] = [
  */
 export const coreClassifications: Array<{ owner: string; tables: readonly TableDeclaration[] }> = [
   { owner: 'core/db', tables: migratorClassification },
+  { owner: 'core/audit', tables: auditClassification },
   { owner: 'core/notify', tables: notifyClassification },
   { owner: 'core/privacy-demands', tables: demandsClassification },
   { owner: 'core/vault', tables: vaultClassification },
