@@ -64,6 +64,22 @@ const require = (await import('node:module')).createRequire(import.meta.url);
 const USWDS_DIST = path.dirname(path.dirname(require.resolve('@uswds/uswds/css/uswds.min.css')));
 const HTMX_DIST = path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist');
 
+/**
+ * The router parses the query string while it looks up the route, before the request has a lifecycle in which
+ * an error becomes a response: a throwing parser there escapes Fastify's error handling. So a query that does
+ * not parse (invalid percent-encoding or UTF-8, control characters, too many or too long values) becomes an
+ * empty query carrying its error under this symbol, and the `onRequest` hook raises it as a translated 4xx.
+ */
+const BAD_QUERY = Symbol('badQuery');
+
+function parseQueryForRouter(str: string): Record<string, string | string[]> {
+  try {
+    return parseQuery(str);
+  } catch (err) {
+    return Object.defineProperty({}, BAD_QUERY, { value: err, enumerable: false }) as Record<string, string | string[]>;
+  }
+}
+
 /** Limits that apply to every request (DoS and oversize input). */
 export const LIMITS = {
   bodyBytes: 256 * 1024,
@@ -88,7 +104,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     bodyLimit: LIMITS.bodyBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: (str) => parseQuery(str) },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryForRouter },
   });
 
   // Request logging without personal data: the route pattern, never the URL with its query.
@@ -195,13 +211,15 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   app.decorateRequest('locale', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url.length > LIMITS.urlChars) throw new AppError('bad_request', { messageKey: 'error.urlTooLong' });
-    const q = (req.query ?? {}) as Record<string, unknown>;
+    const q = (req.query ?? {}) as Record<string | symbol, unknown>;
     const fromQuery = typeof q.lang === 'string' && isLocale(q.lang) && offered.includes(q.lang) ? q.lang : undefined;
     const cookie = req.cookies[LANG_COOKIE];
     const fromCookie = isLocale(cookie) && offered.includes(cookie) ? cookie : undefined;
     req.locale = fromQuery ?? fromCookie ?? negotiateLocale(req.headers['accept-language'], offered);
     req.t = ctx.messages.translator(req.locale);
+    // Refused only now, so that the error page is in the person's language.
+    if (req.url.length > LIMITS.urlChars) throw new AppError('bad_request', { messageKey: 'error.urlTooLong' });
+    if (q[BAD_QUERY]) throw q[BAD_QUERY];
     if (fromQuery && fromQuery !== cookie) {
       reply.setCookie(LANG_COOKIE, fromQuery, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
     }
