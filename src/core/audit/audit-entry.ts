@@ -7,7 +7,7 @@
  * of lower-case letters and dashes that cannot hold a name, a number, an address or an e-mail address. There
  * is no free-text field.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ROLES, type Role } from '../auth/permissions.ts';
 import { isRandomId } from '../crypto/random.ts';
 
@@ -206,5 +206,6 @@ export function canonicalAuditEntry(e: Omit<AuditEntry, 'hash'>): string {
 
 /** SHA-256 (hex) of the canonical encoding: the entry's link in the chain. */
 export function hashAuditEntry(e: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(canonicalAuditEntry(e), 'utf8').digest('hex');
+  // One-shot `crypto.hash` (Node ≥ 20.12) is about twice as fast as createHash for short inputs.
+  return hash('sha256', canonicalAuditEntry(e), 'hex');
 }

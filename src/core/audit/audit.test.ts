@@ -183,6 +183,17 @@ describeEachDialect('audit log', (dialect) => {
     expect(report.problems[0]).toMatchObject({ seq: 7 });
   });
 
+  it('finds an entry inserted before the first one (seq 0)', async () => {
+    await write(5);
+    await dropTriggers(t.db);
+    const one = await t.db.kysely.selectFrom('audit_log').selectAll().where('seq', '=', 1).executeTakeFirstOrThrow();
+    await t.db.kysely.insertInto('audit_log').values({ ...one, seq: 0, id: randomId() }).execute();
+    const report = await audit.verify();
+    expect(report.ok).toBe(false);
+    expect(report.firstBadSeq).toBe(0);
+    expect(report.problems.map((p) => p.seq)).toContain(1); // and entry 1 no longer links to its predecessor
+  });
+
   it('finds two reordered entries and names the first', async () => {
     await write(20);
     await dropTriggers(t.db);
