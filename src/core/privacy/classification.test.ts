@@ -88,6 +88,11 @@ describe('ClassificationRegistry', () => {
         expect.stringMatching(/people\.gone is classified by m but does not exist/),
       ]),
     );
+    const typed = new ClassificationRegistry();
+    typed.register('m', table({ id: 'Row id', name: { purpose: 'Name', protection: 'encrypted' } }));
+    expect(checkSchema(typed, new Map([['people', new Map([['id', 'text'], ['name', 'integer']])]]), { dialect: 'sqlite' })).toEqual([
+      'column people.name is declared encrypted but has type integer (sealed values and blind indexes are text)',
+    ]);
     expect(checkSchema(r, new Map([['people', new Map([['id', 'bytea'], ['gone', 'text']])]]), { dialect: 'postgres' })).toEqual([
       'column people.id is binary (bytea): documents and blobs are never stored',
     ]);

@@ -295,7 +295,11 @@ export function checkSchema(
       continue;
     }
     for (const [column, type] of columns) {
-      if (!decl.columns.has(column)) problems.push(`column ${table}.${column} is not classified (owner ${decl.owner})`);
+      const declared = decl.columns.get(column);
+      if (!declared) problems.push(`column ${table}.${column} is not classified (owner ${decl.owner})`);
+      else if (declared.protection !== 'plain' && !/^(text|varchar|character varying)/.test(type)) {
+        problems.push(`column ${table}.${column} is declared ${declared.protection} but has type ${type || 'none'} (sealed values and blind indexes are text)`);
+      }
       if (isBinaryType(type, options.dialect)) problems.push(`column ${table}.${column} is binary (${type || 'no type'}): documents and blobs are never stored`);
     }
     for (const column of decl.columns.keys()) {
