@@ -61,8 +61,8 @@ export interface Config {
   indexKeyFromEnv: string | undefined;
   /**
    * The key vault: the database holding the wrapped per-subject data keys, kept apart from the data and its
-   * backups so that forgetting a subject reaches old backups (`KEY_VAULT_URL`; default a SQLite file beside
-   * the key file).
+   * backups so that forgetting a subject reaches old backups (`KEY_VAULT_URL`; default a SQLite file in
+   * `.sanctuary-vault/` beside `DATA_DIR` — its own directory, because it needs its own, short backup retention).
    */
   keyVault: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   jurisdiction: string;
@@ -121,7 +121,7 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
       problems.push('KEY_VAULT_URL: must name a different database than DATABASE_URL, so data backups never contain the keys');
     }
   } else {
-    const file = e.KEY_VAULT_URL ? path.resolve(e.KEY_VAULT_URL.replace(/^(sqlite|file):(\/\/)?/, '')) : path.join(path.dirname(keyFile), 'subject-keys.db');
+    const file = e.KEY_VAULT_URL ? path.resolve(e.KEY_VAULT_URL.replace(/^(sqlite|file):(\/\/)?/, '')) : path.join(path.dirname(dataDir), '.sanctuary-vault', 'subject-keys.db');
     keyVault = { kind: 'sqlite', file };
     if (file.startsWith(dataDir + path.sep)) problems.push('KEY_VAULT_URL: must be outside DATA_DIR, so that data backups never contain the keys');
     if (e.NODE_ENV === 'production' && e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL) && !e.KEY_VAULT_URL) {

@@ -39,7 +39,8 @@ it('status, rotate, destroy-old (refused, then done), generate and usage errors'
   const keyFile = path.join(dir, 'keys', 'kek.json');
   expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
   expect(fs.statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o700);
-  expect(fs.statSync(path.join(dir, 'keys', 'subject-keys.db')).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(path.join(dir, '.sanctuary-vault', 'subject-keys.db')).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(path.join(dir, '.sanctuary-vault')).mode & 0o777).toBe(0o700);
 
   const provider = new LocalFileKeyProvider({ path: keyFile, create: false });
   const first = await provider.currentKid();

@@ -177,7 +177,7 @@ describeEachDialect('canary scan: no personal value in plaintext anywhere at res
     expect(await ctx.db.kysely.selectFrom('form_drafts').select('id').where('submitted_at', 'is', null).execute()).not.toHaveLength(0);
   });
 
-  it('the raw database files (main, -wal, -shm) and the key vault files hold no canary', async () => {
+  it('the raw database files (main, -wal, -shm), the key files and the key vault hold no canary', async () => {
     const files: string[] = [];
     if (dialect === 'sqlite') {
       const main = database.db.file as string;
@@ -185,6 +185,9 @@ describeEachDialect('canary scan: no personal value in plaintext anywhere at res
       expect(fs.existsSync(`${main}-wal`)).toBe(true); // the scan includes uncheckpointed writes
     }
     for (const f of fs.readdirSync(keyDir)) files.push(path.join(keyDir, f));
+    const vaultFile = ctx.config.keyVault.kind === 'sqlite' ? ctx.config.keyVault.file : undefined;
+    expect(vaultFile && fs.existsSync(vaultFile)).toBe(true);
+    for (const f of [vaultFile, `${vaultFile}-wal`, `${vaultFile}-shm`]) if (f && fs.existsSync(f)) files.push(f);
     expect(files.length).toBeGreaterThan(1);
     for (const f of files) expect(scan(fs.readFileSync(f)), f).toEqual([]);
   });

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.ts';
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../../../test/helpers/db.ts';
 import { migrateToLatest } from '../db/migrator.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { DecryptError, KeyNotFoundError } from './errors.ts';
 import { DataKeyCache } from './vault-cache.ts';
-import { type Vault, openVault } from './vault.ts';
+import { EnvKeyProvider, LocalFileKeyProvider, generateKeyString } from './key-provider.ts';
+import { type Vault, createKeyProvider, openVault } from './vault.ts';
 import { vaultMigrations } from './vault.migrations.ts';
 
 interface NoteTable {
@@ -200,4 +202,25 @@ it('DataKeyCache zeroizes keys on expiry and eviction, but never under a pinned 
   expect(a.key.every((x) => x === 0)).toBe(true);
   cache.clear();
   expect(c.key.every((x) => x === 0)).toBe(true);
+});
+
+describe('key configuration', () => {
+  it('puts the key vault in its own directory outside DATA_DIR and refuses unsafe places', () => {
+    const c = loadConfig({ DATA_DIR: '/srv/sanctuary/data' });
+    expect(c.keyVault).toEqual({ kind: 'sqlite', file: '/srv/sanctuary/.sanctuary-vault/subject-keys.db' });
+    expect(path.dirname(c.keyVault.kind === 'sqlite' ? c.keyVault.file : '')).not.toBe(path.dirname(c.keyFile));
+    expect(() => loadConfig({ DATA_DIR: '/srv/data', KEY_VAULT_URL: 'sqlite:/srv/data/keys.db' })).toThrow(/KEY_VAULT_URL: must be outside DATA_DIR/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db.local/sanctuary', KEY_VAULT_URL: 'postgres://db.local:5432/sanctuary' })).toThrow(/different database/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db.local/sanctuary', KEY_VAULT_URL: 'postgres://db.local/sanctuary_keys' }).keyVault.kind).toBe('postgres');
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db.local/sanctuary', SANCTUARY_KEK: 'x', SANCTUARY_INDEX_KEY: 'y' })).toThrow(
+      /KEY_VAULT_URL: required in production/,
+    );
+    expect(() => loadConfig({ SANCTUARY_KEK: 'k' })).toThrow(/SANCTUARY_INDEX_KEY: required/);
+  });
+
+  it('builds the provider the configuration asks for', () => {
+    const env = createKeyProvider({ kekFromEnv: generateKeyString('a'), indexKeyFromEnv: generateKeyString('b'), keyFile: '/nonexistent/kek.json' });
+    expect(env).toBeInstanceOf(EnvKeyProvider);
+    expect(createKeyProvider({ kekFromEnv: undefined, indexKeyFromEnv: undefined, keyFile: '/tmp/x/kek.json' })).toBeInstanceOf(LocalFileKeyProvider);
+  });
 });
