@@ -25,7 +25,7 @@
  */
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
 import { type ForgetReceipt, SubjectRowRegistry } from '../privacy/forget.ts';
 import { type BlindIndexKey, type BlindIndexOptions, blindIndex as computeBlindIndex, deriveIndexKeyFromRoot } from './blind-index.ts';
 import {
@@ -290,7 +290,7 @@ export class Vault {
       if (ids.length === 0) break;
       after = ids[ids.length - 1] as string;
       for (const id of await this.store.unavailable(ids)) {
-        await this.#db.kysely.transaction().execute((tx) => this.forgetSubject(tx, id).catch(ignoreUnknown));
+        await inTransaction(this.#db, (tx) => this.forgetSubject(tx, id).catch(ignoreUnknown));
         forgotten++;
       }
     }
