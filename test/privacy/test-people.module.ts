@@ -77,6 +77,23 @@ export const testPeopleModule: SanctuaryModule = {
     },
   },
   disclosureSources: [personSource],
+  classification: [
+    {
+      table: 'test_people',
+      class: 'private',
+      purpose: 'People of the test program',
+      retention: 'For the length of a test',
+      subjectColumn: 'subject_id',
+      columns: {
+        id: 'Random id',
+        subject_id: 'The person (vault subject)',
+        name_sealed: { purpose: 'What to call the person', protection: 'encrypted' },
+        contact_sealed: { purpose: 'Email address or phone number', protection: 'encrypted' },
+        contact_channel: 'Email or SMS',
+        locale: 'Language for notices',
+      },
+    },
+  ],
 };
 
 /** Adds a person with a sealed name (and contact) and returns the record id. */
