@@ -57,7 +57,7 @@ describeEachDialect('staff sign-in', (dialect) => {
       // PHC string: $argon2id$v=19$<params>$<salt ≥ 16 bytes>$<hash 32 bytes> (node-argon2 writes m,p,t).
       const m = /^\$argon2id\$v=19\$([a-z=0-9,]+)\$([A-Za-z0-9+/]{22,})\$([A-Za-z0-9+/]{43})$/.exec(r.password_hash ?? '');
       expect(m, r.password_hash ?? 'null').not.toBeNull();
-      const params = Object.fromEntries((m?.[1] ?? '').split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+      const params = Object.fromEntries((m?.[1] ?? '').split(',').map((kv): [string, number] => [kv.split('=')[0] ?? '', Number(kv.split('=')[1])]));
       expect(params).toEqual({ m: PASSWORD_HASH_PARAMS.memoryCost, t: PASSWORD_HASH_PARAMS.timeCost, p: PASSWORD_HASH_PARAMS.parallelism });
       salts.add(m?.[2] ?? '');
       // TOTP secret and e-mail are sealed, and the lookup key is a keyed blind index, not the address.

@@ -19,15 +19,21 @@ function routesFromTree(tree: string): Array<{ method: string; url: string }> {
   const out: Array<{ method: string; url: string }> = [];
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
-    const m = /^([\s│]*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = (m[1] ?? '').length / 4;
-    const segment = m[2] ?? '';
+    const branch = Math.max(line.indexOf('├── '), line.indexOf('└── '));
+    if (branch < 0) continue;
+    const depth = branch / 4;
+    let segment = line.slice(branch + 4);
+    let methods = '';
+    const paren = segment.lastIndexOf(' (');
+    if (paren >= 0 && segment.endsWith(')')) {
+      methods = segment.slice(paren + 2, -1);
+      segment = segment.slice(0, paren);
+    }
     const parent = depth > 0 ? (stack[depth - 1] ?? '') : '';
     const full = depth === 0 ? segment : parent.endsWith('/') || segment.startsWith('/') || segment.startsWith('-') || segment.startsWith('.') ? parent + segment : `${parent}/${segment}`;
     stack[depth] = full;
     stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) out.push({ method, url: full });
+    for (const method of methods.split(',').map((x) => x.trim()).filter(Boolean)) out.push({ method, url: full });
   }
   return out;
 }

@@ -276,15 +276,6 @@ export const authRepo = {
     return Number(r.n);
   },
 
-  /** Removes sessions idle or older than the given bounds (housekeeping; the hook also checks each request). */
-  async deleteExpiredSessions(db: Executor, idleBefore: string, createdBefore: string): Promise<number> {
-    const r = await db
-      .deleteFrom('auth_sessions')
-      .where((eb) => eb.or([eb('last_seen_at', '<', idleBefore), eb('created_at', '<', createdBefore)]))
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
-  },
-
   // Passkeys --------------------------------------------------------------------------------------------
 
   async insertPasskey(db: Executor, row: Insertable<AuthPasskeyTable>): Promise<void> {

@@ -238,7 +238,7 @@ export async function verifyPasskeyAssertion(
         publicKey: new Uint8Array(Buffer.from(stored.public_key, 'base64url')),
         counter: Number(stored.counter),
         transports: JSON.parse(stored.transports) as string[],
-      } as Parameters<typeof verifyAuthenticationResponse>[0]['credential'],
+      },
     });
     if (!result.verified) return null;
     const advanced = await authRepo.advancePasskeyCounter(deps.db.kysely, stored.id, result.authenticationInfo.newCounter, deps.now().toISOString());

@@ -28,12 +28,18 @@ export interface PermissionDefinition {
   roles: readonly Role[];
 }
 
+/** `<area>.<resource>.<verb>`: two to four lower-case, dash-separated parts. */
+function isPermissionId(id: string): boolean {
+  const parts = id.split('.');
+  return parts.length >= 2 && parts.length <= 4 && parts.every((p) => /^[a-z][a-z0-9-]*$/.test(p));
+}
+
 export class PermissionRegistry {
   private readonly byId = new Map<string, PermissionDefinition>();
 
   register(definitions: readonly PermissionDefinition[], owner: string): void {
     for (const d of definitions) {
-      if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){1,3}$/.test(d.id)) throw new Error(`Permission id "${d.id}" (${owner}) is malformed`);
+      if (!isPermissionId(d.id)) throw new Error(`Permission id "${d.id}" (${owner}) is malformed`);
       if (this.byId.has(d.id)) throw new Error(`Permission "${d.id}" (${owner}) is declared twice`);
       this.byId.set(d.id, d);
     }

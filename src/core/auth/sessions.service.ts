@@ -135,13 +135,3 @@ export function isStepUpFresh(stepUpAt: Date | null, now: Date): boolean {
   const age = now.getTime() - stepUpAt.getTime();
   return age >= 0 && age < SESSION_LIMITS.stepUpMs;
 }
-
-/** Deletes sessions past any limit (housekeeping; the session hook also refuses them one by one). */
-export async function purgeExpiredSessions(deps: AuthDeps): Promise<number> {
-  const now = deps.now().getTime();
-  return authRepo.deleteExpiredSessions(
-    deps.db.kysely,
-    new Date(now - SESSION_LIMITS.idleMs).toISOString(),
-    new Date(now - SESSION_LIMITS.absoluteMs).toISOString(),
-  );
-}
