@@ -33,7 +33,10 @@ export function summarize(report) {
     passed,
     failed: failedTests + brokenFiles.length,
     skipped,
-    brokenFiles: brokenFiles.map((f) => ({ file: path.relative(ROOT, f.name), message: (f.message ?? '').split('\n')[0] })),
+    brokenFiles: brokenFiles.map((f) => ({
+      file: path.relative(ROOT, f.name),
+      message: (f.message ?? '').split('\n')[0] || 'an error outside any test (a hook or the file itself); see the output above',
+    })),
   };
 }
 
