@@ -302,7 +302,7 @@ function switchOff(ctx: AppContext): void {
     seal: async (_s: string, value: string | Buffer) => value.toString(),
     open: async (_s: string, sealed: string) => sealed,
     sealJson: async (_s: string, value: unknown) => JSON.stringify(value),
-    openJson: async (_s: string, sealed: string, _at: unknown, parse?: (v: unknown) => unknown) => (parse ? parse(JSON.parse(sealed)) : JSON.parse(sealed)),
+    openJson: async (_s: string, sealed: string, _at: unknown, parse?: (v: unknown) => unknown) => (parse ? parse(JSON.parse(sealed) as unknown) : (JSON.parse(sealed) as unknown)),
     blindIndex: (name: string, value: string | readonly string[]) => `${name}:${([] as string[]).concat(value).join('\u0000')}`,
     forgetSubjects: async () => ({ keysDestroyed: 0, rowsDeleted: {}, at: new Date().toISOString() }),
     subjectStatus: async () => 'live' as const,

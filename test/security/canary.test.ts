@@ -118,7 +118,7 @@ describeEachDialect('canary scan: no personal value in plaintext anywhere at res
     const logger = createLogger({ level: 'trace', destination: { write: (line: string) => void logs.push(line) } });
     const built = await buildApp({ config, db: database.db, logger });
     ctx = built.ctx;
-    close = built.close;
+    close = () => built.close();
 
     // 1. Residents, through the public form, in several scripts.
     for (const [i, name] of NAMES.entries()) {

@@ -29,7 +29,7 @@ export interface DataKeyCacheOptions {
 /** A pinned key: use `dek`, then call `release()` exactly once. */
 export interface PinnedKey {
   readonly dek: DataKey;
-  release(): void;
+  readonly release: () => void;
 }
 
 /** LRU + TTL cache of unwrapped data keys keyed by subject id. */

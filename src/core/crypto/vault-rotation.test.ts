@@ -144,9 +144,10 @@ it('a read-only provider (SANCTUARY_KEK) rotates by re-wrapping under the key th
 
     // The operator prepends a new key and restarts.
     const p2 = new EnvKeyProvider({ kek: `${generateKeyString('k2026b')},${oldKey}`, indexKey });
-    const v2 = new Vault({ provider: p2, store, db: main.db, indexRoot: await p2.indexRootKey(), ownsProvider: false });
     expect(await rotateKek({ provider: p2, store })).toEqual({ kid: 'k2026b', created: false, rewrapped: 1 });
-    expect(await destroyOldKek({ provider: p2, store, kid: 'k2026a' })).toMatchObject({ destroyed: false, message: expect.stringMatching(/remove its entry/) });
+    const told = await destroyOldKek({ provider: p2, store, kid: 'k2026a' });
+    expect(told.destroyed).toBe(false);
+    expect(told.message).toMatch(/remove its entry/);
 
     // With only the new key, the value still opens.
     const p3 = new EnvKeyProvider({ kek: `k2026b:${(await p2.kekById('k2026b')).key.toString('base64url')}`, indexKey });

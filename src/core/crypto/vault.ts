@@ -45,7 +45,7 @@ import {
 import { KeyNotFoundError } from './errors.ts';
 import { EnvKeyProvider, type IndexRootKey, type KeyProvider, LocalFileKeyProvider } from './key-provider.ts';
 import { isRandomId, randomId } from './random.ts';
-import { DataKeyCache, type DataKeyCacheOptions } from './vault-cache.ts';
+import { DataKeyCache, type DataKeyCacheOptions, type PinnedKey } from './vault-cache.ts';
 import { KeyVaultStore } from './vault-store.ts';
 import './vault.migrations.ts';
 
@@ -177,7 +177,8 @@ export class Vault {
    * while `fn` runs; the key cannot be evicted or zeroized under it.
    */
   async useSubject<T>(subjectId: string, fn: (cipher: SubjectCipher) => T | Promise<T>): Promise<T> {
-    const { dek, release } = await this.#pinKey(subjectId);
+    const pinned = await this.#pinKey(subjectId);
+    const dek = pinned.dek;
     let valid = true;
     const check = (): DataKey => {
       if (!valid) throw new Error('vault: a SubjectCipher was used after its useSubject() callback returned');
@@ -196,7 +197,7 @@ export class Vault {
       return await fn(cipher);
     } finally {
       valid = false;
-      release();
+      pinned.release();
     }
   }
 
@@ -331,7 +332,7 @@ export class Vault {
     }
   }
 
-  async #pinKey(subjectId: string): Promise<{ dek: DataKey; release(): void }> {
+  async #pinKey(subjectId: string): Promise<PinnedKey> {
     const pinned = this.#cache.pin(subjectId);
     if (pinned) return pinned;
     let loading = this.#loading.get(subjectId);

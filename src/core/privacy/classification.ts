@@ -149,7 +149,7 @@ const FORBIDDEN_RULES: readonly ForbiddenRule[] = [
   {
     category: 'document-image',
     name: /\b(image|images|photo|photos|photograph|picture|scan|scans|scanned|selfie|upload|uploads|attachment|attachments|blob|document (copy|file))\b/,
-    text: /\b(image|photo|photograph|picture|scan|copy) of (the |an? |their )?(id|identity|passport|document|card|licen[cs]e|face)\b|\bdocument (image|scan|photo|copy)\b|\buploaded (document|file|image)\b/,
+    text: /\b(image|photo|photograph|picture|scan|copy) of (?:the |an |a |their )?(id|identity|passport|document|card|licen[cs]e|face)\b|\bdocument (image|scan|photo|copy)\b|\buploaded (document|file|image)\b/,
   },
   {
     category: 'biometric',
