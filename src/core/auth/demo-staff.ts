@@ -123,6 +123,6 @@ export function demoCredentialLines(baseUrl: string, credentials: readonly DemoC
     ...credentials.map((c) => `  ${c.email.padEnd(width)}  ${c.password.padEnd(24)}  ${c.totpSecret}`),
     '',
     '  Admins and counsel normally must use a passkey. In this demo (DEMO=true) the demo accounts may use',
-    '  their authenticator code instead, and every staff page says so. A real installation never allows it.',
+    '  their authenticator code instead, and the staff home page says so. A real installation never allows it.',
   ];
 }

@@ -75,7 +75,12 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
     const asserted = await verifyPasskeyAssertion(deps, { purpose: 'login', response: input.passkey });
     if (asserted && user && asserted.userId === user.id) factor = 'passkey';
   } else {
-    const secret = user?.totp_secret ? await secrets.open(user.id, { table: 'auth_users', column: 'totp_secret', rowId: user.id }, user.totp_secret) : DUMMY_TOTP_SECRET;
+    // The sealed secret is opened only once the password is right: a wrong password costs the same for an
+    // existing and a missing account (no key lookup either way).
+    const secret =
+      user?.totp_secret && passwordOk
+        ? await secrets.open(user.id, { table: 'auth_users', column: 'totp_secret', rowId: user.id }, user.totp_secret)
+        : DUMMY_TOTP_SECRET;
     const match = verifyTotp(secret, input.code ?? '', { now: deps.now(), afterStep: user?.last_totp_step ?? null });
     if (match && user) {
       factor = 'totp';
