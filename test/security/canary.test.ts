@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createStaffUser } from '../../src/core/auth/accounts.service.ts';
 import { inTransaction } from '../../src/core/db/transaction.ts';
 import { createLogger } from '../../src/core/log.ts';
+import { notify } from '../../src/core/notify/notifier.ts';
 import type { AppContext } from '../../src/core/modules/context.ts';
 import { TestBrowser } from '../helpers/app.ts';
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../helpers/db.ts';
@@ -33,6 +34,8 @@ const CANARIES = {
   description: `Canary description: my cousin Qorsho was taken at the Lake Street bus stop ${RUN}`,
   otherLanguage: `Kanarish-${RUN}`,
   staffEmail: `staff.canary.${RUN}@city.example`,
+  notifyEmail: `notice.canary.${RUN}@example.net`,
+  notifyPhone: `+1612555${String(1000 + Math.floor(Math.random() * 8999))}`,
 };
 const NAMES = [CANARIES.latin, CANARIES.somali, CANARIES.hmong, CANARIES.arabic, CANARIES.chinese];
 
@@ -141,6 +144,14 @@ describeEachDialect('canary scan: no personal value in plaintext anywhere at res
       { db: ctx.db, now: () => new Date(), config: ctx.config, vault: ctx.vault, audit: ctx.audit, log: ctx.log } as unknown as Parameters<typeof createStaffUser>[0],
       { email: CANARIES.staffEmail, displayName: 'Canary Staff Member', roles: ['program-staff'], actor: { id: null, role: 'operator' } },
     );
+    // Notifications to a resident (e-mail and SMS), queued and delivered (log transports: no SMTP/SMS here).
+    const recipient = await inTransaction(ctx.db, (tx) => ctx.vault.createSubject(tx, 'canary-test'));
+    const values = { city: 'Minneapolis', receivedOn: new Date(), agency: CANARIES.latin, program: 'office', outcome: 'declined', reference: 'ABCD-EFGH-J0' };
+    await notify(ctx, { channel: 'email', to: CANARIES.notifyEmail, template: 'notify.demandNotice', values, locale: 'so', subjectRef: recipient });
+    await notify(ctx, { channel: 'sms', to: CANARIES.notifyPhone, template: 'notify.demandNotice', values, locale: 'en', subjectRef: recipient });
+    const delivered = await ctx.notifier.deliverDue();
+    expect(delivered).toMatchObject({ sent: 2 });
+
     await inTransaction(ctx.db, async (tx) => {
       const subject = await ctx.vault.createSubject(tx, 'canary-test');
       for (const [i, name] of NAMES.entries()) {
