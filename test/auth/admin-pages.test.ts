@@ -74,6 +74,15 @@ describeEachDialect('staff account administration pages', (dialect) => {
     expect(new Set(actions.map((a) => a.actor_id))).toEqual(new Set([admin.userId]));
   });
 
+  it('two simultaneous creations of one address: one account, one conflict (never a 500)', async () => {
+    const results = await Promise.allSettled(
+      [1, 2].map((n) => createStaffUser(t.ctx, { email: 'race@city.example', displayName: `Racer ${n}`, roles: ['office-staff'], actor: OPERATOR })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.status === 'rejected' ? (rejected.reason as { code?: string }).code : undefined).toBe('conflict');
+  });
+
   it('refuses to disable or demote the last active administrator', async () => {
     const admins = await t.ctx.db.kysely.selectFrom('auth_user_roles').select('user_id').where('role', '=', 'admin').execute();
     for (const a of admins) await t.ctx.db.kysely.updateTable('auth_users').set({ status: 'disabled' }).where('id', '=', a.user_id).execute();

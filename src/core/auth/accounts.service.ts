@@ -64,6 +64,22 @@ function place(table: 'auth_users' | 'auth_enrolments', column: string, rowId: s
   return { table, column, rowId };
 }
 
+/**
+ * Two requests creating the same address at once both pass the existence check; the unique index stops the
+ * second, which then gets the same answer as if it had come later.
+ */
+async function emailTakenOnRace<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      throw new AppError('conflict', { fields: [{ field: 'email', key: 'auth.users.error.emailTaken' }], messageKey: 'auth.users.error.emailTaken' });
+    }
+    throw err;
+  }
+}
+
 /** The link printed or shown once: the token in it is never stored. */
 export function enrolmentLink(config: Pick<Config, 'baseUrl'>, token: string): string {
   return `${config.baseUrl}/staff/enrol/${token}`;
@@ -106,9 +122,10 @@ export async function createStaffUser(
   const { email, displayName, roles } = parsed.data;
   const secrets = secretsFor(deps);
   const lookup = secrets.emailLookupKey(email);
-  const userId = randomId();
   const at = deps.now().toISOString();
-  return inTransaction(deps.db, async (tx) => {
+  return emailTakenOnRace(() => inTransaction(deps.db, async (tx) => {
+    // A fresh id per attempt: a retried transaction must not reuse the data key made by the failed one.
+    const userId = randomId();
     if (await authRepo.findUserByLookup(tx, lookup)) {
       throw new AppError('conflict', { fields: [{ field: 'email', key: 'auth.users.error.emailTaken' }], messageKey: 'auth.users.error.emailTaken' });
     }
@@ -140,7 +157,7 @@ export async function createStaffUser(
       await deps.audit.record(tx, { actor: input.actor, action: 'admin.role-grant', record, purpose: 'administration', detail: `role.${role}`, requestId: input.requestId });
     }
     return { userId, link: enrolmentLink(deps.config, token), expiresAt };
-  });
+  }));
 }
 
 /** A new enrolment link for an account that has not finished enrolling (older links stop working). */
@@ -478,10 +495,10 @@ export async function provisionStaffUser(
 ): Promise<{ userId: string }> {
   const secrets = secretsFor(deps);
   const lookup = secrets.emailLookupKey(input.email);
-  const userId = randomId();
   const at = deps.now().toISOString();
   const passwordHash = input.passwordHash ?? (await hashPassword(input.password));
-  await inTransaction(deps.db, async (tx) => {
+  return emailTakenOnRace(() => inTransaction(deps.db, async (tx) => {
+    const userId = randomId();
     if (await authRepo.findUserByLookup(tx, lookup)) throw new AppError('conflict', { messageKey: 'auth.users.error.emailTaken' });
     await secrets.createSubject(tx, userId);
     await authRepo.insertUser(
@@ -503,6 +520,6 @@ export async function provisionStaffUser(
       },
       input.roles,
     );
-  });
-  return { userId };
+    return { userId };
+  }));
 }

@@ -86,6 +86,8 @@ export function registerSessionHook(app: FastifyInstance, ctx: AppContext): void
     }
   });
   app.addHook('onRequest', async (req, reply) => {
+    // Static files never need the session: skip the lookup for the stylesheets and scripts of every page.
+    if (req.url.startsWith('/assets/')) return;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const result = await loadSession(ctx, token);
