@@ -5,7 +5,8 @@ import { AuditService } from './core/audit/audit.service.ts';
 import { registerAuditRoutes } from './core/audit/audit.routes.tsx';
 import { AuditKeyStore } from './core/audit/signing-key.ts';
 import { PermissionRegistry } from './core/auth/permissions.ts';
-import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions } from './core/core-module.ts';
+import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions, coreSchedules } from './core/core-module.ts';
+import { JobQueue } from './core/jobs/job-queue.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
 import { registerAuthRoutes } from './core/auth/auth.routes.tsx';
@@ -90,10 +91,14 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       log,
       now,
       audit: new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) }),
+      jobs: new JobQueue({ db, now, timezone: loadJurisdiction(config.jurisdiction).locale.timezone.value }),
       vault,
       keys: vault.provider,
       notifier: createNotifier({ config, db, messages, sealer: vault, log, now, cityName: loadJurisdiction(config.jurisdiction).place.cityName.value }),
     };
+    // Jobs and schedules of core, then of each module; a bad cron pattern or a duplicate name stops the start.
+    ctx.jobs.registerAll({ schedules: coreSchedules });
+    for (const m of modules) ctx.jobs.registerAll({ jobs: m.jobs, schedules: m.schedules });
     const app = await buildServer(ctx, {
       nav: (req) => {
         const staff = req.staff;

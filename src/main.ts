@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './core/db/database.ts';
+import { JobWorker } from './core/jobs/job-worker.ts';
 import { MODULES } from './modules/index.ts';
 
 /**
@@ -13,6 +14,9 @@ export async function serve(config: Config, options: { onListening?: (url: strin
   const { seedDemoIfNew } = await import('./core/demo/demo.ts');
   await seedDemoIfNew(ctx, { fresh, modules: MODULES, print: options.print ?? ((l) => process.stderr.write(`${l}\n`)) });
   await app.listen({ port: config.port, host: config.host });
+  // Background jobs (purges, backups, notices, checkpoints): every instance runs a worker; the queue runs each job once.
+  const worker = config.jobWorker ? new JobWorker({ queue: ctx.jobs, ctx }) : undefined;
+  worker?.start();
   const url = config.baseUrl;
   options.onListening?.(url);
   let closing = false;
@@ -20,6 +24,8 @@ export async function serve(config: Config, options: { onListening?: (url: strin
     if (closing) return;
     closing = true;
     ctx.log.info('shutting down');
+    // Stop taking jobs and let running ones finish before the database closes.
+    await worker?.stop(20_000);
     await close();
     await db.close();
   };

@@ -9,6 +9,11 @@ import so from './i18n/locales/so.json' with { type: 'json' };
 import hmn from './i18n/locales/hmn.json' with { type: 'json' };
 import { auditClassification } from './audit/audit.classification.ts';
 import { auditMigrations } from './audit/audit.migrations.ts';
+import { auditSchedules } from './audit/audit.jobs.ts';
+import { formsSchedules } from './jobs/core-schedules.ts';
+import type { ScheduleDefinition } from './jobs/job-queue.ts';
+import { jobsClassification } from './jobs/jobs.classification.ts';
+import { jobsMigrations } from './jobs/jobs.migrations.ts';
 import auditEn from './audit/locales/en.json' with { type: 'json' };
 import auditEs from './audit/locales/es.json' with { type: 'json' };
 import auditSo from './audit/locales/so.json' with { type: 'json' };
@@ -44,6 +49,7 @@ export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
 /** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
 export const coreMigrations: NamedMigrations = {
   ...auditMigrations,
+  ...jobsMigrations,
   ...notifyMigrations,
   ...demandMigrations,
   ...vaultMigrations,
@@ -64,8 +70,15 @@ export const corePermissions: PermissionDefinition[] = [
 export const coreClassifications: Array<{ owner: string; tables: readonly TableDeclaration[] }> = [
   { owner: 'core/db', tables: migratorClassification },
   { owner: 'core/audit', tables: auditClassification },
+  { owner: 'core/jobs', tables: jobsClassification },
   { owner: 'core/notify', tables: notifyClassification },
   { owner: 'core/privacy-demands', tables: demandsClassification },
   { owner: 'core/vault', tables: vaultClassification },
   { owner: 'core/auth', tables: authClassification },
 ];
+
+/**
+ * Recurring jobs of core's parts (`core/jobs`): `app.ts` registers them with `ctx.jobs`, then each module's.
+ * Every instance's worker enqueues each due run; the queue makes it run once.
+ */
+export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...formsSchedules];

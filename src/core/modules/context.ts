@@ -7,6 +7,7 @@ import type { Vault } from '../crypto/vault.ts';
 import type { FormRegistry } from '../forms/form-registry.ts';
 import type { Db } from '../db/database.ts';
 import type { Messages } from '../i18n/messages.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
 
@@ -25,6 +26,8 @@ export interface AppContext {
   now(): Date;
   /** The tamper-evident audit log: `record(tx, entry)` in the action's transaction, `recordNow(entry)` alone. */
   audit: AuditService;
+  /** The job queue: `enqueue({ name, payload })` (ids and codes only); jobs and schedules are registered at start. */
+  jobs: JobQueue;
   /** Encryption of personal data: per-subject keys, seal/open, blind indexes, forgetting (`core/crypto/vault.ts`). */
   vault: Vault;
   /** The key provider behind the vault (KEKs and the blind-index root key); prefer `vault` in application code. */

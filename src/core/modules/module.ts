@@ -3,6 +3,7 @@ import type { PermissionDefinition } from '../auth/permissions.ts';
 import type { NamedMigrations } from '../db/migrator.ts';
 import type { FormDefinition } from '../forms/form-definition.ts';
 import type { CatalogSet } from '../i18n/messages.ts';
+import type { JobDefinition, ScheduleDefinition } from '../jobs/job-queue.ts';
 import type { DisclosureSource } from '../privacy/demands.sources.ts';
 import type { TableDeclaration } from '../privacy/classification.ts';
 import type { AppContext } from './context.ts';
@@ -40,6 +41,9 @@ export interface SanctuaryModule {
   disclosureSources?: readonly DisclosureSource[];
   /** Guided public forms (`defineForm`), validated at start and served at `/forms/<id>`. */
   forms?: readonly FormDefinition[];
+  /** Background jobs the module enqueues (`ctx.jobs.enqueue`) and recurring ones (`core/jobs/job-queue.ts`). */
+  jobs?: readonly JobDefinition[];
+  schedules?: readonly ScheduleDefinition[];
   /** Registers routes inside an encapsulated Fastify context. */
   routes?(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
   /** Seeds demo data into a new database (only when DEMO is on). */
