@@ -201,6 +201,67 @@ describeEachDialect('outside-demand gate', (dialect) => {
     });
   });
 
+  describe('review by counsel', () => {
+    it('counsel corrects the checklist before approval; changing the type to an administrative one declines it', async () => {
+      const id = await register(warrantForm(person.id, { signedByJudge: 'unknown', judgeName: '' }));
+      expect((await counsel.post(`/staff/demands/${id}/approve`, {})).statusCode).toBe(409);
+      const fixed = await counsel.post(`/staff/demands/${id}/checklist`, checklistOf(warrantForm(person.id)));
+      expect(fixed.headers.location).toBe(`/staff/demands/${id}?notice=saved`);
+      expect(await demandRow(id)).toMatchObject({ signed_by_judge: 'yes', judge_name: 'Hon. Ada Example', status: 'pending_review' });
+      // Once someone has approved, the face of the document can no longer change under them.
+      await counsel.post(`/staff/demands/${id}/approve`, {});
+      const late = await counsel.post(`/staff/demands/${id}/checklist`, checklistOf(warrantForm(person.id, { caseNumber: 'other' })));
+      expect(late.statusCode).toBe(409);
+      expect(late.body).toContain('can no longer be changed');
+
+      const other = await register(warrantForm(person.id));
+      expect((await counsel.post(`/staff/demands/${other}/checklist`, checklistOf(warrantForm(person.id, { type: 'administrative_warrant', formNumber: 'I-200' })))).statusCode).toBe(303);
+      expect(await demandRow(other)).toMatchObject({ status: 'declined', decline_reason: 'administrative_warrant_not_judicial', decided_by: counsel.userId });
+      // Bad checklist input is a translated 422 and changes nothing.
+      const bad = await counsel.post(`/staff/demands/${id}/checklist`, checklistOf(warrantForm(person.id, { issuedOn: '2026-13-01' })));
+      expect(bad.statusCode).toBe(422);
+    });
+
+    it('counsel adds a record the demand names, with its notice task', async () => {
+      const id = await register(warrantForm(person.id));
+      const other = await addTestPerson(t.ctx, { name: 'Canary Third Person-5521' });
+      expect((await counsel.post(`/staff/demands/${id}/records`, { source: 'test-people.person', recordId: other.id.toLowerCase() })).statusCode).toBe(303);
+      const records = await t.ctx.db.kysely.selectFrom('privacy_demand_records').selectAll().where('demand_id', '=', id).orderBy('created_at').execute();
+      expect(records.map((r) => [r.record_id, r.notice_status, r.notice_due_at])).toEqual([
+        [person.id, 'pending', '2026-11-30T15:15:00.000Z'],
+        [other.id, 'pending', '2026-11-30T15:15:00.000Z'],
+      ]);
+      const dup = await counsel.post(`/staff/demands/${id}/records`, { source: 'test-people.person', recordId: other.id });
+      expect(dup.statusCode).toBe(422);
+      expect(dup.body).toContain('already named');
+      const missing = await counsel.post(`/staff/demands/${id}/records`, { source: 'test-people.person', recordId: randomId() });
+      expect(missing.statusCode).toBe(422);
+      expect((await counsel.post(`/staff/demands/${id}/records`, { source: 'nope.person', recordId: randomId() })).statusCode).toBe(422);
+    });
+
+    it('the register lists and filters demands, and every page renders in the four languages', async () => {
+      const pending = await register(warrantForm(person.id));
+      const declined = await register(warrantForm(person.id, { type: 'detainer', formNumber: 'I-247A' }));
+      const all = await counsel.get('/staff/demands');
+      expect(all.statusCode).toBe(200);
+      expect(all.body).toContain(`/staff/demands/${pending}`);
+      expect(all.body).toContain(`/staff/demands/${declined}`);
+      const onlyDeclined = await counsel.get('/staff/demands?status=declined');
+      expect(onlyDeclined.body).toContain(`/staff/demands/${declined}`);
+      expect(onlyDeclined.body).not.toContain(`/staff/demands/${pending}`);
+      expect((await counsel.get('/staff/demands?status=bogus')).statusCode).toBe(422);
+      for (const lang of ['en', 'es', 'so', 'hmn']) {
+        for (const url of ['/staff/demands', `/staff/demands/${pending}`, `/staff/demands/${declined}`, '/staff/demands/new', `/staff/demands/registered/${pending}`]) {
+          const res = await counsel.get(`${url}${url.includes('?') ? '&' : '?'}lang=${lang}`);
+          expect(res.statusCode, `${lang} ${url}`).toBe(200);
+          expect(res.body).toContain(`<html lang="${lang}"`);
+        }
+      }
+      expect((await counsel.get(`/staff/demands/${randomId()}`)).statusCode).toBe(404);
+      expect((await counsel.get('/staff/demands/not-an-id')).statusCode).toBe(404);
+    });
+  });
+
   describe('two-person rule and step-up', () => {
     it('the same person cannot approve twice; two admins are not enough; counsel completes it', async () => {
       const id = await register(warrantForm(person.id));
