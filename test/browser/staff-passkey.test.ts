@@ -10,7 +10,7 @@ import { createStaffUser } from '../../src/core/auth/accounts.service.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { generateTotp } from '../../src/core/crypto/totp.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { CHROMIUM_ARGS, checkA11y, chromiumPath } from './harness.ts';
+import { CHROMIUM_ARGS, LANGS, checkA11y, chromiumPath, htmlLang } from './harness.ts';
 
 /**
  * The passkey ceremonies of `public/passkey.js` in a real Chromium, with a CDP virtual authenticator
@@ -126,6 +126,22 @@ describe('staff passkeys in Chromium', () => {
     await page.waitForURL(/\/staff\/login\?notice=signedOut$/);
     await page.goto(`${base}/staff`);
     await page.waitForURL(/\/staff\/login\?next=/);
+  });
+
+  it('the sign-in and enrolment pages in every language: <html lang>, no axe violation', async () => {
+    const { link: other } = await createStaffUser(built.ctx, { email: 'langs@city.example', displayName: 'Lang Tester', roles: ['office-staff'], actor: OPERATOR });
+    const enrolPath = new URL(other).pathname;
+    const context = await browser.newContext({ baseURL: base });
+    const page = await context.newPage();
+    for (const lang of LANGS) {
+      await page.goto(`${base}/staff/login?lang=${lang}`);
+      expect(await htmlLang(page)).toBe(lang);
+      await checkA11y(page);
+      await page.goto(`${base}${enrolPath}?lang=${lang}`);
+      expect(await htmlLang(page)).toBe(lang);
+      await checkA11y(page);
+    }
+    await context.close();
   });
 
   it('without JavaScript the sign-in page still works for the code, and says passkeys need JavaScript', async () => {
