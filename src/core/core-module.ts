@@ -11,6 +11,8 @@ import { auditClassification } from './audit/audit.classification.ts';
 import { auditMigrations } from './audit/audit.migrations.ts';
 import { auditSchedules } from './audit/audit.jobs.ts';
 import { formsSchedules } from './jobs/core-schedules.ts';
+import { notifySchedules } from './notify/notify.jobs.ts';
+import { demandSchedules } from './privacy/demands.jobs.ts';
 import type { ScheduleDefinition } from './jobs/job-queue.ts';
 import { jobsClassification } from './jobs/jobs.classification.ts';
 import { jobsMigrations } from './jobs/jobs.migrations.ts';
@@ -81,4 +83,4 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
  * Recurring jobs of core's parts (`core/jobs`): `app.ts` registers them with `ctx.jobs`, then each module's.
  * Every instance's worker enqueues each due run; the queue makes it run once.
  */
-export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...formsSchedules];
+export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules];
