@@ -160,6 +160,16 @@ describeEachDialect('staff sign-in', (dialect) => {
     expect(ok.statusCode).toBe(303);
   });
 
+  it('upgrades a password hash made with weaker parameters at the next sign-in', async () => {
+    const argon2 = (await import('argon2')).default;
+    const weak = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await t.ctx.db.kysely.updateTable('auth_users').set({ password_hash: weak }).where('id', '=', userId).execute();
+    expect((await login(new TestBrowser(t.app), { email, password: PASSWORD, code: code() })).statusCode).toBe(303);
+    const row = await t.ctx.db.kysely.selectFrom('auth_users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(row.password_hash).not.toBe(weak);
+    expect(row.password_hash).toContain(`m=${PASSWORD_HASH_PARAMS.memoryCost}`);
+  });
+
   it('rotates the session id at sign-in and ends the previous session', async () => {
     const b = new TestBrowser(t.app);
     expect((await login(b, { email, password: PASSWORD, code: code() })).statusCode).toBe(303);

@@ -1,5 +1,5 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { verifyPassword } from '../crypto/passwords.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../crypto/passwords.ts';
 import { verifyTotp } from '../crypto/totp.ts';
 import { secretsFor } from './auth-secrets.ts';
 import { type SessionFactor, authRepo } from './auth.repo.ts';
@@ -101,7 +101,9 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
   }
   await clearFailures(deps, accountKey);
   const at = deps.now().toISOString();
-  await authRepo.updateUser(deps.db.kysely, user.id, { last_login_at: at });
+  // Upgrade a hash made with older or weaker parameters while the password is at hand (crypto agility).
+  const rehashed = user.password_hash && needsRehash(user.password_hash) ? await hashPassword(input.password) : undefined;
+  await authRepo.updateUser(deps.db.kysely, user.id, { last_login_at: at, ...(rehashed ? { password_hash: rehashed } : {}) });
   const sessionToken = await createSession(deps, { userId: user.id, factor });
   const roles = await authRepo.rolesOf(deps.db.kysely, user.id);
   await deps.audit.recordNow({
