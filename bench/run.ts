@@ -50,6 +50,14 @@ const GROUPS: readonly Group[] = [
     run: async (quick) => (await import('./audit.ts')).benchAudit(quick ? { entries: 20_000, appends: 200 } : {}),
     targets: [atLeast(/^audit verify/, 200_000, ' entries/s')],
   },
+  {
+    id: 'vault',
+    title: 'Vault: forget, blind-index lookup, form submission with encryption + audit (issue 3)',
+    file: 'vault.ts',
+    // Its rows carry their own targets (forget < 5 ms median, lookup p99 < 2 ms, submission ≥ 70%).
+    run: async (quick) =>
+      (await import('./vault.ts')).benchVault(quick ? { forgets: 100, rows: 100_000, lookups: 5_000, formRoundMs: 1_500 } : {}),
+  },
 ];
 
 /**
