@@ -163,6 +163,7 @@ describeEachDialect('demo staff accounts', (dialect) => {
     expect((await admin.get('/staff/users')).statusCode).toBe(403);
     const page = await admin.get('/staff/step-up?purpose=role-change');
     expect(page.body).not.toContain('Demo only');
+    expect(page.body).toContain('You have no passkey yet');
     clock.advance(30_000);
     const tried = await admin.post('/staff/step-up', { purpose: 'role-change', next: '/staff', code: generateTotp(admin.totpSecret, { now: clock.now() }) });
     expect(tried.statusCode).toBe(401);

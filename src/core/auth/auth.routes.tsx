@@ -277,9 +277,10 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext):
   const stepUpQuery = z.object({ purpose: z.enum(STEP_UP_PURPOSES as [StepUpPurpose, ...StepUpPurpose[]]), next: z.string().max(512).optional() });
 
   async function renderStepUp(req: FastifyRequest, reply: FastifyReply, purpose: StepUpPurpose, next: string, failed: boolean, status = 200) {
-    const { details } = signedIn(req);
+    const { staff, details } = signedIn(req);
     const demoCode = ctx.config.demo && details.session.demo;
-    return reply.page(<StepUpPage ctx={reply.viewContext()} purpose={purpose} next={next} demoCode={demoCode} failed={failed} />, status);
+    const hasPasskey = ((await getStaffUser(ctx, staff.userId))?.passkeys ?? 0) > 0;
+    return reply.page(<StepUpPage ctx={reply.viewContext()} purpose={purpose} next={next} demoCode={demoCode} hasPasskey={hasPasskey} failed={failed} />, status);
   }
 
   app.get('/staff/step-up', { config: { access: 'staff' } }, async (req, reply) => {

@@ -129,7 +129,7 @@ export function AccountPage(props: { ctx: ViewContext; user: StaffUserSummary; e
 }
 
 /** The step-up ceremony: confirm with a passkey (or, for demo accounts in DEMO mode, a code). */
-export function StepUpPage(props: { ctx: ViewContext; purpose: StepUpPurpose; next: string; demoCode: boolean; failed?: boolean }) {
+export function StepUpPage(props: { ctx: ViewContext; purpose: StepUpPurpose; next: string; demoCode: boolean; hasPasskey: boolean; failed?: boolean }) {
   const { ctx } = props;
   const t = ctx.t;
   return (
@@ -144,6 +144,14 @@ export function StepUpPage(props: { ctx: ViewContext; purpose: StepUpPurpose; ne
           <h1>{t('auth.stepUp.title')}</h1>
           <p class="usa-intro">{t(`auth.stepUp.purpose.${props.purpose}`)}</p>
           <p>{t('auth.stepUp.body')}</p>
+          {props.hasPasskey ? null : (
+            <Alert type="warning">
+              {t('auth.stepUp.noPasskey')}{' '}
+              <a class="usa-link" href="/staff/account">
+                {t('auth.account.title')}
+              </a>
+            </Alert>
+          )}
           <p class="sanctuary-passkey__nojs" data-passkey-nojs>
             {t('auth.passkey.needsJs')}
           </p>
