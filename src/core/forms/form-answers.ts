@@ -8,6 +8,7 @@ import type { Translate } from '../i18n/messages.ts';
 import type { AppContext } from '../modules/context.ts';
 import type { AnswerValue, Answers, ChoiceDefinition, FieldDefinition, StepDefinition } from './form-definition.ts';
 import { maxLengthOf } from './form-definition.ts';
+import { isMessageKey } from './form-validation.ts';
 
 /** A parsed urlencoded body: one string, or several for a repeated name. */
 export type RawInput = Readonly<Record<string, string | readonly string[]>>;
@@ -16,7 +17,6 @@ export type RawInput = Readonly<Record<string, string | readonly string[]>>;
 export const CONTROL_INPUTS: ReadonlySet<string> = new Set(['_csrf', '_action']);
 
 const DATE_PARTS = ['day', 'month', 'year'] as const;
-const MESSAGE_KEY = /^[a-zA-Z][\w-]*(\.[\w-]+)+$/;
 
 /** The HTML input names of a field: `<name>`, or `<name>-day`, `<name>-month`, `<name>-year` for a date in parts. */
 export function inputNamesOf(field: FieldDefinition): string[] {
@@ -72,7 +72,7 @@ function applyRule(field: FieldDefinition, value: AnswerValue): Check {
   const result = field.rule.safeParse(value);
   if (result.success) return { value: result.data as AnswerValue };
   const message = result.error.issues[0]?.message ?? '';
-  return fail(field, MESSAGE_KEY.test(message) ? message : 'form.error.invalid');
+  return fail(field, isMessageKey(message) ? message : 'form.error.invalid');
 }
 
 /** Checks the type-level format of a non-empty normalised value. */
@@ -86,7 +86,8 @@ function checkFormat(field: FieldDefinition, value: string, choices: readonly Ch
       return /^\+?[\d\s().-]+$/.test(value) && digits.length >= 7 && digits.length <= 15 ? { value } : fail(field, 'forms.error.tel');
     }
     case 'number': {
-      if (!/^-?\d{1,15}([.,]\d{1,6})?$/.test(value)) return fail(field, 'forms.error.number');
+      // Whole or decimal (point or comma); two plain patterns rather than one with a nested optional group.
+      if (!/^-?\d{1,15}$/.test(value) && !/^-?\d{1,15}[.,]\d{1,6}$/.test(value)) return fail(field, 'forms.error.number');
       return { value: Number(value.replace(',', '.')) };
     }
     case 'date': {

@@ -28,10 +28,22 @@ export const RESERVED_STEP_IDS: ReadonlySet<string> = new Set([
   'discard',
 ]);
 
-const FORM_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const STEP_ID = FORM_ID;
 const FIELD_NAME = /^[a-z][a-zA-Z0-9]{0,39}$/;
-const MESSAGE_KEY = /^[a-zA-Z][\w-]*(\.[\w-]+)+$/;
+
+/** kebab-case: lower-case letters and digits in words joined by single dashes (form and step ids). */
+export function isKebabCase(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z][a-z0-9-]*$/.test(value) && !value.includes('--') && !value.endsWith('-');
+}
+
+/** A message key: dotted words (`office.form.title`), as the catalogs and `parseInput` use them. */
+export function isMessageKey(value: unknown): boolean {
+  return typeof value === 'string' && /^[a-zA-Z][\w.-]*$/.test(value) && value.includes('.') && !value.includes('..') && !value.endsWith('.');
+}
+
+/** Whether a list has items, without narrowing a typed array to `any[]` (as `Array.isArray` does). */
+function hasItems(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
 /** Hard ceiling matching the HTTP layer's per-value limit. */
 export const MAX_FIELD_LENGTH = 10_000;
 
@@ -110,11 +122,11 @@ export function validateFormDefinition(
       if (required) problems.push(`${where}: ${what} is missing`);
       return;
     }
-    if (!MESSAGE_KEY.test(k)) problems.push(`${where}: ${what} "${k}" is not a message key`);
+    if (!isMessageKey(k)) problems.push(`${where}: ${what} "${k}" is not a message key`);
     else if (!options.hasMessage(k)) problems.push(`${where}: ${what} "${k}" is not in the message catalogs`);
   };
 
-  if (typeof form.id !== 'string' || !FORM_ID.test(form.id)) problems.push(`${where}: id must be kebab-case`);
+  if (!isKebabCase(form.id)) problems.push(`${where}: id must be kebab-case`);
   if (!Number.isInteger(form.version) || form.version < 1) problems.push(`${where}: version must be a positive integer`);
   key(form.titleKey, 'titleKey');
   key(form.introKey, 'introKey', false);
@@ -126,11 +138,11 @@ export function validateFormDefinition(
   if (draftDays !== undefined && (!Number.isInteger(draftDays) || draftDays < 1 || draftDays > 90)) {
     problems.push(`${where}: retention.draftDays must be a whole number of days from 1 to 90`);
   }
-  if (!Number.isInteger(submissionDays) || (submissionDays as number) < 1) {
+  if (typeof submissionDays !== 'number' || !Number.isInteger(submissionDays) || submissionDays < 1) {
     problems.push(`${where}: retention.submissionDays must be a positive whole number of days`);
   }
   if (typeof form.onSubmit !== 'function') problems.push(`${where}: onSubmit is missing`);
-  if (!Array.isArray(form.steps) || form.steps.length === 0) {
+  if (!hasItems(form.steps)) {
     problems.push(`${where}: has no steps`);
     return problems;
   }
@@ -138,11 +150,11 @@ export function validateFormDefinition(
   const stepIds = new Set<string>();
   for (const step of form.steps) {
     const at = `step "${step.id}"`;
-    if (!STEP_ID.test(step.id)) problems.push(`${where}: ${at} id must be kebab-case`);
+    if (!isKebabCase(step.id)) problems.push(`${where}: ${at} id must be kebab-case`);
     if (RESERVED_STEP_IDS.has(step.id)) problems.push(`${where}: ${at} id is reserved by the forms engine`);
     if (stepIds.has(step.id)) problems.push(`${where}: ${at} is declared twice`);
     stepIds.add(step.id);
-    if (!Array.isArray(step.fields) || step.fields.length === 0) problems.push(`${where}: ${at} has no fields`);
+    if (!hasItems(step.fields)) problems.push(`${where}: ${at} has no fields`);
     if (step.fields.length > 1) key(step.titleKey, `${at} titleKey (required with several fields)`);
     else key(step.titleKey, `${at} titleKey`, false);
   }

@@ -24,7 +24,8 @@ export const officeAnswersSchema = z
   .strictObject({
     topic: z.enum(OFFICE_TOPICS),
     description: z.string().min(1).max(OFFICE_LIMITS.description).optional(),
-    language: z.string().regex(/^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|other)$/),
+    // A BCP 47 code from the jurisdiction profile (`es`, `zh-Hant`), or `other`.
+    language: z.string().max(35).regex(/^[a-z]{2,3}[A-Za-z0-9-]*$/),
     languageOther: z.string().min(1).max(OFFICE_LIMITS.languageOther).optional(),
     contactMethod: z.enum(CONTACT_METHODS),
     phone: z.string().min(1).max(OFFICE_LIMITS.phone).optional(),

@@ -68,6 +68,9 @@ export interface QueuePage {
   pages: number;
 }
 
+/** The sealed columns of `office_requests`. */
+type SealedColumn = 'name_sealed' | 'contact_sealed' | 'description_sealed' | 'language_other_sealed';
+
 function at(column: string, rowId: string): SealContext {
   return { table: TABLE, column, rowId };
 }
@@ -142,7 +145,7 @@ export async function readRequest(ctx: AppContext, actor: StaffActor, id: string
   return inTransaction(ctx.db, async (tx) => {
     const row = await officeRepo.findById(tx, id);
     if (!row) throw new AppError('not_found');
-    const open = async (column: keyof typeof row & string): Promise<string | undefined> => {
+    const open = async (column: SealedColumn): Promise<string | undefined> => {
       const sealed = row[column];
       return typeof sealed === 'string' ? ctx.vault.open(id, sealed, at(column, id)) : undefined;
     };
