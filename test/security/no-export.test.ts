@@ -159,10 +159,11 @@ async function sweepRoutes(t: TestApp, superuser: StaffBrowser, fingerprints: re
   const findings: string[] = [];
   const seen = new Map<string, { people: number; download: boolean }>();
   const candidates = [...ids].filter((id) => id !== superuser.userId);
+  const header = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : '');
   const check = (key: string, res: { headers: Record<string, unknown>; body: string }) => {
     const people = peopleIn(fingerprints, res.body);
-    const type = String(res.headers['content-type'] ?? '');
-    const disposition = String(res.headers['content-disposition'] ?? '');
+    const type = header(res.headers['content-type']);
+    const disposition = header(res.headers['content-disposition']);
     const download = /attachment/i.test(disposition) || /text\/csv/i.test(type);
     const prev = seen.get(key) ?? { people: 0, download: false };
     seen.set(key, { people: Math.max(prev.people, people.size), download: prev.download || download });
@@ -190,7 +191,7 @@ async function sweepRoutes(t: TestApp, superuser: StaffBrowser, fingerprints: re
               ? await who.post(url, {})
               : await t.app.inject({ method: route.method as 'PUT', url, headers: { cookie: who.cookieHeader(), 'x-csrf-token': who.csrf, 'content-type': 'application/json' }, payload: '{}' });
         if (res.statusCode >= 500) findings.push(`${key} ${url} → ${res.statusCode}`);
-        check(key, { headers: res.headers as Record<string, unknown>, body: String(res.body) });
+        check(key, { headers: res.headers, body: String(res.body) });
       }
     }
   }

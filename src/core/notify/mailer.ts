@@ -1,4 +1,6 @@
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import type { SMTPSentMessageInfo, SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.ts';
 
@@ -45,7 +47,7 @@ function isPermanent(responseCode: number | undefined): boolean {
  */
 export class SmtpMailer implements Mailer {
   readonly kind = 'smtp' as const;
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  private readonly transport: Mail<SMTPSentMessageInfo, SMTPTransportOptions>;
 
   constructor(
     url: string,
@@ -69,7 +71,7 @@ export class SmtpMailer implements Mailer {
         disableFileAccess: true,
         disableUrlAccess: true,
       });
-      return { ok: true, providerId: typeof info.messageId === 'string' ? info.messageId : undefined };
+      return { ok: true, providerId: info.messageId };
     } catch (err) {
       const e = err as { code?: string; responseCode?: number };
       const code = e.responseCode !== undefined ? `smtp_${e.responseCode}` : (e.code ?? 'smtp_error');

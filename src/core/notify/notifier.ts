@@ -10,7 +10,7 @@ import type { MessageValues, Messages } from '../i18n/messages.ts';
 import { type MailAttachment, type Mailer, type SendOutcome, createMailer } from './mailer.ts';
 import { notifyRepo, type NotifyMessageRow } from './notify.repo.ts';
 import { E164, type SmsProvider, createSmsProvider } from './sms.ts';
-import { type Channel, type RenderedMessage, TEMPLATE_ID, hasTemplate, renderTemplate } from './templates.ts';
+import { type Channel, type RenderedMessage, hasTemplate, renderTemplate } from './templates.ts';
 
 /** What the notifier needs from the vault: sealing and opening under the recipient's data key. */
 export type SubjectSealer = Pick<Vault, 'seal' | 'open'>;
@@ -100,7 +100,7 @@ export class Notifier {
       throw new NotifyInputError('to', input.channel === 'email' ? 'is not an email address' : 'is not an E.164 phone number');
     }
     if (!isLocale(input.locale)) throw new NotifyInputError('locale', 'is not a supported locale');
-    if (!TEMPLATE_ID.test(input.template) || !hasTemplate(this.deps.messages, input.template, input.channel)) {
+    if (!hasTemplate(this.deps.messages, input.template, input.channel)) {
       throw new NotifyInputError('template', `"${input.template}" has no ${input.channel} message`);
     }
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(input.subjectRef)) throw new NotifyInputError('subjectRef', 'is not a subject id');

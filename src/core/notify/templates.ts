@@ -22,8 +22,14 @@ export class UnknownTemplateError extends Error {
   }
 }
 
-/** Template ids are message-key prefixes: `notify.demandNotice`, `clinics.reminder`. */
-export const TEMPLATE_ID = /^[a-z][a-z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*){1,3}$/;
+const TEMPLATE_HEAD = /^[a-z][a-z0-9-]{0,40}$/;
+const TEMPLATE_PART = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
+
+/** Template ids are message-key prefixes of 2–4 parts: `notify.demandNotice`, `clinics.reminder`. */
+export function isTemplateId(id: string): boolean {
+  const [head = '', ...rest] = id.split('.');
+  return rest.length >= 1 && rest.length <= 3 && TEMPLATE_HEAD.test(head) && rest.every((p) => TEMPLATE_PART.test(p));
+}
 
 /** The catalog keys a template uses on a channel. */
 export function templateKeys(template: string, channel: Channel): string[] {
@@ -32,7 +38,7 @@ export function templateKeys(template: string, channel: Channel): string[] {
 
 /** True when every key the template needs on the channel exists (in English at least). */
 export function hasTemplate(messages: Messages, template: string, channel: Channel): boolean {
-  return TEMPLATE_ID.test(template) && templateKeys(template, channel).every((k) => messages.has(k));
+  return isTemplateId(template) && templateKeys(template, channel).every((k) => messages.has(k));
 }
 
 function escapeHtml(s: string): string {

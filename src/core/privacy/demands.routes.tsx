@@ -6,7 +6,7 @@ import { AppError, type FieldError } from '../http/errors.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AppContext } from '../modules/context.ts';
 import type { SanctuaryModule } from '../modules/module.ts';
-import { DEMAND_STATUSES, type DemandStatus } from './demands.rules.ts';
+import { DEMAND_STATUSES } from './demands.rules.ts';
 import { activeStaff } from './demands.repo.ts';
 import { registerDemandSchema } from './demands.schemas.ts';
 import { type DemandActor, DemandService } from './demands.service.ts';
@@ -132,7 +132,7 @@ export async function registerDemandRoutes(app: FastifyInstance, ctx: AppContext
       z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), status: z.enum(DEMAND_STATUSES).optional(), lang: z.string().optional() }).strict(),
       req.query ?? {},
     );
-    const list = await service.list({ page: q.page, status: q.status as DemandStatus | undefined });
+    const list = await service.list({ page: q.page, status: q.status });
     return reply.page(<DemandListPage ctx={reply.viewContext()} list={list} page={q.page} status={q.status} canRegister={can(req, DEMAND_PERMISSIONS.register)} timeZone={timeZone} />);
   });
 
@@ -218,7 +218,7 @@ export async function registerDemandRoutes(app: FastifyInstance, ctx: AppContext
           return f.field === 'receivedAt' ? { ...f, field: 'receivedDate' } : f;
         });
         const unique = fields.filter((f, i) => fields.findIndex((g) => g.field === f.field) === i);
-        return renderForm(req, reply, values as DemandFormValues, unique, 422);
+        return renderForm(req, reply, values, unique, 422);
       }
       throw err;
     }

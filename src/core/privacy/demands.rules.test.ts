@@ -89,7 +89,7 @@ describe('evaluateDemand (R15: only a judicial warrant or court order can be app
           scopeRecords: fc.nat(5),
         }),
         (c) => {
-          const e = evaluateDemand(c as DemandChecklist, TODAY);
+          const e = evaluateDemand(c, TODAY);
           if (e.approvable) {
             expect(['judicial_warrant', 'court_order']).toContain(c.type);
             expect(c.issuedByCourt).toBe('yes');
