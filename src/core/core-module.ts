@@ -25,6 +25,7 @@ import { vaultMigrations } from './crypto/vault.migrations.ts';
 import type { TableDeclaration } from './privacy/classification.ts';
 import { migratorClassification } from './privacy/classification-core.ts';
 import { authClassification } from './auth/auth.classification.ts';
+import { authSchedules } from './auth/auth.jobs.ts';
 import { authMigrations } from './auth/auth.migrations.ts';
 import authEn from './auth/locales/en.json' with { type: 'json' };
 import authEs from './auth/locales/es.json' with { type: 'json' };
@@ -83,4 +84,4 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
  * Recurring jobs of core's parts (`core/jobs`): `app.ts` registers them with `ctx.jobs`, then each module's.
  * Every instance's worker enqueues each due run; the queue makes it run once.
  */
-export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules];
+export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...authSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules];

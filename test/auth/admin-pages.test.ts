@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/core/auth/accounts.service.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
+import { authSchedules } from '../../src/core/auth/auth.jobs.ts';
 import { purgeAuthHousekeeping } from '../../src/core/auth/housekeeping.service.ts';
 import { demoEmail, seedDemoStaff } from '../../src/core/auth/demo-staff.ts';
 import { seedDemo } from '../../src/core/demo/demo.ts';
@@ -101,12 +102,20 @@ describeEachDialect('staff account administration pages', (dialect) => {
     await new TestBrowser(t.app).postJson('/staff/login/passkey-options');
     await createStaffUser(t.ctx, { email: 'late@city.example', displayName: 'Late', roles: ['office-staff'], actor: OPERATOR });
     clock.advance(73 * 60 * 60_000);
+    // It runs hourly as a scheduled job.
+    expect(t.ctx.jobs.schedules().map((j) => j.name)).toContain('auth.housekeeping');
+    const before = await t.ctx.db.kysely.selectFrom('auth_webauthn_challenges').select('challenge').execute();
+    expect(before.length).toBeGreaterThan(0);
     const receipt = await purgeAuthHousekeeping(t.ctx);
     expect(receipt.sessions).toBeGreaterThan(0);
     expect(receipt.challenges).toBeGreaterThan(0);
     expect(receipt.enrolments).toBeGreaterThan(0);
     expect(await t.ctx.db.kysely.selectFrom('auth_sessions').selectAll().execute()).toEqual([]);
     expect((await b.get('/staff')).statusCode).toBe(303);
+    // Through the job handler too (nothing left to remove now).
+    const handler = authSchedules[0]?.handler;
+    await handler?.({}, { ctx: t.ctx, jobId: 'test', attempt: 1, scheduledFor: null, signal: new AbortController().signal });
+    expect(await t.ctx.db.kysely.selectFrom('auth_webauthn_challenges').selectAll().execute()).toEqual([]);
   });
 });
 
