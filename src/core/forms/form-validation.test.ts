@@ -91,6 +91,13 @@ describe('validateFormDefinition', () => {
     expect(check(innocent)).toEqual([]);
   });
 
+  it('walks the steps once to catch a next() that leads to an unknown step or loops', () => {
+    const lost = form({ steps: [{ id: 'first', next: () => 'nowhere', fields: [{ name: 'a', type: 'text', labelKey: 't.label', privacy }] }] });
+    expect(check(lost).join('\n')).toMatch(/leads to unknown step "nowhere"/);
+    const loop = form({ steps: [{ id: 'first', next: () => 'first', fields: [{ name: 'a', type: 'text', labelKey: 't.label', privacy }] }] });
+    expect(check(loop).join('\n')).toMatch(/reached twice/);
+  });
+
   it('bounds maxLength and draft days', () => {
     const f = form({ retention: { submissionDays: 30, basisKey: 't.basis', draftDays: 365 } }, [
       { name: 'huge', type: 'textarea', labelKey: 't.label', maxLength: 50_000, privacy },

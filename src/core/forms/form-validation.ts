@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { AppContext } from '../modules/context.ts';
 import { findForbidden } from '../privacy/classification.ts';
+import { resolvePath } from './form-flow.ts';
 import {
   type ChoiceDefinition,
   FIELD_TYPES,
@@ -217,6 +218,15 @@ export function validateFormDefinition(
         problems.push(`${where}: ${at} asks for data DESIGN §3.1 forbids (${forbidden.join(', ')}); declare privacy.legalNeedKey with the written legal need`);
       }
       key(p.legalNeedKey, `${at} privacy.legalNeedKey`, false);
+    }
+  }
+  // `when` and `next` are functions, so their targets cannot be listed; walking the form with no answers at
+  // least catches a `next` that names an unknown step or loops on the first path.
+  if (problems.length === 0) {
+    try {
+      resolvePath(form, { answers: {}, done: [] });
+    } catch (err) {
+      problems.push(`${where}: the steps cannot be walked with no answers yet: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   return problems;
