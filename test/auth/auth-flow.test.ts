@@ -32,6 +32,28 @@ describeEachDialect('staff enrolment, sign-in and sign-out', (dialect) => {
     await t.close();
   });
 
+  it('an enrolment link expires after 72 hours, and a started enrolment stays in its browser', async () => {
+    const { link } = await createStaffUser(t.ctx, { email: 'late@city.example', displayName: 'Late Comer', roles: ['office-staff'], actor: OPERATOR });
+    const token = tokenOf(link);
+    const mine = new TestBrowser(t.app);
+    const password = 'thistle beacon marble current';
+    expect((await mine.post(`/staff/enrol/${token}/password`, { password, confirm: password })).statusCode).toBe(303);
+    // Someone else holding the link cannot take the half-finished enrolment over.
+    const other = new TestBrowser(t.app);
+    const taken = await other.get(`/staff/enrol/${token}`);
+    expect(taken.statusCode).toBe(409);
+    expect(taken.body).toContain('Continue in the browser where you started');
+    expect((await other.post(`/staff/enrol/${token}/totp`, { code: '123456' })).statusCode).toBe(409);
+    expect((await mine.get(`/staff/enrol/${token}`)).statusCode).toBe(200);
+
+    clock.advance(72 * 60 * 60_000 + 1000);
+    const expired = await mine.get(`/staff/enrol/${token}`);
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('This link has expired');
+    expect((await new TestBrowser(t.app).get(`/staff/enrol/${'x'.repeat(43)}`)).statusCode).toBe(404);
+    expect((await new TestBrowser(t.app).get('/staff/enrol/short')).statusCode).toBeGreaterThanOrEqual(400);
+  });
+
   it('enrols with password and TOTP, signs in, sees the staff home, signs out', async () => {
     const { link } = await createStaffUser(t.ctx, { email: 'Hodan.Case@City.example', displayName: 'Hodan Case', roles: ['program-staff'], actor: OPERATOR });
     expect(link).toMatch(/^http:\/\/localhost:\d+\/staff\/enrol\/[A-Za-z0-9_-]{43}$/);
