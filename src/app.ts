@@ -94,7 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       jobs: new JobQueue({ db, now, timezone: loadJurisdiction(config.jurisdiction).locale.timezone.value }),
       vault,
       keys: vault.provider,
-      notifier: createNotifier({ config, db, messages, sealer: vault, log, now, cityName: loadJurisdiction(config.jurisdiction).place.cityName.value }),
+      notifier: createNotifier({ config, db, messages, sealer: vault, log, now, jurisdiction: loadJurisdiction(config.jurisdiction) }),
     };
     // Jobs and schedules of core, then of each module; a bad cron pattern or a duplicate name stops the start.
     ctx.jobs.registerAll({ schedules: coreSchedules });

@@ -266,6 +266,26 @@ describeEachDialect('Notifier', (dialect) => {
     expect(await notifier().deliverDue()).toMatchObject({ claimed: 0 });
   });
 
+  it('keeps contents only as long as the jurisdiction says (Testville: three days)', async () => {
+    const n = new Notifier({
+      db: database.db,
+      messages,
+      sealer: vault,
+      mailer: new SmtpMailer(smtp.url, 'no-reply@city.example', log),
+      sms: new LogSmsProvider(log),
+      log,
+      now,
+      cityName: 'Testville',
+      retentionDays: 3,
+    });
+    await n.enqueue({ channel: 'sms', to: '+16125550100', template: 'test.reminder', values: { day: 'x' }, locale: 'en', subjectRef: await subject() });
+    clock = new Date('2026-11-30T11:59:00.000Z');
+    expect(await n.purgeBodies()).toBe(0);
+    clock = new Date('2026-11-30T12:00:01.000Z');
+    expect(await n.purgeBodies()).toBe(1);
+    await n.mailer.close();
+  });
+
   it('a message to a forgotten person can never be opened or sent', async () => {
     const n = notifier();
     const person = await subject();

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { type Locale, isLocale } from '../i18n/locales.ts';
 import type { MessageValues, Messages } from '../i18n/messages.ts';
+import type { Jurisdiction } from '../jurisdiction/index.ts';
 import { type MailAttachment, type Mailer, type SendOutcome, createMailer } from './mailer.ts';
 import { notifyRepo, type NotifyMessageRow } from './notify.repo.ts';
 import { E164, type SmsProvider, createSmsProvider } from './sms.ts';
@@ -40,7 +41,10 @@ export class NotifyInputError extends Error {
   }
 }
 
-/** Days after which a message's address and content are erased (the brief's "bodies purged after 7 days"). */
+/**
+ * Days after which a message's address and content are erased when the jurisdiction profile does not say
+ * (`retention["notify.message-recipient-data"]`; Notify.gov keeps recipient data seven days).
+ */
 export const MESSAGE_BODY_RETENTION_DAYS = 7;
 /** Back-off between attempts; after the last one the message is `failed`. */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 6 * 60 * 60_000] as const;
@@ -79,6 +83,8 @@ export class Notifier {
       log: Logger;
       now: () => Date;
       cityName: string;
+      /** Days before address and content are erased (default {@link MESSAGE_BODY_RETENTION_DAYS}). */
+      retentionDays?: number;
     },
   ) {}
 
@@ -233,12 +239,15 @@ export class Notifier {
   }
 
   /**
-   * Erases address and content of messages older than seven days, keeping when, channel, template and status.
-   * Run daily by the retention job. Returns how many messages were purged.
+   * Erases address and content of messages queued more than the retention period ago (seven days unless the
+   * jurisdiction says otherwise), keeping when, channel, template and status. Counting from queuing, not from
+   * sending, erases no later than the profile's "days after sent" and also erases what could never be sent.
+   * Run daily by `notify.purge-contents`. Returns how many messages were purged.
    */
   async purgeBodies(): Promise<number> {
     const now = this.deps.now();
-    const cutoff = new Date(now.getTime() - MESSAGE_BODY_RETENTION_DAYS * DAY_MS).toISOString();
+    const days = this.deps.retentionDays ?? MESSAGE_BODY_RETENTION_DAYS;
+    const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString();
     const n = await notifyRepo.purgeBefore(this.deps.db.kysely, cutoff, now.toISOString());
     if (n > 0) this.deps.log.info({ purged: n }, 'notification contents purged');
     return n;
@@ -271,9 +280,9 @@ export function createNotifier(options: {
   sealer: SubjectSealer;
   log: Logger;
   now: () => Date;
-  cityName: string;
+  jurisdiction: Jurisdiction;
 }): Notifier {
-  const { config, log } = options;
+  const { config, log, jurisdiction } = options;
   return new Notifier({
     db: options.db,
     messages: options.messages,
@@ -282,6 +291,7 @@ export function createNotifier(options: {
     sms: createSmsProvider({ sms: config.sms, log }),
     log,
     now: options.now,
-    cityName: options.cityName,
+    cityName: jurisdiction.place.cityName.value,
+    retentionDays: jurisdiction.retention['notify.message-recipient-data']?.value.maxDays,
   });
 }
