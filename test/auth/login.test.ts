@@ -99,14 +99,15 @@ describeEachDialect('staff sign-in', (dialect) => {
     };
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       known.push(await time({ email, password: 'wrong password here', code: '000000' }));
       unknown.push(await time({ email: `ghost${i}@city.example`, password: 'wrong password here', code: '000000' }));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    // An argon2 verification takes tens of ms; skipping it for unknown accounts would make them far faster.
-    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
-    expect(median(unknown)).toBeLessThan(median(known) * 2);
+    // An argon2 verification takes tens of ms; skipping it for unknown accounts would make them ~10× faster.
+    // The bounds are loose because the test machine is shared; they still catch a skipped verification.
+    expect(median(unknown)).toBeGreaterThan(median(known) / 3);
+    expect(median(unknown)).toBeLessThan(median(known) * 3);
   });
 
   it('locks an account out exponentially after repeated failures, for known and unknown e-mails alike (R4)', async () => {
