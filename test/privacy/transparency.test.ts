@@ -57,6 +57,12 @@ describeEachDialect('public transparency report on demands', (dialect) => {
   });
   afterEach(async () => t.close());
 
+  it('is linked from the privacy notice', async () => {
+    const res = await new TestBrowser(t.app).get('/privacy?lang=es');
+    expect(res.body).toContain('href="/transparency/demands"');
+    expect(res.body).toContain('Cuántos pedidos de datos de residentes');
+  });
+
   it('publishes nothing before a quarter is complete', async () => {
     await seed(t, 25, 'administrative_warrant', 'declined', '2026-10-02');
     const report = await buildTransparencyReport(t.ctx.db, now);

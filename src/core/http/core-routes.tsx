@@ -83,6 +83,11 @@ export async function registerCoreRoutes(app: FastifyInstance, ctx: AppContext, 
               <p>{t(`privacy.${s}.body`)}</p>
             </section>
           ))}
+          <p>
+            <a class="usa-link" href="/transparency/demands">
+              {t('transparency.link')}
+            </a>
+          </p>
         </div>
       </Layout>,
     );
