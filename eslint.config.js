@@ -84,6 +84,21 @@ const parameterizedSql = {
  * `src/config.ts` is the only reader of environment variables: application code never touches `process.env`,
  * except to hand the whole environment to it — `loadConfig(process.env)` at an entry point.
  */
+/**
+ * ESLint's own recommended rules that TypeScript does not already enforce. Listed here rather than imported
+ * from `@eslint/js` (not a direct dependency); the rules themselves are part of `eslint`.
+ */
+const coreRecommended = Object.fromEntries(
+  [
+    'no-async-promise-executor', 'no-case-declarations', 'no-compare-neg-zero', 'no-cond-assign', 'no-constant-binary-expression',
+    'no-constant-condition', 'no-control-regex', 'no-debugger', 'no-delete-var', 'no-dupe-else-if', 'no-duplicate-case', 'no-empty',
+    'no-empty-character-class', 'no-empty-pattern', 'no-ex-assign', 'no-fallthrough', 'no-global-assign', 'no-invalid-regexp',
+    'no-irregular-whitespace', 'no-loss-of-precision', 'no-misleading-character-class', 'no-nonoctal-decimal-escape', 'no-octal',
+    'no-prototype-builtins', 'no-regex-spaces', 'no-self-assign', 'no-shadow-restricted-names', 'no-sparse-arrays', 'no-unsafe-finally',
+    'no-unsafe-optional-chaining', 'no-unused-labels', 'no-useless-backreference', 'no-useless-catch', 'no-with', 'use-isnan', 'valid-typeof',
+  ].map((rule) => [rule, 'error']),
+);
+
 const noProcessEnv = {
   meta: {
     type: 'problem',
@@ -150,6 +165,7 @@ export default tseslint.config(
     },
     plugins: { sanctuary },
     rules: {
+      ...coreRecommended,
       // Typing
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
