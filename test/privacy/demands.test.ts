@@ -439,6 +439,9 @@ describeEachDialect('outside-demand gate', (dialect) => {
     it('the front desk registers but cannot read the register; program staff cannot register; admins cannot decide alone or download', async () => {
       const id = await register(warrantForm(person.id));
       expect((await desk.get('/staff/demands')).statusCode).toBe(403);
+      expect((await desk.get(`/staff/demands/registered/${id}`)).statusCode).toBe(200);
+      const otherDesk = await signInAs(t, 'office-staff');
+      expect((await otherDesk.get(`/staff/demands/registered/${id}`)).statusCode).toBe(404);
       expect((await desk.get(`/staff/demands/${id}`)).statusCode).toBe(403);
       expect((await desk.post(`/staff/demands/${id}/approve`, {})).statusCode).toBe(403);
       const program = await signInAs(t, 'program-staff');

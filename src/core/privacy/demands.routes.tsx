@@ -228,7 +228,8 @@ export async function registerDemandRoutes(app: FastifyInstance, ctx: AppContext
   app.get('/staff/demands/registered/:id', { config: access(DEMAND_PERMISSIONS.register) }, async (req, reply) => {
     const id = idParam(req.params);
     const summary = await service.summary(id);
-    if (!summary) throw new AppError('not_found');
+    // The front desk sees the confirmation of what it registered itself, not of other people's registrations.
+    if (!summary || (!can(req, DEMAND_PERMISSIONS.read) && summary.registeredBy !== req.staff?.userId)) throw new AppError('not_found');
     return reply.page(<DemandRegisteredPage ctx={reply.viewContext()} demand={summary} canRead={can(req, DEMAND_PERMISSIONS.read)} />);
   });
 

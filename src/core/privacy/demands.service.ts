@@ -115,6 +115,8 @@ export interface DemandSummary {
   records: number;
   openNotices: number;
   overdueNotices: number;
+  /** Staff account that registered it. */
+  registeredBy: string;
 }
 
 /** What the approver downloads: the demand's legal basis and exactly the named records. */
@@ -332,6 +334,7 @@ export class DemandService {
         records: counts.get(r.id) ?? 0,
         openNotices: summary.get(r.id)?.open ?? 0,
         overdueNotices: summary.get(r.id)?.overdue ?? 0,
+        registeredBy: r.registered_by,
       })),
       total,
       overdueNotices: overdue,
@@ -357,6 +360,7 @@ export class DemandService {
       records: records.length,
       openNotices: open.length,
       overdueNotices: open.filter((x) => x.notice_due_at !== null && x.notice_due_at < nowIso).length,
+      registeredBy: r.registered_by,
     };
   }
 
