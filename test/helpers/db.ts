@@ -46,6 +46,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   const name = `sanctuary_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
+  // eslint-disable-next-line sanctuary/parameterized-sql -- an identifier cannot be bound; the name is made above from the pid and random letters
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl());
@@ -67,6 +68,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
         if ((rows[0]?.n ?? 0) === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }
+      // eslint-disable-next-line sanctuary/parameterized-sql -- the test database name made above, not input
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
       fs.rmSync(dir, { recursive: true, force: true });
