@@ -23,7 +23,7 @@ import { AppError, type FieldError } from '../http/errors.ts';
 import { localDate } from '../jurisdiction/index.ts';
 import type { AppContext } from '../modules/context.ts';
 import { type RawInput, choicesOf, displayAnswer, inputFromAnswers, parseStepInput, unknownInputs } from './form-answers.ts';
-import type { AnswerValue, FormDefinition } from './form-definition.ts';
+import type { FormDefinition } from './form-definition.ts';
 import { draftDaysOf } from './form-definition.ts';
 import { CHECK_ANSWERS, firstIncompleteStep, isReachable, nextDestination, previousStep } from './form-flow.ts';
 import {
@@ -305,10 +305,9 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     const parsed = parseStepInput(ctx, step, input);
 
     if (action === 'save') {
-      // Keep what is valid on this page; the person fixes the rest when they come back.
-      const valid: Record<string, AnswerValue | undefined> = {};
-      for (const [k, v] of Object.entries(parsed.values)) valid[k] = v;
-      const saved = await saveStep(ctx, session, step.id, valid, { complete: parsed.errors.length === 0 });
+      // Keep what is valid on this page (fields with errors are not in `values`); the person fixes the rest
+      // when they come back, so the step is done only if the whole page was valid.
+      const saved = await saveStep(ctx, session, step.id, parsed.values, { complete: parsed.errors.length === 0 });
       if (!saved) return reply.redirect(formUrls.confirmation(form), 303);
       const issued = await issueResumeCode(ctx, saved);
       if (!issued) return reply.redirect(formUrls.confirmation(form), 303);
