@@ -58,6 +58,9 @@ describeEachDialect('the Office form, end to end', (dialect) => {
     expect(description.body).toContain(`href="${BASE}/topic">Back</a>`);
     expect(description.body).toMatch(/<textarea[^>]*maxlength="1000"/);
     await answer(browser, 'description', { description: 'My brother was detained.\r\nPlease call.' }, `${BASE}/language`);
+    // Language names are in their own language, marked as such (WCAG 3.1.2).
+    const languages = await browser.get(`${BASE}/language`);
+    for (const [code, name] of [['es', 'Español'], ['so', 'Soomaali'], ['hmn', 'Hmoob']]) expect(languages.body).toContain(`<span lang="${code}">${name}</span>`);
     await answer(browser, 'language', { language: 'es' }, `${BASE}/contact`);
     await answer(browser, 'contact', { contactMethod: 'phone' }, `${BASE}/phone`);
     const phone = await browser.get(`${BASE}/phone`);
@@ -71,6 +74,7 @@ describeEachDialect('the Office form, end to end', (dialect) => {
     expect(check.body).toContain('Check your answers before sending');
     for (const shown of ['A lawyer, or someone was detained', 'Español', 'Phone call', '612 555 0142', 'Rosa']) expect(check.body).toContain(shown);
     expect(check.body).toContain(`href="${BASE}/contact?change=1"`);
+    expect(check.body).toContain('<span class="sanctuary-answer" lang="es">Español</span>');
 
     // Change: phone → email. The new branch's question comes next, then straight back to the check page.
     const change = await browser.get(`${BASE}/contact?change=1`);

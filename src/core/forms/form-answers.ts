@@ -212,6 +212,13 @@ export function formatDate(value: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'hmn' ? 'en' : locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
 }
 
+/** The language of an answer's text when it is a choice labelled in its own language (e.g. "Español"). */
+export function answerLang(field: FieldDefinition, value: AnswerValue | undefined, choices: readonly ChoiceDefinition[]): string | undefined {
+  if ((field.type !== 'radio' && field.type !== 'select') || typeof value !== 'string') return undefined;
+  const choice = choices.find((c) => c.value === value);
+  return choice && !choice.labelKey ? choice.lang : undefined;
+}
+
 /** An answer as text for the "check your answers" page; `undefined` when not answered. */
 export function displayAnswer(
   field: FieldDefinition,

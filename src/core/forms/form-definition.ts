@@ -48,6 +48,8 @@ export interface ChoiceDefinition {
    * list). Use `labelKey` for everything else.
    */
   label?: string;
+  /** The language of `label` (BCP 47), so screen readers pronounce it right (WCAG 3.1.2). */
+  lang?: string;
   hintKey?: string;
 }
 

@@ -22,7 +22,7 @@ import { normalizeReferenceCode } from '../crypto/random.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import { localDate } from '../jurisdiction/index.ts';
 import type { AppContext } from '../modules/context.ts';
-import { type RawInput, choicesOf, displayAnswer, inputFromAnswers, parseStepInput, unknownInputs } from './form-answers.ts';
+import { type RawInput, answerLang, choicesOf, displayAnswer, inputFromAnswers, parseStepInput, unknownInputs } from './form-answers.ts';
 import type { FormDefinition } from './form-definition.ts';
 import { draftDaysOf } from './form-definition.ts';
 import { CHECK_ANSWERS, firstIncompleteStep, isReachable, nextDestination, previousStep } from './form-flow.ts';
@@ -166,6 +166,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
       step.fields.map((field) => ({
         question: view.t(field.summaryKey ?? field.labelKey),
         answer: displayAnswer(field, session.state.answers[field.name], choicesOf(field, ctx), view.t, req.locale),
+        lang: answerLang(field, session.state.answers[field.name], choicesOf(field, ctx)),
         changeHref: formUrls.step(form, step.id, true),
       })),
     );

@@ -32,6 +32,8 @@ export interface Choice {
   value: string;
   label: string;
   hint?: string;
+  /** Language of the label when it differs from the page's (e.g. "Español" in a language list; WCAG 3.1.2). */
+  lang?: string;
 }
 
 /**
@@ -99,7 +101,7 @@ export function FormGroup(props: {
                   aria-describedby={c.hint ? `${cid}-hint` : undefined}
                 />
                 <label class={type === 'radio' ? 'usa-radio__label' : 'usa-checkbox__label'} for={cid}>
-                  {c.label}
+                  {c.lang ? <span lang={c.lang}>{c.label}</span> : c.label}
                   {c.hint ? (
                     <span class="usa-checkbox__label-description" id={`${cid}-hint`}>
                       {c.hint}
@@ -144,7 +146,7 @@ export function FormGroup(props: {
         aria-invalid={props.error ? 'true' : undefined}
       >
         {(props.choices ?? []).map((c) => (
-          <option value={c.value} selected={values.includes(c.value)}>
+          <option value={c.value} selected={values.includes(c.value)} lang={c.lang}>
             {c.label}
           </option>
         ))}

@@ -15,7 +15,7 @@ const personal = (purposeKey: string): FieldPrivacy => ({ classification: 'priva
 /** The languages the city offers (from the jurisdiction profile), each named in itself, plus "another language". */
 function languageChoices(ctx: AppContext) {
   return [
-    ...ctx.jurisdiction.locale.languages.value.map((l) => ({ value: l.code, label: l.nativeName })),
+    ...ctx.jurisdiction.locale.languages.value.map((l) => ({ value: l.code, label: l.nativeName, lang: l.code })),
     { value: 'other', labelKey: 'office.form.language.other' },
   ];
 }

@@ -10,6 +10,8 @@ export interface CheckRow {
   question: string;
   /** The answer as text; `undefined` when an optional question was left blank. */
   answer: string | undefined;
+  /** Language of the answer's text when it differs from the page's. */
+  lang?: string;
   changeHref: string;
 }
 
@@ -20,8 +22,14 @@ export interface CheckRow {
 export function CheckPage(props: { ctx: ViewContext; form: FormDefinition; rows: readonly CheckRow[]; backHref: string }) {
   const { ctx, form } = props;
   const t = ctx.t;
-  const answer = (a: string | undefined): Child =>
-    a === undefined ? <span class="text-base">{t('forms.check.notAnswered')}</span> : <span class="sanctuary-answer">{a}</span>;
+  const answer = (a: string | undefined, lang: string | undefined): Child =>
+    a === undefined ? (
+      <span class="text-base">{t('forms.check.notAnswered')}</span>
+    ) : (
+      <span class="sanctuary-answer" lang={lang}>
+        {a}
+      </span>
+    );
   return (
     <Layout ctx={ctx} title={t('forms.check.title')}>
       <BackLink href={props.backHref} label={t('forms.back')} />
@@ -32,7 +40,7 @@ export function CheckPage(props: { ctx: ViewContext; form: FormDefinition; rows:
             {props.rows.map((r) => (
               <div class="sanctuary-summary-list__row">
                 <dt class="sanctuary-summary-list__key">{r.question}</dt>
-                <dd class="sanctuary-summary-list__value">{answer(r.answer)}</dd>
+                <dd class="sanctuary-summary-list__value">{answer(r.answer, r.lang)}</dd>
                 <dd class="sanctuary-summary-list__action">
                   <a class="usa-link" href={r.changeHref}>
                     {t('forms.check.change')}

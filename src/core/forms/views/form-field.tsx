@@ -9,6 +9,7 @@ export function choiceLabels(ctx: ViewContext, choices: readonly ChoiceDefinitio
   return choices.map((c) => ({
     value: c.value,
     label: c.labelKey ? ctx.t(c.labelKey) : (c.label ?? c.value),
+    ...(c.lang && !c.labelKey ? { lang: c.lang } : {}),
     ...(c.hintKey ? { hint: ctx.t(c.hintKey) } : {}),
   }));
 }

@@ -9,9 +9,3 @@ export function formatDateTime(ctx: ViewContext, jurisdiction: Jurisdiction, iso
     timeZone: jurisdiction.locale.timezone.value,
   }).format(new Date(iso));
 }
-
-/** A preferred-language code as the language's own name (or "another language"). */
-export function languageName(ctx: ViewContext, jurisdiction: Jurisdiction, code: string): string {
-  if (code === 'other') return ctx.t('office.form.language.other');
-  return jurisdiction.locale.languages.value.find((l) => l.code === code)?.nativeName ?? code;
-}

@@ -5,7 +5,8 @@ import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import type { OfficeRequestDetail } from '../office.service.ts';
 import { REQUEST_STATUSES } from '../office.schemas.ts';
-import { formatDateTime, languageName } from './office-format.ts';
+import { LanguageName } from './language-name.tsx';
+import { formatDateTime } from './office-format.ts';
 
 /** One Office request, decrypted for the staff member working it, with the status form when they may change it. */
 export function RequestDetailView(props: {
@@ -24,7 +25,7 @@ export function RequestDetailView(props: {
     { key: t('office.staff.column.status'), value: <Tag>{t(`office.status.${r.status}`)}</Tag> },
     { key: t('office.staff.column.received'), value: formatDateTime(ctx, jurisdiction, r.createdAt) },
     { key: t('office.staff.request.updatedAt'), value: formatDateTime(ctx, jurisdiction, r.updatedAt) },
-    { key: t('office.staff.column.language'), value: r.language === 'other' ? text(r.languageOther) : languageName(ctx, jurisdiction, r.language) },
+    { key: t('office.staff.column.language'), value: r.language === 'other' ? text(r.languageOther) : <LanguageName ctx={ctx} jurisdiction={jurisdiction} code={r.language} /> },
     { key: t('office.staff.column.contact'), value: t(`office.contact.${r.contactMethod}`) },
   ];
   if (r.contactMethod !== 'none') rows.push({ key: t(`office.staff.request.contactValue.${r.contactMethod}`), value: text(r.contact) });

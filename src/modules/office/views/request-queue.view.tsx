@@ -4,7 +4,8 @@ import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import type { QueuePage } from '../office.service.ts';
 import { OFFICE_TOPICS, REQUEST_STATUSES, type RequestListQuery } from '../office.schemas.ts';
-import { formatDateTime, languageName } from './office-format.ts';
+import { LanguageName } from './language-name.tsx';
+import { formatDateTime } from './office-format.ts';
 
 /** Builds a queue URL keeping the filters. */
 export function queueHref(filter: { topic?: string; status?: string }, page: number): string {
@@ -77,7 +78,7 @@ export function RequestQueueView(props: { ctx: ViewContext; jurisdiction: Jurisd
             </a>,
             t(`office.topic.${r.topic}`),
             <Tag>{t(`office.status.${r.status}`)}</Tag>,
-            languageName(ctx, jurisdiction, r.language),
+            <LanguageName ctx={ctx} jurisdiction={jurisdiction} code={r.language} />,
             t(`office.contact.${r.contact_method}`),
           ])}
         />
