@@ -5,7 +5,10 @@ import { AuditService } from './core/audit/audit.service.ts';
 import { registerAuditRoutes } from './core/audit/audit.routes.tsx';
 import { AuditKeyStore } from './core/audit/signing-key.ts';
 import { PermissionRegistry } from './core/auth/permissions.ts';
-import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions, coreSchedules } from './core/core-module.ts';
+import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions, coreRetentionPolicies, coreSchedules } from './core/core-module.ts';
+import { RetentionRegistry } from './core/privacy/retention.ts';
+import { RetentionService } from './core/privacy/retention.service.ts';
+import { isValidCourtOrderDemand } from './core/privacy/demands.service.ts';
 import { JobQueue } from './core/jobs/job-queue.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
@@ -82,6 +85,11 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     for (const t of classificationRegistry(modules).tables('main')) {
       if (t.subjectColumn) vault.subjectRows.register({ table: t.table, subjectColumn: t.subjectColumn, program: t.program, owner: t.owner });
     }
+    const audit = new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) });
+    const retentionPolicies = new RetentionRegistry();
+    retentionPolicies.register(coreRetentionPolicies, 'core');
+    for (const m of modules) retentionPolicies.register(m.retention ?? [], m.id);
+    const openedVault = vault;
     const ctx: AppContext = {
       config,
       db,
@@ -90,8 +98,16 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       permissions,
       log,
       now,
-      audit: new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) }),
+      audit,
       jobs: new JobQueue({ db, now, timezone: loadJurisdiction(config.jurisdiction).locale.timezone.value }),
+      retention: new RetentionService({
+        db,
+        now,
+        audit,
+        registry: retentionPolicies,
+        forgetSubjects: (tx, ids) => openedVault.forgetSubjects(tx, ids),
+        verifyCourtOrder: isValidCourtOrderDemand,
+      }),
       vault,
       keys: vault.provider,
       notifier: createNotifier({ config, db, messages, sealer: vault, log, now, jurisdiction: loadJurisdiction(config.jurisdiction) }),

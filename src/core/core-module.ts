@@ -16,6 +16,15 @@ import { demandSchedules } from './privacy/demands.jobs.ts';
 import type { ScheduleDefinition } from './jobs/job-queue.ts';
 import { jobsClassification } from './jobs/jobs.classification.ts';
 import { jobsMigrations } from './jobs/jobs.migrations.ts';
+import { jobsRetention } from './jobs/jobs.retention.ts';
+import type { RetentionPolicy } from './privacy/retention.ts';
+import { retentionClassification } from './privacy/retention.classification.ts';
+import { retentionSchedules } from './privacy/retention.jobs.ts';
+import { retentionMigrations } from './privacy/retention.migrations.ts';
+import retentionEn from './privacy/locales/retention/en.json' with { type: 'json' };
+import retentionEs from './privacy/locales/retention/es.json' with { type: 'json' };
+import retentionSo from './privacy/locales/retention/so.json' with { type: 'json' };
+import retentionHmn from './privacy/locales/retention/hmn.json' with { type: 'json' };
 import auditEn from './audit/locales/en.json' with { type: 'json' };
 import auditEs from './audit/locales/es.json' with { type: 'json' };
 import auditSo from './audit/locales/so.json' with { type: 'json' };
@@ -44,6 +53,7 @@ export type CoreMessageKey = keyof typeof en;
 export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
   { owner: 'core', catalogs: { en, es, so, hmn } },
   { owner: 'core/audit', catalogs: { en: auditEn, es: auditEs, so: auditSo, hmn: auditHmn } },
+  { owner: 'core/retention', catalogs: { en: retentionEn, es: retentionEs, so: retentionSo, hmn: retentionHmn } },
   { owner: 'core/notify', catalogs: notifyCatalogs },
   { owner: 'core/privacy-demands', catalogs: demandCatalogs },
   { owner: 'core/auth', catalogs: { en: authEn, es: authEs, so: authSo, hmn: authHmn } },
@@ -53,6 +63,7 @@ export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
 export const coreMigrations: NamedMigrations = {
   ...auditMigrations,
   ...jobsMigrations,
+  ...retentionMigrations,
   ...notifyMigrations,
   ...demandMigrations,
   ...vaultMigrations,
@@ -74,6 +85,7 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
   { owner: 'core/db', tables: migratorClassification },
   { owner: 'core/audit', tables: auditClassification },
   { owner: 'core/jobs', tables: jobsClassification },
+  { owner: 'core/retention', tables: retentionClassification },
   { owner: 'core/notify', tables: notifyClassification },
   { owner: 'core/privacy-demands', tables: demandsClassification },
   { owner: 'core/vault', tables: vaultClassification },
@@ -84,4 +96,7 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
  * Recurring jobs of core's parts (`core/jobs`): `app.ts` registers them with `ctx.jobs`, then each module's.
  * Every instance's worker enqueues each due run; the queue makes it run once.
  */
-export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...authSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules];
+export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...retentionSchedules, ...authSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules];
+
+/** Retention policies of core's own records (`core/privacy/retention.ts`); modules add theirs in `retention`. */
+export const coreRetentionPolicies: RetentionPolicy[] = [...jobsRetention];

@@ -2,34 +2,14 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { main } from '../../src/cli/index.ts';
-import type { CliIo } from '../../src/cli/command.ts';
 import { randomId } from '../../src/core/crypto/random.ts';
 import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { runCli } from '../helpers/cli.ts';
 import { describeEachDialect } from '../helpers/db.ts';
+import { signInAs } from '../helpers/staff.ts';
 
-/** Runs the CLI against the test app's database and key files; returns the exit code and what it printed. */
-async function cli(t: TestApp, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), tty: false };
-  const saved = { ...process.env };
-  // A clean environment: Vitest's own variables (e.g. BASE_URL='/') are not valid Sanctuary settings.
-  process.env = {
-    PATH: saved.PATH,
-    NODE_ENV: 'test',
-    DATABASE_URL: t.config.database.kind === 'postgres' ? t.config.database.url : `sqlite:${t.config.database.file}`,
-    DATA_DIR: t.config.dataDir,
-    KEY_FILE: t.config.keyFile,
-    AUDIT_KEY_FILE: t.config.auditKeyFile,
-    LOG_LEVEL: 'silent',
-  };
-  try {
-    const code = await main(argv, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    process.env = saved;
-  }
+function cli(t: TestApp, argv: string[]) {
+  return runCli(t.config, argv);
 }
 
 describeEachDialect('audit routes and CLI', (dialect) => {
@@ -57,7 +37,7 @@ describeEachDialect('audit routes and CLI', (dialect) => {
     const cp = await t.ctx.audit.checkpoint();
     const keyRes = await t.app.inject({ method: 'GET', url: '/.well-known/audit-key.json' });
     expect(keyRes.statusCode).toBe(200);
-    const jwks = keyRes.json() as { keys: Array<Record<string, string>> };
+    const jwks = keyRes.json<{ keys: Array<Record<string, string>> }>();
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: cp.kid, alg: 'EdDSA' });
     expect(jwks.keys[0]).not.toHaveProperty('d');
     const cpRes = await t.app.inject({ method: 'GET', url: '/api/v1/audit/checkpoints?after=0' });
@@ -68,9 +48,24 @@ describeEachDialect('audit routes and CLI', (dialect) => {
     expect(bad.json()).toMatchObject({ error: { code: 'validation' } });
   });
 
-  it('keeps the record access history behind the counsel/admin permission', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/staff/audit/records/legal-defense.case/${randomId()}`, headers: { accept: 'application/json' } });
-    expect([401, 303, 302]).toContain(res.statusCode);
+  it('shows counsel who accessed a record (and audits that look), and refuses other roles', async () => {
+    const caseId = randomId();
+    const url = `/staff/audit/records/legal-defense.case/${caseId}`;
+    const anonymous = await t.app.inject({ method: 'GET', url, headers: { accept: 'application/json' } });
+    expect(anonymous.statusCode).toBe(401);
+    const staff = await signInAs(t, 'program-staff');
+    await t.ctx.audit.recordNow({ actor: { id: staff.userId, role: 'program-staff' }, action: 'record.read', record: { type: 'legal-defense.case', id: caseId }, purpose: 'case-work' });
+    expect((await staff.get(url)).statusCode).toBe(403);
+
+    const counsel = await signInAs(t, 'counsel');
+    const page = await counsel.get(url);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(staff.userId);
+    expect(page.body).toMatch(/Case work/);
+    const history = await t.ctx.audit.historyOf('legal-defense.case', caseId);
+    expect(history.entries[0]).toMatchObject({ action: 'audit.history-read', actorId: counsel.userId, actorRole: 'counsel' });
+    expect((await counsel.get(`/staff/audit/records/legal-defense.case/not-an-id`)).statusCode).toBe(404);
+    expect((await counsel.get(`${url}?lang=es`)).body).toMatch(/Trabajo del caso/);
   });
 
   it('sanctuary audit verify exits 0 on an intact log and 1 naming the seq after tampering', async () => {

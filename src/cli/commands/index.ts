@@ -3,8 +3,9 @@ import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
+import { purgeCommand } from './purge.ts';
 import { serveCommand } from './serve.ts';
 import { usersCommand } from './users.ts';
 
 /** Every `sanctuary` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, auditCommand, keysCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, auditCommand, purgeCommand, keysCommand, demoCommand];

@@ -52,15 +52,33 @@ export type AuditActorRole = Role | 'resident' | 'anonymous' | 'system' | 'opera
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
+const SEGMENT = /^[a-z][a-z0-9-]*$/;
+const WORD = /^[a-z-]+$/;
+
+/**
+ * True for a dotted code of `min`–`max` segments, each a lower-case letter followed by letters, digits and
+ * dashes (`record.read`, `legal-defense.case`), at most 64 characters. Checked segment by segment rather than
+ * with one nested regular expression, which could backtrack badly on hostile input.
+ */
+export function isDottedCode(value: unknown, min: number, max: number): value is string {
+  if (typeof value !== 'string' || value.length > 64) return false;
+  const parts = value.split('.');
+  return parts.length >= min && parts.length <= max && parts.every((p) => SEGMENT.test(p));
+}
+
 /** Actions: `area.verb` codes such as `record.read`, `record.export`, `auth.login`, `admin.role-change`. */
-export const ACTION_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){1,3}$/;
+export const isActionCode = (v: unknown): v is string => isDottedCode(v, 2, 4);
 /** Record types: `module.thing` codes such as `legal-defense.case` or `core.user`. */
-export const RECORD_TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){0,3}$/;
+export const isRecordTypeCode = (v: unknown): v is string => isDottedCode(v, 1, 4);
 /**
  * Details: one `kind.value` code of lower-case letters and dashes (`role.counsel`, `factor.passkey`,
  * `reason.bad-credentials`). No digits, so no date, phone number, A-number or count fits.
  */
-export const DETAIL_PATTERN = /^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z]+)*$/;
+export function isDetailCode(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length > 64) return false;
+  const parts = v.split('.');
+  return parts.length === 2 && parts.every((p) => WORD.test(p) && !p.startsWith('-') && !p.endsWith('-') && !p.includes('--'));
+}
 const MAX_CODE = 64;
 
 /** What a caller passes to `AuditService.record`. */
@@ -112,10 +130,8 @@ export class AuditEntryError extends TypeError {
   }
 }
 
-function code(value: unknown, field: string, pattern: RegExp): string {
-  if (typeof value !== 'string' || value.length > MAX_CODE || !pattern.test(value)) {
-    throw new AuditEntryError(field, `must be a code matching ${String(pattern)}`);
-  }
+function code(value: unknown, field: string, valid: (v: unknown) => v is string): string {
+  if (typeof value !== 'string' || value.length > MAX_CODE || !valid(value)) throw new AuditEntryError(field, 'must be a code (see audit-entry.ts)');
   return value;
 }
 
@@ -162,20 +178,20 @@ export function validateAuditEntry(input: AuditEntryInput): AuditFields {
   let recordId: string | null = null;
   if (input.record !== undefined) {
     if (typeof input.record !== 'object' || input.record === null) throw new AuditEntryError('record', 'must be { type, id }');
-    recordType = code(input.record.type, 'record.type', RECORD_TYPE_PATTERN);
+    recordType = code(input.record.type, 'record.type', isRecordTypeCode);
     recordId = id(input.record.id, 'record.id');
   }
   return {
     actorId,
     actorRole,
-    action: code(input.action, 'action', ACTION_PATTERN),
+    action: code(input.action, 'action', isActionCode),
     outcome: input.outcome === undefined ? 'success' : oneOf(input.outcome, 'outcome', AUDIT_OUTCOMES),
     recordType,
     recordId,
     purpose,
     legalProcessId,
     requestId: input.requestId === undefined ? null : id(input.requestId, 'requestId'),
-    detail: input.detail === undefined ? null : code(input.detail, 'detail', DETAIL_PATTERN),
+    detail: input.detail === undefined ? null : code(input.detail, 'detail', isDetailCode),
   };
 }
 

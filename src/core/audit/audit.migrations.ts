@@ -12,19 +12,20 @@ export function migratingPostgres(db: Kysely<unknown>): boolean {
  * can drop the trigger) — the hash chain and signed checkpoints catch that — but it stops every ordinary
  * code path, including a buggy query, from rewriting history.
  */
-async function appendOnly(db: Kysely<unknown>, table: string): Promise<void> {
+async function appendOnly(db: Kysely<unknown>, table: 'audit_log' | 'audit_checkpoints'): Promise<void> {
   if (migratingPostgres(db)) {
-    await sql
-      .raw(
-        `create or replace function sanctuary_append_only() returns trigger language plpgsql as $$
-         begin raise exception 'table % is append-only', tg_table_name using errcode = '55000'; end $$`,
-      )
-      .execute(db);
-    await sql.raw(`create trigger ${table}_append_only before update or delete on ${table} for each row execute function sanctuary_append_only()`).execute(db);
-    await sql.raw(`create trigger ${table}_no_truncate before truncate on ${table} for each statement execute function sanctuary_append_only()`).execute(db);
+    await sql`create or replace function sanctuary_append_only() returns trigger language plpgsql as $$
+      begin raise exception 'table % is append-only', tg_table_name using errcode = '55000'; end $$`.execute(db);
+    await sql`create trigger ${sql.id(`${table}_append_only`)} before update or delete on ${sql.table(table)}
+      for each row execute function sanctuary_append_only()`.execute(db);
+    await sql`create trigger ${sql.id(`${table}_no_truncate`)} before truncate on ${sql.table(table)}
+      for each statement execute function sanctuary_append_only()`.execute(db);
   } else {
-    await sql.raw(`create trigger ${table}_no_update before update on ${table} begin select raise(abort, '${table} is append-only'); end`).execute(db);
-    await sql.raw(`create trigger ${table}_no_delete before delete on ${table} begin select raise(abort, '${table} is append-only'); end`).execute(db);
+    // SQLite trigger bodies take no bound parameters: the message is a fixed literal.
+    await sql`create trigger ${sql.id(`${table}_no_update`)} before update on ${sql.table(table)}
+      begin select raise(abort, 'append-only table'); end`.execute(db);
+    await sql`create trigger ${sql.id(`${table}_no_delete`)} before delete on ${sql.table(table)}
+      begin select raise(abort, 'append-only table'); end`.execute(db);
   }
 }
 
@@ -67,7 +68,7 @@ export const auditMigrations: NamedMigrations = {
         .execute();
       await db
         .insertInto('audit_head' as never)
-        .values({ id: 1, seq: 0, hash: GENESIS_HASH, at: '1970-01-01T00:00:00.000Z' } as never)
+        .values({ id: 1, seq: 0, hash: GENESIS_HASH, at: '1970-01-01T00:00:00.000Z' })
         .execute();
 
       await db.schema

@@ -4,7 +4,7 @@ import { isRandomId } from '../crypto/random.ts';
 import { AppError } from '../http/errors.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AppContext } from '../modules/context.ts';
-import { RECORD_TYPE_PATTERN } from './audit-entry.ts';
+import { isRecordTypeCode } from './audit-entry.ts';
 import { CHECKPOINT_FORMAT } from './checkpoint.ts';
 import { RecordHistoryPage } from './views/record-history.tsx';
 
@@ -22,7 +22,7 @@ const checkpointsQuery = z
 
 const historyParams = z
   .object({
-    type: z.string().max(64).regex(RECORD_TYPE_PATTERN),
+    type: z.string().max(64).refine(isRecordTypeCode),
     id: z.string().refine(isRandomId),
   })
   .strict();

@@ -33,7 +33,7 @@ async function dropTriggers(db: Db): Promise<void> {
     await sql`drop trigger audit_checkpoints_append_only on audit_checkpoints`.execute(db.kysely);
   } else {
     for (const t of ['audit_log_no_update', 'audit_log_no_delete', 'audit_checkpoints_no_update', 'audit_checkpoints_no_delete']) {
-      await sql.raw(`drop trigger ${t}`).execute(db.kysely);
+      await sql`drop trigger ${sql.id(t)}`.execute(db.kysely);
     }
   }
 }
@@ -129,7 +129,7 @@ describeEachDialect('audit log', (dialect) => {
       ['bad request id', { requestId: 'req-1' }],
     ];
     for (const [what, over] of bad) {
-      await expect(audit.recordNow({ ...entry(1), ...over } as AuditEntryInput), what).rejects.toBeInstanceOf(AuditEntryError);
+      await expect(audit.recordNow({ ...entry(1), ...over }), what).rejects.toBeInstanceOf(AuditEntryError);
     }
     expect((await audit.head()).seq).toBe(0);
     await audit.recordNow(entry(1, { purpose: 'legal-process', legalProcessId: randomId(), detail: 'role.counsel' }));

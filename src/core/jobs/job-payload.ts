@@ -9,9 +9,14 @@ import { isRandomId } from '../crypto/random.ts';
 export type JobValue = string | number | boolean | null | JobValue[] | { [key: string]: JobValue };
 export type JobPayload = { [key: string]: JobValue };
 
-// A code starts with a letter and holds no run of 4+ digits: no date, phone number or A-number fits.
-const CODE = /^(?!.*\d{4})[a-z][a-z0-9._:-]{0,63}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const CODE = /^[a-z][a-z0-9._:-]{0,63}$/;
+const FOUR_DIGITS = /\d{4}/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A code starts with a letter and holds no run of 4+ digits: no date, phone number or A-number fits. */
+function isCode(v: string): boolean {
+  return CODE.test(v) && !FOUR_DIGITS.test(v);
+}
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const MAX_BYTES = 4096;
 
@@ -30,8 +35,8 @@ function check(value: unknown, path: string, depth: number): void {
     return;
   }
   if (typeof value === 'string') {
-    if (isRandomId(value) || CODE.test(value) || TIMESTAMP.test(value)) return;
-    throw new JobPayloadError(path, 'strings must be ids, lower-case codes or ISO timestamps (no personal data in payloads)');
+    if (isRandomId(value) || isCode(value) || TIMESTAMP.test(value)) return;
+    throw new JobPayloadError(path, 'strings must be ids, lower-case codes or ISO timestamps (toISOString) (no personal data in payloads)');
   }
   if (depth >= 4) throw new JobPayloadError(path, 'is nested too deeply');
   if (Array.isArray(value)) {

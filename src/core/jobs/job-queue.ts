@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { isDottedCode } from '../audit/audit-entry.ts';
 import { randomId } from '../crypto/random.ts';
 import type { Db } from '../db/database.ts';
 import type { Executor } from '../db/transaction.ts';
@@ -59,7 +60,6 @@ export interface EnqueueOptions<P extends JobPayload = JobPayload> {
   dedupeKey?: string;
 }
 
-const NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){1,3}$/;
 const ERROR_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const DEFAULT_LOCK_MS = 5 * 60_000;
 
@@ -96,9 +96,9 @@ export class JobQueue {
 
   /** Registers a kind of job. Names are unique. */
   define<P extends JobPayload>(def: JobDefinition<P>): void {
-    if (!NAME.test(def.name)) throw new Error(`Job name "${def.name}" must be an area.verb code`);
+    if (!isDottedCode(def.name, 2, 4)) throw new Error(`Job name "${String(def.name)}" must be an area.verb code`);
     if (this.#defs.has(def.name)) throw new Error(`Job "${def.name}" is defined twice`);
-    this.#defs.set(def.name, def as unknown as JobDefinition);
+    this.#defs.set(def.name, def);
   }
 
   /** Registers a recurring job (see {@link ScheduleDefinition}). Bad cron patterns fail here, at start-up. */
@@ -108,7 +108,7 @@ export class JobQueue {
     if (this.#schedules.has(def.name)) throw new Error(`Schedule "${def.name}" is registered twice`);
     if (def.payload) encodeJobPayload(def.payload);
     const cron = new Cron(def.cron, { paused: true, timezone: def.timezone ?? this.deps.timezone });
-    this.#schedules.set(def.name, { def: def as unknown as ScheduleDefinition, cron });
+    this.#schedules.set(def.name, { def, cron });
   }
 
   /** Registers many at once (from core and the modules). */

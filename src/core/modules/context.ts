@@ -8,6 +8,7 @@ import type { FormRegistry } from '../forms/form-registry.ts';
 import type { Db } from '../db/database.ts';
 import type { Messages } from '../i18n/messages.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { RetentionService } from '../privacy/retention.service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
 
@@ -28,6 +29,8 @@ export interface AppContext {
   audit: AuditService;
   /** The job queue: `enqueue({ name, payload })` (ids and codes only); jobs and schedules are registered at start. */
   jobs: JobQueue;
+  /** Retention policies, the daily purge with receipts, `purge --dry-run`, and court-ordered legal holds. */
+  retention: RetentionService;
   /** Encryption of personal data: per-subject keys, seal/open, blind indexes, forgetting (`core/crypto/vault.ts`). */
   vault: Vault;
   /** The key provider behind the vault (KEKs and the blind-index root key); prefer `vault` in application code. */

@@ -4,6 +4,7 @@ import type { NamedMigrations } from '../db/migrator.ts';
 import type { FormDefinition } from '../forms/form-definition.ts';
 import type { CatalogSet } from '../i18n/messages.ts';
 import type { JobDefinition, ScheduleDefinition } from '../jobs/job-queue.ts';
+import type { RetentionPolicy } from '../privacy/retention.ts';
 import type { DisclosureSource } from '../privacy/demands.sources.ts';
 import type { TableDeclaration } from '../privacy/classification.ts';
 import type { AppContext } from './context.ts';
@@ -44,6 +45,8 @@ export interface SanctuaryModule {
   /** Background jobs the module enqueues (`ctx.jobs.enqueue`) and recurring ones (`core/jobs/job-queue.ts`). */
   jobs?: readonly JobDefinition[];
   schedules?: readonly ScheduleDefinition[];
+  /** How long each kind of record is kept; the daily purge enforces it (`core/privacy/retention.ts`). */
+  retention?: readonly RetentionPolicy[];
   /** Registers routes inside an encapsulated Fastify context. */
   routes?(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
   /** Seeds demo data into a new database (only when DEMO is on). */
