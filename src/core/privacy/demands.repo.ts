@@ -135,6 +135,18 @@ export const demandsRepo = {
     return db.selectFrom('privacy_demand_records').selectAll().where('demand_id', '=', demandId).orderBy('id').execute();
   },
 
+  /** How many records each demand names. */
+  async recordCounts(db: Executor, demandIds: readonly string[]): Promise<Map<string, number>> {
+    if (demandIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('privacy_demand_records')
+      .select((eb) => ['demand_id', eb.fn.countAll<number>().as('n')])
+      .where('demand_id', 'in', [...demandIds])
+      .groupBy('demand_id')
+      .execute();
+    return new Map(rows.map((r) => [r.demand_id, Number(r.n)]));
+  },
+
   async findRecord(db: Executor, demandId: string, id: string): Promise<DemandRecordRow | undefined> {
     return db.selectFrom('privacy_demand_records').selectAll().where('demand_id', '=', demandId).where('id', '=', id).executeTakeFirst();
   },

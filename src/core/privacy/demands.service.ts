@@ -319,8 +319,7 @@ export class DemandService {
     const total = await demandsRepo.countDemands(db, options.status);
     const nowIso = this.now().toISOString();
     const summary = await demandsRepo.noticeSummary(db, rows.map((r) => r.id), nowIso);
-    const counts = new Map<string, number>();
-    for (const r of rows) counts.set(r.id, (await demandsRepo.records(db, r.id)).length);
+    const counts = await demandsRepo.recordCounts(db, rows.map((r) => r.id));
     const overdue = (await demandsRepo.overdueNotices(db, nowIso)).length;
     return {
       items: rows.map((r) => ({
@@ -364,7 +363,7 @@ export class DemandService {
     };
   }
 
-  /** One demand with everything its pages show. Opening the sealed officer details is audited. */
+  /** One demand with everything its pages show. Every read is audited. */
   async get(actor: DemandActor, id: string): Promise<DemandView> {
     const db = this.ctx.db.kysely;
     const row = await demandsRepo.findDemand(db, id);
@@ -389,8 +388,9 @@ export class DemandService {
         row.requester_sealed ? c.open(row.requester_sealed, at('requester_sealed')) : null,
         row.description_sealed ? c.open(row.description_sealed, at('description_sealed')) : null,
       ]);
-      await inTransaction(this.ctx.db, (tx) => this.audit(tx, actor, { action: 'privacy.demand.read', record: { type: DEMAND_RECORD_TYPE, id } }));
     }
+    // Every look at a demand is traced: it names the records a court or an agency asked for.
+    await inTransaction(this.ctx.db, (tx) => this.audit(tx, actor, { action: 'privacy.demand.read', record: { type: DEMAND_RECORD_TYPE, id } }));
     const nowIso = this.now().toISOString();
     const approvers = approvals.map((a) => ({ userId: a.approver_id, roles: JSON.parse(a.approver_roles) as string[] }));
     return {
