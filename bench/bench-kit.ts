@@ -35,38 +35,40 @@ export interface Target {
   match: RegExp;
   label: string;
   pass(row: Row): boolean;
+  /** Whether the row has the figure this target is about (a baseline row has no ratio, for one). */
+  applies(row: Row): boolean;
 }
 
 /** Target: throughput at least `min` (in the row's unit). */
 export function atLeast(match: RegExp, min: number, unit = '/s'): Target {
-  return { match, label: `≥ ${min.toLocaleString('en-US')}${unit}`, pass: (r) => (r.opsPerSec ?? -1) >= min };
+  return { match, label: `≥ ${min.toLocaleString('en-US')}${unit}`, pass: (r) => (r.opsPerSec ?? -1) >= min, applies: (r) => r.opsPerSec !== undefined };
 }
 
 /** Target: ratio to the baseline at least `min` (0.5 = 50%). */
 export function ratioAtLeast(match: RegExp, min: number): Target {
-  return { match, label: `≥ ${Math.round(min * 100)}% of baseline`, pass: (r) => (r.ratio ?? -1) >= min };
+  return { match, label: `≥ ${Math.round(min * 100)}% of baseline`, pass: (r) => (r.ratio ?? -1) >= min, applies: (r) => r.ratio !== undefined };
 }
 
 /** Target: p99 latency below `ms`. */
 export function p99Below(match: RegExp, ms: number): Target {
-  return { match, label: `p99 < ${ms} ms`, pass: (r) => r.p99Ms !== undefined && r.p99Ms < ms };
+  return { match, label: `p99 < ${ms} ms`, pass: (r) => r.p99Ms !== undefined && r.p99Ms < ms, applies: (r) => r.p99Ms !== undefined };
 }
 
 /** Target: a duration below `ms`. */
 export function durationBelow(match: RegExp, ms: number): Target {
-  return { match, label: ms >= 1000 ? `< ${ms / 1000} s` : `< ${ms} ms`, pass: (r) => r.ms !== undefined && r.ms < ms };
+  return { match, label: ms >= 1000 ? `< ${ms / 1000} s` : `< ${ms} ms`, pass: (r) => r.ms !== undefined && r.ms < ms, applies: (r) => r.ms !== undefined };
 }
 
 /** Target: memory below `mb`. */
 export function memoryBelow(match: RegExp, mb: number): Target {
-  return { match, label: `< ${mb} MB`, pass: (r) => r.mb !== undefined && r.mb < mb };
+  return { match, label: `< ${mb} MB`, pass: (r) => r.mb !== undefined && r.mb < mb, applies: (r) => r.mb !== undefined };
 }
 
-/** Fills in `target`/`pass` from the first matching target, for rows that do not carry their own. */
+/** Fills in `target`/`pass` from the first matching, applicable target, for rows that do not carry their own. */
 export function applyTargets(rows: readonly Row[], targets: readonly Target[]): Row[] {
   return rows.map((row) => {
     if (row.target !== undefined) return row;
-    const t = targets.find((x) => x.match.test(row.name));
+    const t = targets.find((x) => x.match.test(row.name) && x.applies(row));
     return t ? { ...row, target: t.label, pass: t.pass(row) } : row;
   });
 }
