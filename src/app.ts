@@ -10,6 +10,7 @@ import { RetentionRegistry } from './core/privacy/retention.ts';
 import { RetentionService } from './core/privacy/retention.service.ts';
 import { isValidCourtOrderDemand } from './core/privacy/demands.service.ts';
 import { JobQueue } from './core/jobs/job-queue.ts';
+import { backupSchedule } from './core/backup/backup.jobs.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
 import { registerAuthRoutes } from './core/auth/auth.routes.tsx';
@@ -114,6 +115,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     };
     // Jobs and schedules of core, then of each module; a bad cron pattern or a duplicate name stops the start.
     ctx.jobs.registerAll({ schedules: coreSchedules });
+    if (config.backup.schedule) ctx.jobs.schedule(backupSchedule(config.backup.schedule));
     for (const m of modules) ctx.jobs.registerAll({ jobs: m.jobs, schedules: m.schedules });
     const app = await buildServer(ctx, {
       nav: (req) => {

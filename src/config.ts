@@ -42,6 +42,8 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
   BACKUP_SCHEDULE: z.string().min(1).default('30 2 * * *'),
+  BACKUP_KEY_FILE: z.string().min(1).optional(),
+  SANCTUARY_BACKUP_KEY: z.string().min(1).optional(),
   JOB_WORKER: boolean.default(true),
 });
 
@@ -79,8 +81,10 @@ export interface Config {
   /**
    * Encrypted backups: where `sanctuary backup` and the nightly job write (`BACKUP_DIR`), how many to keep
    * (`BACKUP_KEEP`), and the nightly cron in the jurisdiction's time zone (`BACKUP_SCHEDULE`, `off` disables).
+   * The backup key encrypts them: `SANCTUARY_BACKUP_KEY` (`kid:base64url`, from a secret manager) or the key file
+   * `BACKUP_KEY_FILE` (default beside the KEK file), never in DATA_DIR or BACKUP_DIR.
    */
-  backup: { dir: string; keep: number; schedule: string | null };
+  backup: { dir: string; keep: number; schedule: string | null; keyFile: string; keyFromEnv: string | undefined };
   /** Run the job worker and scheduler inside `serve` (`JOB_WORKER`, default true). */
   jobWorker: boolean;
 }
@@ -132,6 +136,11 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
   if (auditKeyFile.startsWith(dataDir + path.sep)) {
     problems.push('AUDIT_KEY_FILE: must be outside DATA_DIR, so that whoever holds the database cannot also sign audit checkpoints');
   }
+  const backupDir = path.resolve(e.BACKUP_DIR ?? path.join(path.dirname(dataDir), 'backups'));
+  const backupKeyFile = path.resolve(e.BACKUP_KEY_FILE ?? path.join(path.dirname(keyFile), 'backup-key.json'));
+  if (backupKeyFile.startsWith(dataDir + path.sep) || backupKeyFile.startsWith(backupDir + path.sep)) {
+    problems.push('BACKUP_KEY_FILE: must be outside DATA_DIR and BACKUP_DIR, so that the key never travels with the backups it opens');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -167,9 +176,11 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     rateLimit: e.RATE_LIMIT,
     auditKeyFile,
     backup: {
-      dir: path.resolve(e.BACKUP_DIR ?? path.join(path.dirname(dataDir), 'backups')),
+      dir: backupDir,
       keep: e.BACKUP_KEEP,
       schedule: e.BACKUP_SCHEDULE === 'off' ? null : e.BACKUP_SCHEDULE,
+      keyFile: backupKeyFile,
+      keyFromEnv: e.SANCTUARY_BACKUP_KEY,
     },
     jobWorker: e.JOB_WORKER,
     ...overrides,
