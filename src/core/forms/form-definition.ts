@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Tx } from '../db/transaction.ts';
+import type { FieldError } from '../http/errors.ts';
 import type { Locale } from '../i18n/locales.ts';
 import type { AppContext } from '../modules/context.ts';
 import { DATA_CLASSES, type DataClass } from '../privacy/classification.ts';
@@ -90,6 +91,28 @@ export interface FieldDefinition {
   privacy: FieldPrivacy;
 }
 
+/** What a step's `check` and `panel` know besides the answers. */
+export interface StepContext {
+  /** The clock of the request (tests move it). */
+  now: Date;
+  /** The language the page is shown in. */
+  locale: Locale;
+}
+
+/**
+ * A short note the engine renders under a step's question, recomputed from the answers every time the page
+ * is shown (after an error too, with what the person just sent): a running tally, what is still missing.
+ */
+export interface StepPanel {
+  /** Message key of the panel's heading. */
+  titleKey: string;
+  /**
+   * Lines, each a message key with its values. `met: true` / `false` marks a requirement as done or still
+   * missing (said in words for screen readers, not by colour); without `met` the line is plain information.
+   */
+  items: ReadonlyArray<{ key: string; values?: Readonly<Record<string, string | number>>; met?: boolean }>;
+}
+
 export interface StepDefinition {
   /** kebab-case, unique within the form; part of the step's URL. */
   id: string;
@@ -103,6 +126,15 @@ export interface StepDefinition {
    * check-your-answers page. Return `undefined` to continue in order.
    */
   next?: (answers: Answers) => string | undefined;
+  /**
+   * Checks that need more than the field itself: other answers, the clock or the database (an age from a date
+   * of birth, an address inside the city, enough document points). Runs after every field of the page passed
+   * its own checks, with the answers so far plus this page's; returns field errors (message keys, with values).
+   * With errors the page comes back (422) and nothing is stored. Run again, on every step, before sending.
+   */
+  check?(ctx: AppContext, answers: Answers, step: StepContext): Promise<readonly FieldError[]> | readonly FieldError[];
+  /** A panel under the question (see {@link StepPanel}), from the answers so far plus what the page shows. */
+  panel?(ctx: AppContext, answers: Answers, step: StepContext): StepPanel | undefined;
 }
 
 /** How long answers are kept, and why (shown on the first page, DESIGN §3.10). */
@@ -157,6 +189,18 @@ export interface FormDefinition {
   declarationKey?: string;
   /** Message key of the "what happens next" text on the confirmation page. */
   whatNextKey: string;
+  /**
+   * A next step the person can take right away on the confirmation page (e.g. book an appointment): a button
+   * that POSTs the reference code (as `code`, never in a URL) to `action`, a path of the module's own routes.
+   */
+  confirmationAction?: {
+    /** Message key of the button. */
+    labelKey: string;
+    /** Message key of a sentence above the button. */
+    textKey?: string;
+    /** A site path (`/municipal-id/appointment`). */
+    action: string;
+  };
   /** Called once per draft, inside the transaction that closes it. Throw to abort (nothing is kept). */
   onSubmit(ctx: AppContext, answers: Answers, submit: SubmitContext): Promise<void>;
   /** Optional status lookup by reference code ("check your request"). `null` when no record matches. */

@@ -135,6 +135,12 @@ export function validateFormDefinition(
   key(form.declarationKey, 'declarationKey', false);
   key(form.whatNextKey, 'whatNextKey');
   key(form.retention?.basisKey, 'retention.basisKey');
+  if (form.confirmationAction) {
+    key(form.confirmationAction.labelKey, 'confirmationAction.labelKey');
+    key(form.confirmationAction.textKey, 'confirmationAction.textKey', false);
+    // A site path only: the reference code is a bearer secret and must not be posted to another origin.
+    if (!/^\/[a-z0-9][a-z0-9/-]*$/.test(form.confirmationAction.action)) problems.push(`${where}: confirmationAction.action must be a path on this site`);
+  }
   const { draftDays, submissionDays } = form.retention ?? {};
   if (draftDays !== undefined && (!Number.isInteger(draftDays) || draftDays < 1 || draftDays > 90)) {
     problems.push(`${where}: retention.draftDays must be a whole number of days from 1 to 90`);
@@ -156,6 +162,8 @@ export function validateFormDefinition(
     if (stepIds.has(step.id)) problems.push(`${where}: ${at} is declared twice`);
     stepIds.add(step.id);
     if (!hasItems(step.fields)) problems.push(`${where}: ${at} has no fields`);
+    if (step.check !== undefined && typeof step.check !== 'function') problems.push(`${where}: ${at} check must be a function`);
+    if (step.panel !== undefined && typeof step.panel !== 'function') problems.push(`${where}: ${at} panel must be a function`);
     if (step.fields.length > 1) key(step.titleKey, `${at} titleKey (required with several fields)`);
     else key(step.titleKey, `${at} titleKey`, false);
   }

@@ -23,7 +23,7 @@ import { AppError, type FieldError } from '../http/errors.ts';
 import { localDate } from '../jurisdiction/index.ts';
 import type { AppContext } from '../modules/context.ts';
 import { type RawInput, answerLang, choicesOf, displayAnswer, inputFromAnswers, parseStepInput, unknownInputs } from './form-answers.ts';
-import type { FormDefinition } from './form-definition.ts';
+import type { AnswerValue, Answers, FormDefinition, StepDefinition } from './form-definition.ts';
 import { draftDaysOf } from './form-definition.ts';
 import { CHECK_ANSWERS, firstIncompleteStep, isReachable, nextDestination, previousStep } from './form-flow.ts';
 import {
@@ -129,6 +129,22 @@ function codeInput(req: FastifyRequest): string {
 }
 
 const CODE_ERROR: FieldError = { field: 'code', key: 'forms.code.invalid' };
+
+/** The stored answers with a page's parsed values laid over them (a blank optional value removes the answer). */
+function withValues(answers: Answers, values: Readonly<Record<string, AnswerValue | undefined>>): Answers {
+  const merged: Record<string, AnswerValue> = { ...answers };
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+}
+
+/** A step's own cross-field check (`StepDefinition.check`), when it has one. */
+async function runStepCheck(ctx: AppContext, req: FastifyRequest, step: StepDefinition, answers: Answers): Promise<FieldError[]> {
+  if (!step.check) return [];
+  return [...(await step.check(ctx, answers, { now: ctx.now(), locale: req.locale }))];
+}
 
 /** Registers the public pages of every form in `ctx.forms`. */
 export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -286,7 +302,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     if (found.kind !== 'draft') return redirectWithoutDraft(reply, form, found);
     const { session } = found;
     if (!isReachable(session.path, session.state, step.id)) return reply.redirect(currentStepHref(session), 303);
-    return renderStep(reply, session, step.id, inputFromAnswers(step, session.state.answers), [], isChanging(req), 200);
+    return renderStep(req, reply, session, step.id, inputFromAnswers(step, session.state.answers), session.state.answers, [], isChanging(req), 200);
   });
 
   // One step: answer it, or save for later.
@@ -304,6 +320,9 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     if (!isReachable(session.path, session.state, step.id)) return reply.redirect(currentStepHref(session), 303);
     const changing = isChanging(req);
     const parsed = parseStepInput(ctx, step, input);
+    const answers = withValues(session.state.answers, parsed.values);
+    // The step's cross-field check runs only on a page whose fields are each valid.
+    if (parsed.errors.length === 0) parsed.errors.push(...(await runStepCheck(ctx, req, step, answers)));
 
     if (action === 'save') {
       // Keep what is valid on this page (fields with errors are not in `values`); the person fixes the rest
@@ -331,7 +350,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
       const values: Record<string, string | readonly string[]> = { ...input };
       delete values._csrf;
       delete values._action;
-      return renderStep(reply, session, step.id, values, parsed.errors, changing, 422);
+      return renderStep(req, reply, session, step.id, values, answers, parsed.errors, changing, 422);
     }
     const saved = await saveStep(ctx, session, step.id, parsed.values, { complete: true });
     if (!saved) return reply.redirect(formUrls.confirmation(form), 303);
@@ -340,10 +359,12 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
   });
 
   function renderStep(
+    req: FastifyRequest,
     reply: FastifyReply,
     session: DraftSession,
     stepId: string,
     values: Readonly<Record<string, string | readonly string[]>>,
+    answers: Answers,
     errors: FieldError[],
     changing: boolean,
     status: number,
@@ -367,6 +388,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
         values={values}
         errors={errors}
         position={{ current: index + 1, total: path.length }}
+        panel={step.panel?.(ctx, answers, { now: ctx.now(), locale: req.locale })}
         backHref={backHref}
         action={formUrls.step(form, stepId, changing)}
       />,

@@ -176,6 +176,10 @@ export async function submitDraft(ctx: AppContext, session: DraftSession, locale
   for (const step of path) {
     if (recheckStep(ctx, step, state.answers)) return { kind: 'incomplete', stepId: step.id };
   }
+  // Cross-field checks again: the clock has moved, the database may have changed since the step was answered.
+  for (const step of path) {
+    if (step.check && (await step.check(ctx, state.answers, { now: ctx.now(), locale })).length > 0) return { kind: 'incomplete', stepId: step.id };
+  }
   const reference = referenceCode();
   const now = ctx.now();
   const sent = await inTransaction(ctx.db, async (tx) => {

@@ -22,7 +22,9 @@ export {
   type FormStatus,
   type PrivacyClass,
   type RetentionDefinition,
+  type StepContext,
   type StepDefinition,
+  type StepPanel,
   type SubmitContext,
 } from './form-definition.ts';
 export { FormDefinitionError, FormRegistry } from './form-registry.ts';

@@ -1,3 +1,4 @@
+import { CsrfField } from '../../views/components.tsx';
 import { Layout } from '../../views/layout.tsx';
 import type { ViewContext } from '../../views/view-context.ts';
 import type { FormDefinition } from '../form-definition.ts';
@@ -20,6 +21,16 @@ export function ConfirmationPage(props: { ctx: ViewContext; form: FormDefinition
           <p>{t('forms.confirmation.keepCode')}</p>
           <h2>{t('forms.confirmation.whatNext')}</h2>
           <p>{t(form.whatNextKey)}</p>
+          {form.confirmationAction ? (
+            <form method="post" action={form.confirmationAction.action} class="sanctuary-confirmation-action">
+              <CsrfField ctx={ctx} />
+              <input type="hidden" name="code" value={props.reference} />
+              {form.confirmationAction.textKey ? <p>{t(form.confirmationAction.textKey)}</p> : null}
+              <button type="submit" class="usa-button">
+                {t(form.confirmationAction.labelKey)}
+              </button>
+            </form>
+          ) : null}
           {form.status ? (
             <p>
               <a class="usa-link" href={formUrls.status(form)}>

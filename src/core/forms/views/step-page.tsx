@@ -2,7 +2,7 @@ import type { FieldError } from '../../http/errors.ts';
 import { BackLink, CsrfField, ErrorSummary } from '../../views/components.tsx';
 import { Layout } from '../../views/layout.tsx';
 import type { ViewContext } from '../../views/view-context.ts';
-import type { ChoiceDefinition, FormDefinition, StepDefinition } from '../form-definition.ts';
+import type { ChoiceDefinition, FormDefinition, StepDefinition, StepPanel } from '../form-definition.ts';
 import { FormField } from './form-field.tsx';
 
 /**
@@ -19,6 +19,8 @@ export function StepPage(props: {
   position: { current: number; total: number };
   backHref: string;
   action: string;
+  /** The step's panel (`StepDefinition.panel`), if it has one. */
+  panel?: StepPanel;
 }) {
   const { ctx, form, step, errors } = props;
   const t = ctx.t;
@@ -48,6 +50,7 @@ export function StepPage(props: {
                 asHeading={single && !step.titleKey}
               />
             ))}
+            {props.panel ? <StepPanelBox ctx={ctx} panel={props.panel} /> : null}
             <div class="sanctuary-actions">
               <button type="submit" class="usa-button">
                 {t('forms.step.continue')}
@@ -60,5 +63,30 @@ export function StepPage(props: {
         </div>
       </div>
     </Layout>
+  );
+}
+
+/**
+ * A step's panel: a summary box with a heading and a list; each requirement says in words whether it is met
+ * (not by colour or an icon alone, WCAG 1.4.1). `aria-live` so a script that refreshes it is announced.
+ */
+function StepPanelBox(props: { ctx: ViewContext; panel: StepPanel }) {
+  const t = props.ctx.t;
+  return (
+    <section class="usa-summary-box sanctuary-step-panel" aria-labelledby="step-panel-title" aria-live="polite" id="step-panel">
+      <div class="usa-summary-box__body">
+        <h2 class="usa-summary-box__heading" id="step-panel-title">
+          {t(props.panel.titleKey)}
+        </h2>
+        <ul class="usa-list usa-list--unstyled sanctuary-step-panel__list">
+          {props.panel.items.map((item) => (
+            <li class={item.met === undefined ? 'sanctuary-step-panel__info' : item.met ? 'sanctuary-step-panel__met' : 'sanctuary-step-panel__missing'}>
+              {item.met === undefined ? null : <span class="sanctuary-step-panel__state">{t(item.met ? 'forms.panel.met' : 'forms.panel.missing')} </span>}
+              {t(item.key, item.values)}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </section>
   );
 }
