@@ -12,6 +12,8 @@ import { isValidCourtOrderDemand } from './core/privacy/demands.service.ts';
 import { JobQueue } from './core/jobs/job-queue.ts';
 import { backupSchedule } from './core/backup/backup.jobs.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
+import { FormRegistry } from './core/forms/form-registry.ts';
+import { registerFormRoutes } from './core/forms/forms.routes.tsx';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
 import { registerAuthRoutes } from './core/auth/auth.routes.tsx';
 import { registerSessionHook } from './core/auth/session-hook.ts';
@@ -112,7 +114,10 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       vault,
       keys: vault.provider,
       notifier: createNotifier({ config, db, messages, sealer: vault, log, now, jurisdiction: loadJurisdiction(config.jurisdiction) }),
+      forms: new FormRegistry(),
     };
+    // Every form is checked against the catalogs now: a broken form stops the start, not a resident.
+    ctx.forms.registerAll(modules.map((m) => ({ owner: m.id, forms: m.forms ?? [] })), ctx);
     // Jobs and schedules of core, then of each module; a bad cron pattern or a duplicate name stops the start.
     ctx.jobs.registerAll({ schedules: coreSchedules });
     if (config.backup.schedule) ctx.jobs.schedule(backupSchedule(config.backup.schedule));
@@ -136,6 +141,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     await registerCoreRoutes(app, ctx, modules);
     await registerAuthRoutes(app, ctx);
     await registerAuditRoutes(app, ctx);
+    await registerFormRoutes(app, ctx);
     await registerDemandRoutes(app, ctx, modules);
     await registerTransparencyRoutes(app, ctx);
     for (const m of modules) {

@@ -33,6 +33,9 @@ import { vaultClassification } from './crypto/vault.classification.ts';
 import { vaultMigrations } from './crypto/vault.migrations.ts';
 import type { TableDeclaration } from './privacy/classification.ts';
 import { migratorClassification } from './privacy/classification-core.ts';
+import { formsCatalogs } from './forms/forms.catalogs.ts';
+import { formsClassification } from './forms/forms.classification.ts';
+import { formsMigrations } from './forms/forms.migrations.ts';
 import { authClassification } from './auth/auth.classification.ts';
 import { authSchedules } from './auth/auth.jobs.ts';
 import { authMigrations } from './auth/auth.migrations.ts';
@@ -53,6 +56,7 @@ export type CoreMessageKey = keyof typeof en;
 export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
   { owner: 'core', catalogs: { en, es, so, hmn } },
   { owner: 'core/audit', catalogs: { en: auditEn, es: auditEs, so: auditSo, hmn: auditHmn } },
+  { owner: 'core/forms', catalogs: formsCatalogs },
   { owner: 'core/retention', catalogs: { en: retentionEn, es: retentionEs, so: retentionSo, hmn: retentionHmn } },
   { owner: 'core/notify', catalogs: notifyCatalogs },
   { owner: 'core/privacy-demands', catalogs: demandCatalogs },
@@ -67,6 +71,7 @@ export const coreMigrations: NamedMigrations = {
   ...notifyMigrations,
   ...demandMigrations,
   ...vaultMigrations,
+  ...formsMigrations,
   ...authMigrations,
 };
 
@@ -89,6 +94,7 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
   { owner: 'core/notify', tables: notifyClassification },
   { owner: 'core/privacy-demands', tables: demandsClassification },
   { owner: 'core/vault', tables: vaultClassification },
+  { owner: 'core/forms', tables: formsClassification },
   { owner: 'core/auth', tables: authClassification },
 ];
 
