@@ -5,6 +5,7 @@ import so from './locales/so.json' with { type: 'json' };
 import hmn from './locales/hmn.json' with { type: 'json' };
 import { officeMigrations } from './migrations/index.ts';
 import { officeClassification } from './office.classification.ts';
+import { officeRetention } from './office.retention.ts';
 import { seedOfficeDemo } from './office.demo.ts';
 import { officeHelpForm } from './office.form.ts';
 import { OFFICE_PERMISSIONS, officePermissions } from './office.policy.ts';
@@ -21,6 +22,7 @@ export const officeModule: SanctuaryModule = {
   permissions: officePermissions,
   catalogs: { en, es, so, hmn },
   classification: officeClassification,
+  retention: officeRetention,
   program: {
     titleKey: 'program.office.title',
     summaryKey: 'program.office.summary',

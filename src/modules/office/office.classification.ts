@@ -1,5 +1,4 @@
 import { defineClassification } from '../../core/privacy/classification.ts';
-import { OFFICE_RETENTION_DAYS } from './office.service.ts';
 
 /**
  * Classification of the Office's table. A request for help is data on an individual: `private` (Minn. Stat.
@@ -11,7 +10,8 @@ export const officeClassification = defineClassification([
     table: 'office_requests',
     class: 'private',
     purpose: 'Requests for help sent to the Office for Immigrant and Refugee Relationships through the public form',
-    retention: `${OFFICE_RETENTION_DAYS} days after the request is closed`,
+    // The retention policy of office.retention.ts: forgotten OFFICE_RETENTION_DAYS after closing.
+    retention: 'office.request',
     subjectColumn: 'id',
     program: 'office',
     columns: {
@@ -27,8 +27,7 @@ export const officeClassification = defineClassification([
       status: 'Received, in progress or closed',
       created_at: 'When the request was sent',
       updated_at: 'When the request last changed',
-      closed_at: 'When staff closed the request (starts the retention period)',
-      purge_after: 'When the request is forgotten (closed + retention)',
+      closed_at: 'When staff closed the request (the retention period runs from it)',
     },
   },
 ]);

@@ -19,7 +19,6 @@ export interface OfficeRequestTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
-  purge_after: string | null;
 }
 
 declare module '../../core/db/schema.ts' {
@@ -78,22 +77,10 @@ export const officeRepo = {
   async updateStatus(
     db: Executor,
     id: string,
-    values: { status: RequestStatus; updated_at: string; closed_at: string | null; purge_after: string | null },
+    values: { status: RequestStatus; updated_at: string; closed_at: string | null },
   ): Promise<boolean> {
     const r = await db.updateTable('office_requests').set(values).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
 
-  /** Ids of closed requests whose retention has run out, oldest first. */
-  async dueForPurge(db: Executor, now: string, limit: number): Promise<string[]> {
-    const rows = await db
-      .selectFrom('office_requests')
-      .select('id')
-      .where('purge_after', 'is not', null)
-      .where('purge_after', '<=', now)
-      .orderBy('purge_after')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
-  },
 };

@@ -1,6 +1,7 @@
 /**
  * Use cases of the Office for Immigrant and Refugee Relationships: take a request from the public form,
- * show a resident its status, let staff work the queue, and forget closed requests when their time is up.
+ * show a resident its status, and let staff work the queue. Closed requests are forgotten by the retention
+ * engine (`office.retention.ts`).
  *
  * Personal values (name, contact, description, other language) are sealed with the vault under the request's
  * own data key — each request is a vault subject, so forgetting it makes every copy, backups included,
@@ -29,9 +30,7 @@ export const OFFICE_RETENTION_DAYS = 180;
 /** Requests per page in the staff queue. */
 export const QUEUE_PAGE_SIZE = 25;
 
-const DAY_MS = 86_400_000;
 const TABLE = 'office_requests';
-const PURGE_BATCH = 200;
 
 /** The staff member acting, as the audit log records them. */
 export interface StaffActor {
@@ -104,7 +103,6 @@ export async function createRequest(
     created_at: now,
     updated_at: now,
     closed_at: null,
-    purge_after: null,
   });
   await ctx.audit.record(tx, {
     actor: { id: null, role: 'resident' },
@@ -175,8 +173,8 @@ export async function readRequest(ctx: AppContext, actor: StaffActor, id: string
 }
 
 /**
- * Changes a request's status. Closing starts the retention clock (`purge_after` = closed + 180 days);
- * reopening stops it. Audited with the new status.
+ * Changes a request's status. Closing starts the retention clock (the policy in `office.retention.ts` forgets
+ * it 180 days after `closed_at`); reopening stops it. Audited with the new status.
  */
 export async function changeStatus(ctx: AppContext, actor: ChangeActor, id: string, status: RequestStatus): Promise<void> {
   const now = ctx.now();
@@ -189,7 +187,6 @@ export async function changeStatus(ctx: AppContext, actor: ChangeActor, id: stri
       status,
       updated_at: now.toISOString(),
       closed_at: closing ? now.toISOString() : null,
-      purge_after: closing ? new Date(now.getTime() + OFFICE_RETENTION_DAYS * DAY_MS).toISOString() : null,
     });
     await ctx.audit.record(tx, {
       actor: { id: actor.userId, role: actor.role },
@@ -200,31 +197,4 @@ export async function changeStatus(ctx: AppContext, actor: ChangeActor, id: stri
       detail: `status.${status}`,
     });
   });
-}
-
-/**
- * Forgets every closed request whose retention has run out (`purge_after <= now`): deletes the row and
- * destroys its data key, each with an audit entry (ids only). Returns how many were forgotten. The jobs
- * scheduler runs it daily.
- */
-export async function purgeClosedRequests(ctx: AppContext, now: Date = ctx.now()): Promise<number> {
-  // Forgetting deletes the row too: `office_requests` is classified with `subjectColumn: id` (office.classification.ts).
-  let total = 0;
-  for (;;) {
-    const ids = await officeRepo.dueForPurge(ctx.db.kysely, now.toISOString(), PURGE_BATCH);
-    if (ids.length === 0) return total;
-    for (const id of ids) {
-      await inTransaction(ctx.db, async (tx) => {
-        await ctx.vault.forgetSubject(tx, id);
-        await ctx.audit.record(tx, {
-          actor: { id: null, role: 'system' },
-          action: 'record.delete',
-          record: { type: 'office.request', id },
-          purpose: 'retention',
-        });
-      });
-      total++;
-    }
-    if (ids.length < PURGE_BATCH) return total;
-  }
 }

@@ -10,7 +10,7 @@ import type { NamedMigrations } from '../../../core/db/migrator.ts';
  * - `topic`, `language`, `contact_method`, `status`: categories in plain text, for the queue's filters and
  *   aggregate statistics; none identifies a person.
  * - `*_sealed`: the person's name, contact value, free-text description and "other" language, sealed.
- * - `purge_after`: set when the request is closed (closed + retention days); the purge forgets it then.
+ * - `closed_at`: set when staff close the request; the retention policy forgets it 180 days later.
  */
 export const officeMigrations: NamedMigrations = {
   '202611280100_office_requests': {
@@ -30,11 +30,10 @@ export const officeMigrations: NamedMigrations = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('closed_at', 'text')
-        .addColumn('purge_after', 'text')
         .execute();
       await db.schema.createIndex('office_requests_queue').on('office_requests').columns(['status', 'created_at']).execute();
       await db.schema.createIndex('office_requests_created').on('office_requests').column('created_at').execute();
-      await db.schema.createIndex('office_requests_purge').on('office_requests').column('purge_after').execute();
+      await db.schema.createIndex('office_requests_closed').on('office_requests').column('closed_at').execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('office_requests').execute();
