@@ -154,6 +154,18 @@ describeEachDialect('audit log', (dialect) => {
     expect(report.problems[0]).toMatchObject({ seq: 7, kind: 'hash' });
   });
 
+  it('finds entries edited to hold odd values (control characters, non-ASCII, a binary value)', async () => {
+    await write(12);
+    await dropTriggers(t.db);
+    await sql`update audit_log set purpose = ${'case-work\n'} where seq = 3`.execute(t.db.kysely);
+    await sql`update audit_log set action = ${'record.réad'} where seq = 5`.execute(t.db.kysely);
+    if (dialect === 'sqlite') await sql`update audit_log set detail = ${Buffer.from('role.admin')} where seq = 9`.execute(t.db.kysely);
+    else await sql`update audit_log set detail = ${'role.\u2028admin'} where seq = 9`.execute(t.db.kysely);
+    const report = await audit.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems.filter((p) => p.kind === 'hash').map((p) => p.seq)).toEqual([3, 5, 9]);
+  });
+
   it('finds a deleted entry and names its seq', async () => {
     await write(20);
     await dropTriggers(t.db);
