@@ -2,7 +2,8 @@
  * The forms engine's step hooks, with a form that exists only in this test: `check` (cross-field checks that
  * need other answers, the clock or the database; run on the page and again before sending), `panel` (a
  * server-rendered note recomputed from the answers, including what the page just sent), and
- * `confirmationAction` (a button on the confirmation page that posts the reference code onward).
+ * `confirmationAction` (a button on the confirmation page that posts the reference code onward), form-wide
+ * `messageValues`, values on choices, and a retention period computed from the context.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -17,15 +18,16 @@ import { type TestDatabase, createTestDatabase, describeEachDialect } from '../h
 import { countRows, movableClock, shownCode } from './forms-helpers.ts';
 
 const messages: Record<string, string> = {
-  'hooks.title': 'Hooks form',
+  'hooks.title': 'Hooks form of {city}',
   'hooks.purpose': 'To test step hooks.',
   'hooks.basis': 'Because tests need data.',
   'hooks.next': 'Nothing happens next.',
-  'hooks.born': 'When were you born?',
+  'hooks.born': 'When were you born? (You must be {minAge} or older.)',
   'hooks.fruit': 'Which fruit will you bring?',
   'hooks.fruit.apple': 'Apple',
   'hooks.fruit.pear': 'Pear',
-  'hooks.fruit.plum': 'Plum',
+  'hooks.fruit.plum': 'Plum from {city}',
+  'hooks.fruit.hint': 'Worth {points, plural, one {# point} other {# points}}',
   'hooks.error.young': 'You must be at least {age} years old',
   'hooks.error.few': 'Bring {missing, plural, one {# more fruit} other {# more fruits}}',
   'hooks.panel': 'Your basket',
@@ -53,7 +55,8 @@ const hooksForm = defineForm({
   version: 1,
   titleKey: 'hooks.title',
   purposeKey: 'hooks.purpose',
-  retention: { submissionDays: 30, basisKey: 'hooks.basis' },
+  retention: { submissionDays: (ctx) => (ctx.jurisdiction.id === 'minneapolis' ? 45 : 1), basisKey: 'hooks.basis' },
+  messageValues: () => ({ city: 'Hookton', minAge: 13 }),
   whatNextKey: 'hooks.next',
   confirmationAction: { labelKey: 'hooks.action', textKey: 'hooks.action.text', action: '/hooks/book' },
   steps: [
@@ -70,7 +73,7 @@ const hooksForm = defineForm({
           name: 'fruit',
           type: 'checkbox',
           labelKey: 'hooks.fruit',
-          choices: ['apple', 'pear', 'plum'].map((v) => ({ value: v, labelKey: `hooks.fruit.${v}` })),
+          choices: ['apple', 'pear', 'plum'].map((v, i) => ({ value: v, labelKey: `hooks.fruit.${v}`, hintKey: 'hooks.fruit.hint', values: { points: i + 1 } })),
           privacy,
         },
       ],
@@ -122,6 +125,11 @@ describeEachDialect('step checks, panels and the confirmation action', (dialect)
     await browser.post(`${BASE}/start`, {});
     const drafts = await countRows(built.ctx, 'form_drafts');
 
+    // Form-wide values reach the start page (title, retention computed from the context) and the questions.
+    const startPage = await browser.get(BASE);
+    expect(startPage.body).toContain('<h1>Hooks form of Hookton</h1>');
+    expect(startPage.body).toContain('we keep your answers for 45 days');
+    expect((await browser.get(`${BASE}/born`)).body).toContain('When were you born? (You must be 13 or older.)');
     const young = await browser.post(`${BASE}/born`, { 'born-day': '1', 'born-month': '1', 'born-year': '2020' });
     expect(young.statusCode).toBe(422);
     expect(young.body).toContain('You must be at least 13 years old');
@@ -134,6 +142,10 @@ describeEachDialect('step checks, panels and the confirmation action', (dialect)
     expect(page.body).toContain('<h2 class="usa-summary-box__heading" id="step-panel-title">Your basket</h2>');
     expect(page.body).toContain('Still needed: </span>Fruits picked: 0 of 2');
     expect(page.body).toContain('Age on the day: 26');
+    // Choices carry their own values (labels and hints).
+    expect(page.body).toContain('Plum from Hookton');
+    expect(page.body).toContain('Worth 1 point');
+    expect(page.body).toContain('Worth 3 points');
 
     const few = await browser.post(`${BASE}/fruit`, { fruit: 'plum' });
     expect(few.statusCode).toBe(422);
@@ -144,6 +156,7 @@ describeEachDialect('step checks, panels and the confirmation action', (dialect)
 
     const enough = await browser.post(`${BASE}/fruit`, { fruit: ['apple', 'plum'] });
     expect(enough.headers.location).toBe(`${BASE}/check`);
+    expect((await browser.get(`${BASE}/check`)).body).toContain('Apple, Plum from Hookton');
     expect((await browser.get(`${BASE}/fruit`)).body).toContain('Done: </span>Fruits picked: 2 of 2');
     expect(await countRows(built.ctx, 'form_drafts')).toBe(drafts);
 

@@ -201,7 +201,7 @@ export function recheckStep(ctx: AppContext, step: StepDefinition, answers: Answ
 
 function choiceLabel(choice: ChoiceDefinition | undefined, value: string, t: Translate): string {
   if (!choice) return value;
-  return choice.labelKey ? t(choice.labelKey) : (choice.label ?? value);
+  return choice.labelKey ? t(choice.labelKey, choice.values) : (choice.label ?? value);
 }
 
 /** Formats a `YYYY-MM-DD` date for the reader's language (Hmong falls back to English month names). */

@@ -52,6 +52,8 @@ export interface ChoiceDefinition {
   /** The language of `label` (BCP 47), so screen readers pronounce it right (WCAG 3.1.2). */
   lang?: string;
   hintKey?: string;
+  /** ICU values for this choice's label and hint (e.g. the points a document is worth, from the jurisdiction). */
+  values?: Readonly<Record<string, string | number>>;
 }
 
 /** Choices may depend on the jurisdiction (e.g. the languages a city offers). */
@@ -141,8 +143,11 @@ export interface StepDefinition {
 export interface RetentionDefinition {
   /** Unsent drafts are deleted this many days after they were last saved (default 7). */
   draftDays?: number;
-  /** Sent answers are kept this many days (counted from `from`). */
-  submissionDays: number;
+  /**
+   * Sent answers are kept this many days (counted from `from`): a number, or a function of the context when
+   * the jurisdiction or the configuration sets it (the statement on the first page must tell the truth).
+   */
+  submissionDays: number | ((ctx: AppContext) => number);
   /** When the `submissionDays` start: when the form is sent (default) or when staff close the request. */
   from?: 'submission' | 'closing';
   /** Message key: why they are kept that long (a sentence starting with "because"). */
@@ -181,6 +186,12 @@ export interface FormDefinition {
   titleKey: string;
   /** Message key: one or two sentences on what the form is for (first page). */
   introKey?: string;
+  /**
+   * ICU values available to every message on the form's pages (title, purpose, questions, hints, choices,
+   * errors, panels): facts of the jurisdiction such as `{ city: 'Minneapolis', minimumAge: 13 }`, so catalogs
+   * say them without hard-coding them.
+   */
+  messageValues?(ctx: AppContext): Readonly<Record<string, string | number>>;
   /** Message key: why we ask (shown in the privacy statement on the first page). */
   purposeKey: string;
   retention: RetentionDefinition;
@@ -234,6 +245,12 @@ export function defineForm(definition: FormDefinition): FormDefinition {
 /** The `maxLength` that applies to a field. */
 export function maxLengthOf(field: FieldDefinition): number {
   return field.maxLength ?? DEFAULT_MAX_LENGTH[field.type];
+}
+
+/** How many days sent answers are kept, resolved against the context when the form computes it. */
+export function submissionDaysOf(form: FormDefinition, ctx: AppContext): number {
+  const days = form.retention.submissionDays;
+  return typeof days === 'function' ? days(ctx) : days;
 }
 
 /** The draft lifetime of a form in days. */

@@ -145,10 +145,14 @@ export function validateFormDefinition(
   if (draftDays !== undefined && (!Number.isInteger(draftDays) || draftDays < 1 || draftDays > 90)) {
     problems.push(`${where}: retention.draftDays must be a whole number of days from 1 to 90`);
   }
-  if (typeof submissionDays !== 'number' || !Number.isInteger(submissionDays) || submissionDays < 1) {
+  const days = typeof submissionDays === 'function' && options.ctx ? submissionDays(options.ctx) : submissionDays;
+  if (typeof days === 'function') {
+    // Computed from the context, which a check without one cannot see.
+  } else if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) {
     problems.push(`${where}: retention.submissionDays must be a positive whole number of days`);
   }
   if (typeof form.onSubmit !== 'function') problems.push(`${where}: onSubmit is missing`);
+  if (form.messageValues !== undefined && typeof form.messageValues !== 'function') problems.push(`${where}: messageValues must be a function`);
   if (!hasItems(form.steps)) {
     problems.push(`${where}: has no steps`);
     return problems;

@@ -24,7 +24,8 @@ import { localDate } from '../jurisdiction/index.ts';
 import type { AppContext } from '../modules/context.ts';
 import { type RawInput, answerLang, choicesOf, displayAnswer, inputFromAnswers, parseStepInput, unknownInputs } from './form-answers.ts';
 import type { AnswerValue, Answers, FormDefinition, StepDefinition } from './form-definition.ts';
-import { draftDaysOf } from './form-definition.ts';
+import { draftDaysOf, submissionDaysOf } from './form-definition.ts';
+import type { ViewContext } from '../views/view-context.ts';
 import { CHECK_ANSWERS, firstIncompleteStep, isReachable, nextDestination, previousStep } from './form-flow.ts';
 import {
   type DraftLookup,
@@ -140,6 +141,14 @@ function withValues(answers: Answers, values: Readonly<Record<string, AnswerValu
   return merged;
 }
 
+/** The page's view context, with the form's `messageValues` available to every message it renders. */
+function formView(ctx: AppContext, form: FormDefinition, reply: FastifyReply): ViewContext {
+  const view = reply.viewContext();
+  if (!form.messageValues) return view;
+  const values = form.messageValues(ctx);
+  return { ...view, t: (key, v) => view.t(key, v ? { ...values, ...v } : values) };
+}
+
 /** A step's own cross-field check (`StepDefinition.check`), when it has one. */
 async function runStepCheck(ctx: AppContext, req: FastifyRequest, step: StepDefinition, answers: Answers): Promise<FieldError[]> {
   if (!step.check) return [];
@@ -154,7 +163,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     const found = await lookup(ctx, req, form);
     const deleted = (req.query as Record<string, unknown>).deleted === '1';
     return reply.page(
-      <StartPage ctx={reply.viewContext()} form={form} continueHref={found.kind === 'draft' ? currentStepHref(found.session) : undefined} deleted={deleted} />,
+      <StartPage ctx={formView(ctx, form, reply)} form={form} retentionDays={submissionDaysOf(form, ctx)} continueHref={found.kind === 'draft' ? currentStepHref(found.session) : undefined} deleted={deleted} />,
     );
   });
 
@@ -177,7 +186,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     const { session } = found;
     const missing = firstIncompleteStep(session.path, session.state);
     if (missing) return reply.redirect(formUrls.step(form, missing.id), 303);
-    const view = reply.viewContext();
+    const view = formView(ctx, form, reply);
     const rows: CheckRow[] = session.path.flatMap((step) =>
       step.fields.map((field) => ({
         question: view.t(field.summaryKey ?? field.labelKey),
@@ -207,7 +216,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     const found = await lookup(ctx, req, form);
     if (found.kind === 'draft') return reply.redirect(formUrls.check(form), 303);
     if (found.kind === 'none') return reply.redirect(formUrls.start(form), 303);
-    return reply.page(<ConfirmationPage ctx={reply.viewContext()} form={form} reference={found.reference} />);
+    return reply.page(<ConfirmationPage ctx={formView(ctx, form, reply)} form={form} reference={found.reference} />);
   });
 
   // Delete my answers.
@@ -224,7 +233,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
   const resumePage = (reply: FastifyReply, form: FormDefinition, value: string, errors: FieldError[]) =>
     reply.page(
       <CodeEntryPage
-        ctx={reply.viewContext()}
+        ctx={formView(ctx, form, reply)}
         titleKey="forms.resume.title"
         introKey="forms.resume.intro"
         labelKey="forms.resume.label"
@@ -255,7 +264,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
   const statusPage = (reply: FastifyReply, form: FormDefinition, value: string, errors: FieldError[], result?: ReturnType<typeof StatusResult>) =>
     reply.page(
       <CodeEntryPage
-        ctx={reply.viewContext()}
+        ctx={formView(ctx, form, reply)}
         titleKey="forms.status.title"
         introKey="forms.status.intro"
         labelKey="forms.status.label"
@@ -282,7 +291,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     const outcome = await lookupStatus(ctx, form, code);
     if (outcome.kind === 'invalid-code') return statusPage(reply, form, code, [CODE_ERROR]);
     if (outcome.kind === 'not-found') return statusPage(reply, form, code, [{ field: 'code', key: 'forms.status.notFound' }]);
-    const view = reply.viewContext();
+    const view = formView(ctx, form, reply);
     const local = (iso: string) => localDate(ctx.jurisdiction, new Date(iso));
     return statusPage(
       reply,
@@ -331,7 +340,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
       if (!saved) return reply.redirect(formUrls.confirmation(form), 303);
       const issued = await issueResumeCode(ctx, saved);
       if (!issued) return reply.redirect(formUrls.confirmation(form), 303);
-      const view = reply.viewContext();
+      const view = formView(ctx, form, reply);
       return reply.page(
         <SavedPage
           ctx={view}
@@ -378,7 +387,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     const fields = new Map(step.fields.map((f) => [f.name, f]));
     return reply.page(
       <StepPage
-        ctx={reply.viewContext()}
+        ctx={formView(ctx, form, reply)}
         form={form}
         step={step}
         choices={(name) => {

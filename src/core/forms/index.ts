@@ -11,6 +11,7 @@ export {
   draftDaysOf,
   fieldsOf,
   maxLengthOf,
+  submissionDaysOf,
   type AnswerValue,
   type Answers,
   type ChoiceDefinition,

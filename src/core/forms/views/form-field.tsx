@@ -8,9 +8,9 @@ import { maxLengthOf } from '../form-definition.ts';
 export function choiceLabels(ctx: ViewContext, choices: readonly ChoiceDefinition[]): Choice[] {
   return choices.map((c) => ({
     value: c.value,
-    label: c.labelKey ? ctx.t(c.labelKey) : (c.label ?? c.value),
+    label: c.labelKey ? ctx.t(c.labelKey, c.values) : (c.label ?? c.value),
     ...(c.lang && !c.labelKey ? { lang: c.lang } : {}),
-    ...(c.hintKey ? { hint: ctx.t(c.hintKey) } : {}),
+    ...(c.hintKey ? { hint: ctx.t(c.hintKey, c.values) } : {}),
   }));
 }
 

@@ -9,9 +9,9 @@ import { formUrls } from './form-urls.ts';
  * What a form keeps and why, and for how long (DESIGN §3.10): shown before the first question so a person
  * can decide before typing anything.
  */
-export function PrivacyStatement({ ctx, form }: { ctx: ViewContext; form: FormDefinition }) {
+export function PrivacyStatement({ ctx, form, retentionDays }: { ctx: ViewContext; form: FormDefinition; retentionDays: number }) {
   const t = ctx.t;
-  const days = form.retention.submissionDays;
+  const days = retentionDays;
   return (
     <section class="usa-summary-box sanctuary-privacy-statement" aria-labelledby="privacy-statement-heading">
       <div class="usa-summary-box__body">
@@ -42,6 +42,8 @@ export function PrivacyStatement({ ctx, form }: { ctx: ViewContext; form: FormDe
 export function StartPage(props: {
   ctx: ViewContext;
   form: FormDefinition;
+  /** How long sent answers are kept (`submissionDaysOf`). */
+  retentionDays: number;
   /** The step to continue at when this browser already has a draft. */
   continueHref?: string;
   deleted?: boolean;
@@ -55,7 +57,7 @@ export function StartPage(props: {
           {props.deleted ? <Alert type="success" slim>{t('forms.start.deleted')}</Alert> : null}
           <h1>{t(form.titleKey)}</h1>
           {form.introKey ? <p class="usa-intro">{t(form.introKey)}</p> : null}
-          <PrivacyStatement ctx={ctx} form={form} />
+          <PrivacyStatement ctx={ctx} form={form} retentionDays={props.retentionDays} />
           {props.continueHref ? (
             <div class="sanctuary-actions">
               <a class="usa-button usa-button--big" href={props.continueHref}>
