@@ -39,15 +39,23 @@ const envSchema = z.object({
   TRUST_PROXY: boolean.default(false),
   RATE_LIMIT: boolean.default(true),
   AUDIT_KEY_FILE: z.string().min(1).optional(),
+  ID_ISSUER_KEY_FILE: z.string().min(1).optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
   BACKUP_SCHEDULE: z.string().min(1).default('30 2 * * *'),
   BACKUP_KEY_FILE: z.string().min(1).optional(),
   SANCTUARY_BACKUP_KEY: z.string().min(1).optional(),
   JOB_WORKER: boolean.default(true),
+  APPOINTMENT_REMINDERS: z
+    .string()
+    .regex(/^\d{1,4}[dhm](,\d{1,4}[dhm]){0,4}$/, 'must be a comma-separated list like 2d,2h (days, hours or minutes before)')
+    .default('2d,2h'),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Every environment variable the service reads (the README documents each one; a test checks). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -78,6 +86,8 @@ export interface Config {
   rateLimit: boolean;
   /** Ed25519 keys that sign audit checkpoints (`AUDIT_KEY_FILE`; default beside the key file, never in DATA_DIR). */
   auditKeyFile: string;
+  /** P-256 keys that sign municipal ID credentials (`ID_ISSUER_KEY_FILE`; default beside the key file, never in DATA_DIR). */
+  idIssuerKeyFile: string;
   /**
    * Encrypted backups: where `sanctuary backup` and the nightly job write (`BACKUP_DIR`), how many to keep
    * (`BACKUP_KEEP`), and the nightly cron in the jurisdiction's time zone (`BACKUP_SCHEDULE`, `off` disables).
@@ -87,6 +97,8 @@ export interface Config {
   backup: { dir: string; keep: number; schedule: string | null; keyFile: string; keyFromEnv: string | undefined };
   /** Run the job worker and scheduler inside `serve` (`JOB_WORKER`, default true). */
   jobWorker: boolean;
+  /** When appointment reminders go out, in minutes before the appointment (`APPOINTMENT_REMINDERS`, default `2d,2h`). */
+  appointmentReminderMinutes: number[];
 }
 
 /** Thrown when the environment is invalid; `problems` has one line per bad variable. */
@@ -141,6 +153,10 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
   if (backupKeyFile.startsWith(dataDir + path.sep) || backupKeyFile.startsWith(backupDir + path.sep)) {
     problems.push('BACKUP_KEY_FILE: must be outside DATA_DIR and BACKUP_DIR, so that the key never travels with the backups it opens');
   }
+  const idIssuerKeyFile = path.resolve(e.ID_ISSUER_KEY_FILE ?? path.join(path.dirname(keyFile), 'id-issuer-keys.json'));
+  if (idIssuerKeyFile.startsWith(dataDir + path.sep)) {
+    problems.push('ID_ISSUER_KEY_FILE: must be outside DATA_DIR, so that whoever holds the database cannot also sign ID cards');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -175,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     trustProxy: e.TRUST_PROXY,
     rateLimit: e.RATE_LIMIT,
     auditKeyFile,
+    idIssuerKeyFile,
     backup: {
       dir: backupDir,
       keep: e.BACKUP_KEEP,
@@ -183,6 +200,7 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
       keyFromEnv: e.SANCTUARY_BACKUP_KEY,
     },
     jobWorker: e.JOB_WORKER,
+    appointmentReminderMinutes: e.APPOINTMENT_REMINDERS.split(',').map((part) => Number(part.slice(0, -1)) * ({ d: 1440, h: 60, m: 1 } as const)[part.slice(-1) as 'd' | 'h' | 'm']),
     ...overrides,
   };
 }
