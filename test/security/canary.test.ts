@@ -6,6 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createStaffUser } from '../../src/core/auth/accounts.service.ts';
+import { readBackupFile, readBackupHeader } from '../../src/core/backup/backup-file.ts';
+import { BackupKeyRing } from '../../src/core/backup/backup-key.ts';
+import { createBackup } from '../../src/core/backup/backup.service.ts';
 import { inTransaction } from '../../src/core/db/transaction.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { notify } from '../../src/core/notify/notifier.ts';
@@ -16,7 +19,8 @@ import { type TestDatabase, createTestDatabase, describeEachDialect } from '../h
 /**
  * R21 canary scan (DESIGN §3.3): known, unique personal values in several scripts are written through the
  * public Office form (a simulated browser over `app.inject`) and through services; then the raw SQLite files
- * (main, -wal, -shm, and the key vault's), a `pg_dump` of PostgreSQL, the captured logs and a backup are
+ * (main, -wal, -shm, and the key vault's), a `pg_dump` of PostgreSQL, the captured logs and backups (a plain
+ * copy, and a `sanctuary backup` archive both as stored and decrypted with the backup key) are
  * searched for each value as UTF-8, UTF-16LE, hex and base64 (every alignment). None may appear.
  */
 
@@ -221,6 +225,22 @@ describeEachDialect('canary scan: no personal value in plaintext anywhere at res
     const data = fs.readFileSync(file);
     expect(data.length).toBeGreaterThan(1000);
     expect(scan(data)).toEqual([]);
+  });
+
+  it('a `sanctuary backup` archive holds no canary — neither the encrypted file nor the dump inside it', async () => {
+    const keys = await BackupKeyRing.open(ctx.config.backup);
+    const result = await createBackup({ target: database.target, keys, dir: path.join(database.dir, 'backups') });
+    const archive = fs.readFileSync(result.file);
+    expect(archive.length).toBeGreaterThan(1000);
+    expect(scan(archive)).toEqual([]);
+    // Whoever also holds the backup key gets the database dump — and still no personal value in clear.
+    const { header } = await readBackupHeader(result.file);
+    const dumpFile = path.join(database.dir, `canary-dump-${RUN}`);
+    await readBackupFile({ inFile: result.file, dumpFile, key: keys.fileKey(header.kid, header.id) });
+    // A pg_dump archive may be compressed: read it back as plain SQL so the scan sees every value.
+    const dump = header.dialect === 'postgres' ? execFileSync('pg_restore', ['--file=-', dumpFile], { maxBuffer: 256 * 1024 * 1024 }) : fs.readFileSync(dumpFile);
+    expect(dump.includes(Buffer.from('office_requests'))).toBe(true);
+    expect(scan(dump)).toEqual([]);
   });
 
   it('the logs hold no canary', () => {
