@@ -57,6 +57,7 @@ const AGGREGATE_DOWNLOADS: Record<string, string> = {
 const DOWNLOAD_SOURCES: Record<string, string> = {
   'src/core/privacy/demands.routes.tsx': 'The disclosure of an approved demand (the one legal path out)',
   'src/core/privacy/transparency.routes.tsx': 'Suppressed aggregate counts (CSV)',
+  'src/modules/municipal-id/verify/multipart.ts': "Reads the Content-Disposition of an uploaded request part (the verify page's photo); it makes no download",
 };
 
 /** CLI words that mean "get data out". */

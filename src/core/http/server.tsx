@@ -24,6 +24,12 @@ declare module 'fastify' {
     access?: Access;
     /** Stricter rate limit bucket for logins and public submissions. */
     strictRateLimit?: boolean;
+    /**
+     * `false` for a public JSON endpoint without side effects that outside systems call without cookies (the
+     * credential verify API): such a request has no session to ride on, so there is nothing to forge.
+     * A request that carries cookies is still checked.
+     */
+    csrf?: false;
   }
   interface FastifyInstance {
     /** Every route registered, with its declared access (for the route × role matrix test). */
@@ -236,6 +242,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   });
   // CSRF after the body is parsed, before any handler runs.
   app.addHook('preValidation', async (req) => {
+    if (req.routeOptions.config?.csrf === false && !req.headers.cookie) return;
     verifyCsrf(req, config.baseUrl);
   });
 
