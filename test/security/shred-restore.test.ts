@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { BackupKeyRing } from '../../src/core/backup/backup-key.ts';
+import { createBackup, restoreBackup } from '../../src/core/backup/backup.service.ts';
 import { KeyNotFoundError } from '../../src/core/crypto/errors.ts';
 import { LocalFileKeyProvider } from '../../src/core/crypto/key-provider.ts';
 import { destroyOldKek, rotateKek } from '../../src/core/crypto/vault-rotation.ts';
@@ -17,7 +19,8 @@ import { type DialectName, type TestDatabase, createTestDatabase, describeEachDi
 
 /**
  * R24 / R22 / DESIGN §3.4 — "even an old backup restored later cannot be read for that person":
- * back up the data (SQLite file copy and VACUUM INTO; PostgreSQL pg_dump), forget one of three subjects,
+ * back up the data (SQLite file copy and VACUUM INTO; PostgreSQL pg_dump; and `sanctuary backup` / `restore`
+ * on both), forget one of three subjects,
  * restore the OLD backup into a new database: the forgotten subject's fields cannot be decrypted — although
  * the KEK has not changed — while everyone else's can. Without the key store nothing decrypts.
  *
@@ -66,13 +69,20 @@ function pgUrl(target: DatabaseTarget): string {
 
 /** A backup artifact of a database, made the way an operator would. */
 interface Backup {
-  kind: 'sqlite-copy' | 'sqlite-vacuum' | 'pg_dump';
+  kind: 'sqlite-copy' | 'sqlite-vacuum' | 'pg_dump' | 'sanctuary-backup';
   file: string;
+  keys?: BackupKeyRing;
 }
 
 async function backUp(db: Db, target: DatabaseTarget, dir: string, kind: Backup['kind']): Promise<Backup> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  if (kind === 'sanctuary-backup') {
+    // The product's own encrypted backup (`sanctuary backup`).
+    const keys = await BackupKeyRing.open({ keyFile: path.join(dir, 'backup-key.json'), keyFromEnv: undefined });
+    const result = await createBackup({ target, keys, dir });
+    return { kind, file: result.file, keys };
+  }
   if (kind === 'pg_dump') {
     execFileSync('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, pgUrl(target)]);
   } else if (kind === 'sqlite-vacuum') {
@@ -88,6 +98,22 @@ async function backUp(db: Db, target: DatabaseTarget, dir: string, kind: Backup[
 
 /** Restores a backup into a brand-new database and opens it. */
 async function restore(backup: Backup, dialect: DialectName, cleanups: Array<() => Promise<void>>): Promise<{ db: Db; target: DatabaseTarget }> {
+  if (backup.kind === 'sanctuary-backup') {
+    // `sanctuary restore` into a brand-new database (it verifies row counts and checksums first).
+    let target: DatabaseTarget;
+    if (dialect === 'postgres') {
+      const fresh = await createTestDatabase('postgres');
+      cleanups.push(() => fresh.drop());
+      await fresh.db.close(); // restore works on its own connections; reopen afterwards
+      target = fresh.target;
+    } else {
+      target = { kind: 'sqlite', file: `${backup.file}.restored.db` };
+    }
+    await restoreBackup({ target, keys: backup.keys as BackupKeyRing, inFile: backup.file });
+    const db = openDatabase(target);
+    cleanups.push(() => db.close());
+    return { db, target };
+  }
   if (backup.kind === 'pg_dump') {
     const fresh = await createTestDatabase('postgres');
     cleanups.push(() => fresh.drop());
@@ -188,7 +214,7 @@ describeEachDialect('crypto-shredding reaches old backups', (dialect) => {
     return out;
   }
 
-  const kinds: Array<Backup['kind']> = dialect === 'postgres' ? ['pg_dump'] : ['sqlite-copy', 'sqlite-vacuum'];
+  const kinds: Array<Backup['kind']> = dialect === 'postgres' ? ['pg_dump', 'sanctuary-backup'] : ['sqlite-copy', 'sqlite-vacuum', 'sanctuary-backup'];
 
   it.each(kinds)('back up (%s), forget one of three, restore the old backup: only the forgotten one is unreadable', async (kind) => {
     const [forgotten] = await createPeople();
@@ -211,8 +237,11 @@ describeEachDialect('crypto-shredding reaches old backups', (dialect) => {
     expect(await readAll(restored, rv)).toEqual(['key-gone', live[1], live[2]]);
 
     // The backup holds no wrapped key for anyone.
-    const raw = kind === 'pg_dump' ? execFileSync('pg_restore', ['--file=-', backup.file]) : fs.readFileSync(backup.file);
-    expect(raw.includes(Buffer.from('w1.'))).toBe(false);
+    if (kind !== 'sanctuary-backup') {
+      const raw = kind === 'pg_dump' ? execFileSync('pg_restore', ['--file=-', backup.file]) : fs.readFileSync(backup.file);
+      expect(raw.includes(Buffer.from('w1.'))).toBe(false);
+    }
+    expect(await restored.kysely.selectFrom('subjects').select('id').execute()).toHaveLength(3);
 
     // Reconciling the restored database deletes the forgotten person's rows again.
     expect(await rv.reconcile()).toMatchObject({ forgotten: 1 });
