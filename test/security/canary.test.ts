@@ -207,7 +207,8 @@ describeEachDialect('canary scan: no personal value in plaintext anywhere at res
     for (const f of files) expect(scan(fs.readFileSync(f)), f).toEqual([]);
   });
 
-  it.runIf(dialect === 'postgres')('a pg_dump of the database holds no canary', () => {
+  // Only PostgreSQL has a pg_dump; the SQLite suite scans the raw files instead.
+  if (dialect === 'postgres') it('a pg_dump of the database holds no canary', () => {
     if (database.target.kind !== 'postgres') throw new Error('postgres expected');
     const dump = execFileSync('pg_dump', ['--format=plain', '--no-owner', database.target.url], { maxBuffer: 256 * 1024 * 1024 });
     expect(dump.length).toBeGreaterThan(1000);
