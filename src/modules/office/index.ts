@@ -5,6 +5,7 @@ import so from './locales/so.json' with { type: 'json' };
 import hmn from './locales/hmn.json' with { type: 'json' };
 import { officeMigrations } from './migrations/index.ts';
 import { officeClassification } from './office.classification.ts';
+import { officeRequestSource } from './office.disclosure.ts';
 import { officeRetention } from './office.retention.ts';
 import { seedOfficeDemo } from './office.demo.ts';
 import { officeHelpForm } from './office.form.ts';
@@ -30,6 +31,7 @@ export const officeModule: SanctuaryModule = {
     staffHref: { href: '/staff/office/requests', permission: OFFICE_PERMISSIONS.read },
   },
   forms: [officeHelpForm],
+  disclosureSources: [officeRequestSource],
   routes: registerOfficeRoutes,
   seedDemo: seedOfficeDemo,
 };
