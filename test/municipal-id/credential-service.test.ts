@@ -23,10 +23,10 @@ import {
 } from '../../src/modules/municipal-id/credential/credential.service.ts';
 import { TrustedIssuers } from '../../src/modules/municipal-id/credential/credential.trust.ts';
 import { verifyCredential } from '../../src/modules/municipal-id/credential/credential.verify.ts';
-import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
+import { type TestApp, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
 
-const decode = ((jsQR as unknown as { default?: typeof jsQR }).default ?? jsQR) as typeof jsQR;
+const decode = ((jsQR as unknown as { default?: unknown }).default ?? jsQR) as unknown as typeof jsQR.default;
 
 let clock = new Date('2026-03-02T15:00:00Z');
 const now = () => clock;
@@ -47,7 +47,7 @@ function qrFromPng(png: Buffer): string {
 
 async function apiVerify(t: TestApp, body: unknown) {
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-  return { status: res.statusCode, json: res.json() as { status: string; reason: string; message: string; card?: Record<string, string> } };
+  return { status: res.statusCode, json: res.json<{ status: string; reason: string; message: string; card?: Record<string, string> }>() };
 }
 
 describeEachDialect('municipal ID credential', (dialect) => {
@@ -175,13 +175,13 @@ describeEachDialect('municipal ID credential', (dialect) => {
     const r = await apiVerify(t, { qr: issued.qrText });
     expect(r.json).toMatchObject({ status: 'revoked', reason: 'revoked' });
     // Published: the JWKS key's crlVersion went up, and the CRL lists rid.rtime with the same ctr.
-    const jwks = (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as { keys: Array<{ kid: string; crlVersion?: number }> };
+    const jwks = (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: Array<{ kid: string; crlVersion?: number }> }>();
     const key = jwks.keys.find((k) => k.kid === issued.kid);
     expect(key?.crlVersion).toBe(versionBefore + 1);
     const crlRes = await t.app.inject({ method: 'GET', url: `/.well-known/crl/${issued.kid}.json` });
     expect(crlRes.statusCode).toBe(200);
     expect(crlRes.headers['access-control-allow-origin']).toBe('*');
-    const crl = crlRes.json() as { kid: string; method: string; ctr: number; rids: string[] };
+    const crl = crlRes.json<{ kid: string; method: string; ctr: number; rids: string[] }>();
     expect(crl).toMatchObject({ kid: issued.kid, method: 'rid', ctr: key?.crlVersion });
     const entry = crl.rids.find((x) => x.startsWith(`${issued.rid}.`));
     expect(Number(entry?.split('.')[1])).toBe(Math.floor(clock.getTime() / 1000) + 1);

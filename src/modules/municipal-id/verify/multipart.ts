@@ -45,9 +45,13 @@ function headerValue(headers: string, name: string): string | undefined {
   return undefined;
 }
 
-function dispositionParam(disposition: string, param: string): string | undefined {
-  const m = new RegExp(`;\\s*${param}="([^"\\r\\n]*)"`, 'i').exec(disposition);
-  return m?.[1];
+const DISPOSITION_PARAM = {
+  name: /;\s*name="([^"\r\n]*)"/i,
+  filename: /;\s*filename="([^"\r\n]*)"/i,
+} as const;
+
+function dispositionParam(disposition: string, param: keyof typeof DISPOSITION_PARAM): string | undefined {
+  return DISPOSITION_PARAM[param].exec(disposition)?.[1];
 }
 
 /**

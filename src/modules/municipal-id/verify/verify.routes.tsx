@@ -70,7 +70,7 @@ function publicJson(reply: FastifyReply, body: unknown): FastifyReply {
 
 /** Registers the verify page, the API, the well-known documents and the scanner's decoder. */
 export async function registerVerifyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const counter = new VerificationCounter(ctx.db, ctx.now);
+  const counter = new VerificationCounter(ctx.db, () => ctx.now());
   app.addHook('onClose', async () => {
     await counter.close().catch(() => undefined);
   });
