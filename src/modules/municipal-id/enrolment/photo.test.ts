@@ -22,21 +22,28 @@ function problemOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+/** What jpeg-js returns beside the pixels (its typings leave out the EXIF block). */
+function exifOf(buf: Buffer): Uint8Array | undefined {
+  return (jpeg.decode(buf, { useTArray: true }) as { exifBuffer?: Uint8Array }).exifBuffer;
+}
+
 /** Mean colour of a rectangle of a decoded JPEG. */
 function meanColour(buf: Buffer, x0: number, y0: number, x1: number, y1: number): [number, number, number] {
   const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true });
-  const sum = [0, 0, 0];
+  let r = 0;
+  let g = 0;
+  let b = 0;
   let n = 0;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const i = (y * img.width + x) * 4;
-      sum[0] += img.data[i] as number;
-      sum[1] += img.data[i + 1] as number;
-      sum[2] += img.data[i + 2] as number;
+      r += img.data[i] as number;
+      g += img.data[i + 1] as number;
+      b += img.data[i + 2] as number;
       n++;
     }
   }
-  return [sum[0] / n, sum[1] / n, sum[2] / n] as [number, number, number];
+  return [r / n, g / n, b / n];
 }
 
 describe('the holder photo pipeline', () => {
@@ -48,7 +55,7 @@ describe('the holder photo pipeline', () => {
     expect(input.includes(Buffer.from(CAMERA_MAKE, 'latin1'))).toBe(true);
     expect(input.includes(TRAILER)).toBe(true);
     // And jpeg-js hands the EXIF block back on decode: the pipeline must not pass it on.
-    expect(jpeg.decode(input, { useTArray: true }).exifBuffer?.length).toBeGreaterThan(50);
+    expect(exifOf(input)?.length).toBeGreaterThan(50);
   });
 
   it('re-encodes a camera JPEG to a clean 3:4 portrait: no EXIF, no GPS, no comment, nothing after the image', () => {
@@ -65,7 +72,7 @@ describe('the holder photo pipeline', () => {
     for (const needle of [Buffer.from('Exif', 'latin1'), gpsLatitudeBytes(), Buffer.from(CAMERA_MAKE, 'latin1'), Buffer.from(JPEG_COMMENT, 'latin1'), TRAILER]) {
       expect(out.jpeg.includes(needle)).toBe(false);
     }
-    expect(jpeg.decode(out.jpeg, { useTArray: true }).exifBuffer).toBeUndefined();
+    expect(exifOf(out.jpeg)).toBeUndefined();
     // The picture survives: the face-coloured oval is in the middle of the portrait.
     const [r, g, b] = meanColour(out.jpeg, 160, 180, 200, 220);
     expect(Math.abs(r - 198) + Math.abs(g - 150) + Math.abs(b - 118)).toBeLessThan(30);
