@@ -1,6 +1,7 @@
 import type { SanctuaryModule } from '../core/modules/module.ts';
+import { appointmentsModule } from './appointments/index.ts';
 import { municipalIdModule } from './municipal-id/index.ts';
 import { officeModule } from './office/index.ts';
 
 /** Every program module, in the order the home page lists them. */
-export const MODULES: readonly SanctuaryModule[] = [municipalIdModule, officeModule];
+export const MODULES: readonly SanctuaryModule[] = [municipalIdModule, appointmentsModule, officeModule];

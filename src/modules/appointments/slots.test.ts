@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { isHoliday, loadJurisdiction } from '../../core/jurisdiction/index.ts';
+import { type DayRules, closedReason, datesBetween, isSlotStart, slotsOfDay } from './slots.ts';
+
+const mpls = loadJurisdiction('minneapolis');
+const rules: DayRules = {
+  timeZone: 'America/Chicago',
+  slotMinutes: 20,
+  // Tuesday: 09:00–12:00 and 13:00–16:30; Saturday 10:00–11:00.
+  hours: [
+    { weekday: 2, opens: 540, closes: 720 },
+    { weekday: 2, opens: 780, closes: 990 },
+    { weekday: 6, opens: 600, closes: 660 },
+  ],
+  closures: [{ fromDate: '2026-12-15', toDate: '2026-12-15' }],
+  isHoliday: (d) => isHoliday(mpls, d),
+};
+
+describe('slots', () => {
+  it('cuts each opening range into whole slots in the local time zone', () => {
+    const slots = slotsOfDay(rules, '2026-12-01');
+    expect(slots).toHaveLength(9 + 10);
+    expect(slots[0]?.start.toISOString()).toBe('2026-12-01T15:00:00.000Z');
+    expect(slots[8]?.end.toISOString()).toBe('2026-12-01T18:00:00.000Z');
+    // 16:00–16:20 is the last slot of the afternoon; 16:20–16:40 would end after closing.
+    expect(slots.at(-1)?.start.toISOString()).toBe('2026-12-01T22:00:00.000Z');
+  });
+
+  it('has no slots on holidays, closures and days without hours, and says why', () => {
+    expect(closedReason(rules, '2026-12-01')).toBeNull();
+    expect(closedReason(rules, '2026-12-15')).toBe('closure');
+    expect(closedReason(rules, '2026-12-02')).toBe('no-hours');
+    // Christmas 2029 is a Tuesday.
+    expect(closedReason(rules, '2029-12-25')).toBe('holiday');
+    expect(slotsOfDay(rules, '2029-12-25')).toEqual([]);
+    expect(slotsOfDay(rules, '2026-12-05')).toHaveLength(3);
+  });
+
+  it('does not repeat a slot when ranges overlap, and checks that a start is on the grid', () => {
+    const overlapping: DayRules = { ...rules, hours: [...rules.hours, { weekday: 2, opens: 540, closes: 600 }] };
+    expect(slotsOfDay(overlapping, '2026-12-01')).toHaveLength(19);
+    expect(isSlotStart(rules, '2026-12-01', new Date('2026-12-01T15:20:00.000Z'))).not.toBeNull();
+    expect(isSlotStart(rules, '2026-12-01', new Date('2026-12-01T15:10:00.000Z'))).toBeNull();
+  });
+
+  it('lists dates inclusively', () => {
+    expect(datesBetween('2026-12-30', '2027-01-02')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
+  });
+});
