@@ -28,6 +28,7 @@ export type {
 export { HOLIDAY_CALENDARS, PROFILE_SCHEMA_VERSION, jurisdictionProfileSchema, sourced } from './profile.schema.ts';
 export type {
   ClockName,
+  ClockOffset,
   ClockRule,
   GeoFile,
   Holiday,

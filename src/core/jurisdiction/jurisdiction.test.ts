@@ -126,6 +126,21 @@ describe('parseJurisdiction', () => {
     expect(() => parseJurisdiction(withCrossFieldErrors(), 'x')).toThrow(/\(4 problems\):\n(?![\s\S]*Cross-field checks)/);
   });
 
+  it('checks the options of a clock rule', () => {
+    const p: unknown = structuredClone(minneapolisProfile);
+    setAt(p, ['clocks', 'biaAppeal', 'value', 'businessHours'], { start: '09:00', end: '17:00' });
+    setAt(p, ['clocks', 'legalDefenseProviderAccept', 'value', 'businessHours'], { start: '17:00', end: '09:00' });
+    setAt(p, ['clocks', 'legalDefenseFirstAttorneyContact', 'value', 'lastDay'], 'day-before');
+    setAt(p, ['clocks', 'petitionForReview', 'value', 'pauseReasons'], ['Not A Slug']);
+    setAt(p, ['clocks', 'motionToReopen', 'value', 'reminders'], [{ amount: -1, unit: 'days' }]);
+    const byPath = new Map(validateJurisdiction(p).map((i) => [i.path, i.message]));
+    expect(byPath.get('clocks.biaAppeal.value.businessHours')).toMatch(/hour clocks only/);
+    expect(byPath.get('clocks.legalDefenseProviderAccept.value.businessHours')).toMatch(/start must be before/);
+    expect(byPath.get('clocks.legalDefenseFirstAttorneyContact.value.lastDay')).toMatch(/day, month and year clocks/);
+    expect(byPath.get('clocks.petitionForReview.value.pauseReasons[0]')).toMatch(/kebab-case/);
+    expect([...byPath.keys()]).toContain('clocks.motionToReopen.value.reminders[0].amount');
+  });
+
   it('rejects things that are not profiles at all', () => {
     expect(() => parseJurisdiction(null)).toThrow(/Invalid jurisdiction profile "profile" \(1 problem\):\n {2}- \(root\): /);
     expect(validateJurisdiction({ schemaVersion: 2 }).some((i) => i.path === 'schemaVersion')).toBe(true);

@@ -173,6 +173,14 @@ export const HOLIDAY_CALENDARS = ['federal', 'state', 'city'] as const;
 export type HolidayCalendar = (typeof HOLIDAY_CALENDARS)[number];
 const holidayCalendar = z.enum(HOLIDAY_CALENDARS);
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a 24-hour time HH:MM' });
+
+/** A time before or after a due time: `{ amount: 3, unit: 'days' }`; 0 means "at the due time". */
+export const clockOffsetSchema = z.strictObject({
+  amount: nonNegativeInt,
+  unit: z.enum(['hours', 'days', 'business-days']),
+});
+
 export const clockRuleSchema = z.strictObject({
   amount: positiveInt,
   /** `days` are calendar days; `business-days` skip weekends and the `calendar`'s holidays. */
@@ -188,8 +196,41 @@ export const clockRuleSchema = z.strictObject({
   calendar: holidayCalendar,
   /** A legal deadline binds someone by law; a service level is the city's own promise. */
   kind: z.enum(['legal-deadline', 'service-level']),
-});
+  /**
+   * `due-day` (default): the due date is the last day to act ("within 30 days"). `day-before`: on the due
+   * date it is already too late, so the last day is the day before (a person "turns 21" on the birthday).
+   */
+  lastDay: z.enum(['due-day', 'day-before']).optional(),
+  /** Hour clocks that count only between these local times on business days (`HH:MM`, 24-hour). */
+  businessHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
+  /** Reason codes for which the rule lets the clock stop and restart (tolling). Absent: it never pauses. */
+  pauseReasons: z.array(slug).min(1).optional(),
+  /**
+   * Reason codes for which the rule allows a delay for good cause ("or as soon as reasonably possible if
+   * … off-site records or other good cause"). Absent: no extension, the due date holds.
+   */
+  goodCauseReasons: z.array(slug).min(1).optional(),
+  /**
+   * Operational settings, not law: reminders before the due time (default by the clock engine from the
+   * rule's length) and escalations after it (default: a supervisor at the due time).
+   */
+  reminders: z.array(clockOffsetSchema).optional(),
+  escalations: z.array(z.strictObject({ after: clockOffsetSchema, to: slug })).optional(),
+})
+  .superRefine((rule, ctx) => {
+    const hourRule = rule.unit === 'hours';
+    if (rule.businessHours && !hourRule) ctx.addIssue({ code: 'custom', message: 'businessHours applies to hour clocks only', path: ['businessHours'] });
+    if (rule.skipNonBusinessDays && !hourRule) ctx.addIssue({ code: 'custom', message: 'skipNonBusinessDays applies to hour clocks only (use unit business-days)', path: ['skipNonBusinessDays'] });
+    if (rule.businessHours && rule.businessHours.start >= rule.businessHours.end) {
+      ctx.addIssue({ code: 'custom', message: 'businessHours.start must be before businessHours.end', path: ['businessHours'] });
+    }
+    if (rule.lastDay === 'day-before' && hourRule) ctx.addIssue({ code: 'custom', message: 'lastDay applies to day, month and year clocks', path: ['lastDay'] });
+    if (rule.direction === 'before' && (rule.businessHours || rule.skipNonBusinessDays)) {
+      ctx.addIssue({ code: 'custom', message: 'a window counted back from a date cannot count business hours', path: ['direction'] });
+    }
+  });
 export type ClockRule = z.output<typeof clockRuleSchema>;
+export type ClockOffset = z.output<typeof clockOffsetSchema>;
 
 const clock = sourced(clockRuleSchema);
 
@@ -208,6 +249,8 @@ export const clocksSchema = z.strictObject({
   motionToReconsider: clock,
   petitionForReview: clock,
   asylumOneYear: clock,
+  /** Alert before a U-visa victim or derivative family member turns 21 (no longer a "child"). */
+  uVisaDerivativeAgeOut: clock.optional(),
   detainerMaximumHold: clock,
   legalDefenseProviderAccept: clock,
   legalDefenseFirstAttorneyContact: clock,

@@ -179,14 +179,14 @@ export const minneapolisProfile = {
   clocks: {
     ...federalImmigrationClocks,
     uVisaCertification: cityClock(
-      { amount: 30, unit: 'days', startsAt: 'certification request received by the city certifying agency', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'legal-deadline' },
+      { amount: 30, unit: 'days', startsAt: 'certification request received by the city certifying agency', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'legal-deadline', goodCauseReasons: ['offsite-records', 'other-good-cause'] },
       `Minneapolis U/T-visa certification ordinance, 15 Dec 2017 (aapress.com/2017/12/city-council-passes-ordinance-setting-out-process-to-obtain-visas-...); ${IMM} §0, §1.5`,
       'Applies to U (I-918 Supp. B) and T (I-914 Supp. B). "Or as soon as reasonably possible" when delayed for off-site records or other good cause: record the reason. Code section number UNVERIFIED.',
     ),
     uVisaCertificationExpedited: cityClock(
-      { amount: 7, unit: 'days', startsAt: 'certification request received, when the victim or a family member is in removal proceedings', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'legal-deadline' },
+      { amount: 7, unit: 'days', startsAt: 'certification request received, when the victim or a family member is in removal proceedings', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'legal-deadline', goodCauseReasons: ['offsite-records', 'other-good-cause'] },
       `Minneapolis U/T-visa certification ordinance, 15 Dec 2017 (aapress.com press release); ${IMM} §0, §1.5; PLATFORM.md demand 6 (7-day maximum)`,
-      'Stricter than the state 14 days, so it governs city agencies.',
+      'Stricter than the state 14 days, so it governs city agencies. A good-cause delay (off-site records, other good cause) is recorded and reported; it cannot pass the state maximum, which has no such exception.',
     ),
     uVisaCertificationStateMaximum: fact<ClockRule>(
       { amount: 90, unit: 'days', startsAt: 'certification request received', dueOnNonBusinessDay: 'keep', calendar: 'state', kind: 'legal-deadline' },

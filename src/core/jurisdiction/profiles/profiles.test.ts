@@ -100,6 +100,18 @@ describe('Minneapolis facts', () => {
     expect(c.asylumOneYear.value.dueOnNonBusinessDay).toBe('next-business-day');
     // Rollover for BIA appeals is UNVERIFIED, so the clock keeps the earlier date.
     expect(c.biaAppeal.value.dueOnNonBusinessDay).toBe('keep');
+    expect(amount(c.uVisaDerivativeAgeOut)).toBe('21 years');
+    expect(c.uVisaDerivativeAgeOut?.value.lastDay).toBe('day-before');
+  });
+
+  it('lets only the city U-visa rules be delayed for good cause, and no rule pause', () => {
+    const c = mpls.clocks;
+    expect(c.uVisaCertification.value.goodCauseReasons).toEqual(['offsite-records', 'other-good-cause']);
+    expect(c.uVisaCertificationExpedited.value.goodCauseReasons).toEqual(['offsite-records', 'other-good-cause']);
+    // The state statute has no good-cause exception, so a city delay can never pass its 90/14 days.
+    expect(c.uVisaCertificationStateMaximum?.value.goodCauseReasons).toBeUndefined();
+    expect(c.uVisaCertificationStateMaximumExpedited?.value.goodCauseReasons).toBeUndefined();
+    for (const { path: at, fact } of collectFacts(c)) expect((fact.value as { pauseReasons?: unknown }).pauseReasons, at).toBeUndefined();
   });
 
   it('encodes the municipal ID design parameters and the IDNYC point rules', () => {

@@ -91,9 +91,10 @@ export const testvilleProfile = {
 
   clocks: {
     ...federalImmigrationClocks,
-    uVisaCertification: localClock({ amount: 45, unit: 'business-days', startsAt: 'request received', dueOnNonBusinessDay: 'next-business-day', calendar: 'city', kind: 'legal-deadline' }),
-    uVisaCertificationExpedited: localClock({ amount: 10, unit: 'business-days', startsAt: 'request received, person in removal proceedings', dueOnNonBusinessDay: 'next-business-day', calendar: 'city', kind: 'legal-deadline' }),
-    legalDefenseProviderAccept: localClock({ amount: 2, unit: 'hours', startsAt: 'referral sent', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'service-level' }),
+    // Unlike Minneapolis, Testville's rules pause while the requester is asked for more information.
+    uVisaCertification: localClock({ amount: 45, unit: 'business-days', startsAt: 'request received', dueOnNonBusinessDay: 'next-business-day', calendar: 'city', kind: 'legal-deadline', pauseReasons: ['awaiting-requester'], goodCauseReasons: ['offsite-records'] }),
+    uVisaCertificationExpedited: localClock({ amount: 10, unit: 'business-days', startsAt: 'request received, person in removal proceedings', dueOnNonBusinessDay: 'next-business-day', calendar: 'city', kind: 'legal-deadline', pauseReasons: ['awaiting-requester'] }),
+    legalDefenseProviderAccept: localClock({ amount: 2, unit: 'hours', startsAt: 'referral sent', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'service-level', businessHours: { start: '09:00', end: '17:00' } }),
     legalDefenseFirstAttorneyContact: localClock({ amount: 12, unit: 'hours', startsAt: 'intake', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'service-level' }),
     outsideDemandSubjectNotice: localClock({ amount: 5, unit: 'business-days', startsAt: 'demand registered', dueOnNonBusinessDay: 'keep', calendar: 'state', kind: 'service-level' }),
   },

@@ -42,6 +42,24 @@ export const federalImmigrationClocks = {
     `INA 208(a)(2)(B); 8 CFR 1208.4(a)(2)(ii) (law.cornell.edu/cfr/text/8/1208.4); ${IMM} §4.1–4.2`,
     'Or 1 April 1997 if later. Changed or extraordinary circumstances can excuse a late filing; withholding and CAT have no deadline.',
   ),
+  uVisaDerivativeAgeOut: unverified<ClockRule>(
+    {
+      amount: 21,
+      unit: 'years',
+      startsAt: 'date of birth of the victim or of a qualifying family member (a child under 21)',
+      lastDay: 'day-before',
+      dueOnNonBusinessDay: 'keep',
+      calendar: 'federal',
+      kind: 'legal-deadline',
+      reminders: [
+        { amount: 90, unit: 'days' },
+        { amount: 30, unit: 'days' },
+        { amount: 14, unit: 'days' },
+      ],
+    },
+    `I-918 Supp. B instructions: indirect victims include "unmarried children under 21" (${IMM} §1.1); age-out alert modelled on the East Chicago, IN code (14 days before a victim or child turns 21; reference/anchors-software.md §8.3)`,
+    'Under 21 is confirmed; which date fixes the age (INA 214(p)(7) protects the age at filing of the principal petition) was not retrieved. The last day is the day before the 21st birthday; a 29 February birthday counts from 28 February. The 90/30/14-day alerts are our choice.',
+  ),
   detainerMaximumHold: unverified<ClockRule>(
     { amount: 48, unit: 'hours', startsAt: 'time the person would otherwise have been released', skipNonBusinessDays: true, dueOnNonBusinessDay: 'keep', calendar: 'federal', kind: 'legal-deadline' },
     `8 CFR 287.7(d) (avvo.com copy of the text); ICE I-247A guidance; ${IMM} §2.1`,
