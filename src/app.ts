@@ -9,6 +9,7 @@ import { coreCatalogSets, coreClassifications, coreMigrations, corePermissions, 
 import { RetentionRegistry } from './core/privacy/retention.ts';
 import { RetentionService } from './core/privacy/retention.service.ts';
 import { isValidCourtOrderDemand } from './core/privacy/demands.service.ts';
+import { staffNames } from './core/privacy/demands.repo.ts';
 import { JobQueue } from './core/jobs/job-queue.ts';
 import { backupSchedule } from './core/backup/backup.jobs.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
@@ -88,7 +89,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     for (const t of classificationRegistry(modules).tables('main')) {
       if (t.subjectColumn) vault.subjectRows.register({ table: t.table, subjectColumn: t.subjectColumn, program: t.program, owner: t.owner });
     }
-    const audit = new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile) });
+    const audit = new AuditService({ db, now, signingKeys: () => AuditKeyStore.open(config.auditKeyFile), staffNames: (ids) => staffNames(db.kysely, ids) });
     const retentionPolicies = new RetentionRegistry();
     retentionPolicies.register(coreRetentionPolicies, 'core');
     for (const m of modules) retentionPolicies.register(m.retention ?? [], m.id);

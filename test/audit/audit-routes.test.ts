@@ -53,7 +53,7 @@ describeEachDialect('audit routes and CLI', (dialect) => {
     const url = `/staff/audit/records/legal-defense.case/${caseId}`;
     const anonymous = await t.app.inject({ method: 'GET', url, headers: { accept: 'application/json' } });
     expect(anonymous.statusCode).toBe(401);
-    const staff = await signInAs(t, 'program-staff');
+    const staff = await signInAs(t, 'program-staff', { displayName: 'Pat Caseworker' });
     await t.ctx.audit.recordNow({ actor: { id: staff.userId, role: 'program-staff' }, action: 'record.read', record: { type: 'legal-defense.case', id: caseId }, purpose: 'case-work' });
     expect((await staff.get(url)).statusCode).toBe(403);
 
@@ -61,6 +61,7 @@ describeEachDialect('audit routes and CLI', (dialect) => {
     const page = await counsel.get(url);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(staff.userId);
+    expect(page.body).toContain('Pat Caseworker');
     expect(page.body).toMatch(/Case work/);
     const history = await t.ctx.audit.historyOf('legal-defense.case', caseId);
     expect(history.entries[0]).toMatchObject({ action: 'audit.history-read', actorId: counsel.userId, actorRole: 'counsel' });

@@ -61,6 +61,7 @@ export async function registerAuditRoutes(app: FastifyInstance, ctx: AppContext)
       requestId: req.id,
     });
     const { entries, total } = await ctx.audit.historyOf(params.type, params.id, { limit: PAGE, beforeSeq: q.before });
+    const names = await ctx.audit.staffNames(entries.map((e) => e.actorId ?? ''));
     const base = `/staff/audit/records/${params.type}/${params.id}`;
     const oldest = entries.at(-1);
     const hasOlder = oldest !== undefined && entries.length === PAGE && oldest.seq > 1;
@@ -70,6 +71,7 @@ export async function registerAuditRoutes(app: FastifyInstance, ctx: AppContext)
         recordType={params.type}
         recordId={params.id}
         entries={entries}
+        names={names}
         total={total}
         timeZone={ctx.jurisdiction.locale.timezone.value}
         olderHref={hasOlder ? `${base}?before=${oldest.seq}` : undefined}

@@ -13,6 +13,8 @@ export interface AuditServiceDeps {
   now(): Date;
   /** Opens the checkpoint signing keys on first use (a file outside the database; see `signing-key.ts`). */
   signingKeys(): Promise<AuditKeyStore>;
+  /** Display names of staff accounts by id, for the access-history page (wired to the staff accounts). */
+  staffNames?(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** Thrown when `record` is called outside a transaction: the entry must commit or roll back with the action. */
@@ -90,6 +92,11 @@ export class AuditService {
     const rows = await auditRepo.forRecord(this.deps.db.kysely, recordType, recordId, { limit, beforeSeq: options.beforeSeq });
     const total = await auditRepo.countForRecord(this.deps.db.kysely, recordType, recordId);
     return { entries: rows.map(entryFromRow), total };
+  }
+
+  /** Display names of the staff accounts among `ids` (others are simply absent). */
+  async staffNames(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.deps.staffNames ? this.deps.staffNames(ids.filter((id) => id !== '')) : new Map();
   }
 
   /** The current end of the chain. */

@@ -19,6 +19,8 @@ export function RecordHistoryPage(props: {
   recordType: string;
   recordId: string;
   entries: readonly AuditEntry[];
+  /** Display names of the staff accounts that appear (by account id). */
+  names: ReadonlyMap<string, string>;
   total: number;
   timeZone: string;
   /** Link to the next (older) page, when there is one. */
@@ -37,6 +39,12 @@ export function RecordHistoryPage(props: {
     <span>{String(e.seq)}</span>,
     <time datetime={e.at}>{when.format(new Date(e.at))}</time>,
     <span>
+      {e.actorId && props.names.has(e.actorId) ? (
+        <>
+          {props.names.get(e.actorId)}
+          <br />
+        </>
+      ) : null}
       {label(ctx, 'audit.role', e.actorRole)}
       <br />
       <span class="sanctuary-code">{e.actorId ?? t('audit.history.nobody')}</span>
