@@ -64,13 +64,12 @@ const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string'
 
 /**
  * The contact part of the booking and waiting-list forms: a channel, then the value that channel needs.
- * `required` makes `none` unavailable (the waiting list can only offer a seat to someone it can reach).
+ * `required` only changes the message (the waiting-list form refuses `none` in its own check, so that the
+ * other fields' errors are reported at the same time).
  */
 function contactFields(required: boolean) {
   return {
-    contactChannel: required
-      ? z.enum(['email', 'sms'], 'appointments.error.contactChannelRequired')
-      : z.enum(CONTACT_CHANNELS, 'appointments.error.contactChannel'),
+    contactChannel: z.enum(CONTACT_CHANNELS, required ? 'appointments.error.contactChannelRequired' : 'appointments.error.contactChannel'),
     email: optionalText(LIMITS.email),
     phone: optionalText(LIMITS.phone),
   };
@@ -129,6 +128,8 @@ export const waitlistFormSchema = z
     if (isIsoDate(a.fromDate) && isIsoDate(a.toDate) && a.toDate < a.fromDate) {
       issue.addIssue({ code: 'custom', path: ['toDate'], message: 'appointments.error.dateOrder' });
     }
+    // A freed seat can only be offered to someone we can reach.
+    if (a.contactChannel === 'none') issue.addIssue({ code: 'custom', path: ['contactChannel'], message: 'appointments.error.contactChannelRequired' });
     const contact = refineContact(a, issue);
     return { fromDate: a.fromDate, toDate: a.toDate, language: a.language, contact: contact as Contact };
   });
