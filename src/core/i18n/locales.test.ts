@@ -44,3 +44,24 @@ describe('Messages', () => {
     ).toThrow(/declared twice/);
   });
 });
+
+describe('Hmong dates', () => {
+  const messages = new Messages([
+    {
+      owner: 't',
+      catalogs: {
+        en: { 'd.due': 'Due {when, date, long}', 'd.short': 'On {when, date, short} at {n}' },
+        es: { 'd.due': 'Vence el {when, date, long}', 'd.short': 'El {when, date, short} a las {n}' },
+        so: { 'd.due': 'Waqtiga {when, date, long}', 'd.short': '{when, date, short} {n}' },
+        hmn: { 'd.due': 'Yuav tsum ua tiav {when, date, long}', 'd.short': '{when, date, short} thaum {n}' },
+      },
+    },
+  ]);
+  const when = new Date(2026, 10, 26, 12);
+  it('uses Hmong month names, not English', () => {
+    expect(messages.format('hmn', 'd.due', { when })).toBe('Yuav tsum ua tiav hnub tim 26 lub Kaum Ib Hlis xyoo 2026');
+    expect(messages.format('hmn', 'd.short', { when, n: 3 })).toBe('11/26/2026 thaum 3');
+    expect(messages.format('en', 'd.due', { when })).toBe('Due November 26, 2026');
+    expect(messages.format('es', 'd.due', { when })).toContain('noviembre');
+  });
+});

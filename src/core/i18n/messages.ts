@@ -10,6 +10,23 @@ export type CatalogSet = Record<Locale, Catalog>;
 export type MessageValues = Record<string, string | number | boolean | Date | null | undefined>;
 
 /** Translates one key; typed by the keys of a catalog. */
+/** Month names in Hmong (RPA), which the platform's ICU data does not have. */
+const HMONG_MONTHS = ['Ib', 'Ob', 'Peb', 'Plaub', 'Tsib', 'Rau', 'Xya', 'Yim', 'Cuaj', 'Kaum', 'Kaum Ib', 'Kaum Ob'];
+const DATE_ARG = /\{\s*([A-Za-z_][\w]*)\s*,\s*date\s*(?:,\s*(short|medium|long|full)\s*)?\}/g;
+
+/**
+ * Formats a date in Hmong: "hnub tim 26 lub Kaum Ib Hlis xyoo 2026" (long) or "11/26/2026" (short), in the
+ * same time zone as every other locale's ICU dates. Node's ICU has no Hmong locale, and borrowing English
+ * rules would print English month names.
+ */
+export function formatHmongDate(date: Date, style: 'short' | 'medium' | 'long' | 'full' = 'medium'): string {
+  const parts = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(date);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? '0');
+  const [day, month, year] = [part('day'), part('month'), part('year')];
+  if (style === 'short') return `${month}/${day}/${year}`;
+  return `hnub tim ${day} lub ${HMONG_MONTHS[month - 1] ?? ''} Hlis xyoo ${year}`;
+}
+
 export type Translate<K extends string = string> = (key: K, values?: MessageValues) => string;
 
 /** Removes metadata entries (`$review`, …) from a catalog. */
@@ -52,9 +69,10 @@ export class Messages {
     if (!mf) {
       const source = this.catalogs[locale].get(key) ?? this.catalogs[DEFAULT_LOCALE].get(key);
       if (source === undefined) return key;
-      mf = new IntlMessageFormat(source, locale === 'hmn' ? 'en' : locale);
+      mf = new IntlMessageFormat(locale === 'hmn' ? hmongDateArguments(source) : source, locale === 'hmn' ? 'en' : locale);
       this.compiled.set(cacheKey, mf);
     }
+    if (locale === 'hmn' && values) values = hmongDateValues(this.catalogs.hmn.get(key) ?? '', values);
     const out = mf.format(values as Record<string, string | number | boolean | Date | null | undefined>);
     return Array.isArray(out) ? out.join('') : String(out);
   }
@@ -63,4 +81,21 @@ export class Messages {
   translator<K extends string = string>(locale: Locale): Translate<K> {
     return (key, values) => this.format(locale, key, values);
   }
+}
+
+/** Rewrites `{d, date, long}` to `{d__hmn_long}` so the value can be formatted in Hmong before ICU sees it. */
+function hmongDateArguments(source: string): string {
+  return source.replace(DATE_ARG, (_m, name: string, style?: string) => `{${name}__hmn_${style ?? 'medium'}}`);
+}
+
+function hmongDateValues(source: string, values: MessageValues): MessageValues {
+  const out: MessageValues = { ...values };
+  for (const m of source.matchAll(DATE_ARG)) {
+    const name = m[1] ?? '';
+    const style = (m[2] ?? 'medium') as 'short' | 'medium' | 'long' | 'full';
+    const v = values[name];
+    const date = v instanceof Date ? v : typeof v === 'number' || typeof v === 'string' ? new Date(v) : undefined;
+    out[`${name}__hmn_${style}`] = date && !Number.isNaN(date.getTime()) ? formatHmongDate(date, style) : '';
+  }
+  return out;
 }
