@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run check`: typecheck, lint, dependency boundaries and the R17 SQL gate. Runs all four even when one
+// `npm run check`: typecheck, lint, dependency boundaries, the R17 SQL gate and the supply-chain gate (R30, R39). Runs all four even when one
 // fails — CI then shows every problem at once — and exits non-zero if any failed.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,6 +13,7 @@ const STEPS = [
   { name: 'lint', cmd: bin('eslint'), args: ['--max-warnings=0', '.'] },
   { name: 'boundaries', cmd: process.execPath, args: ['scripts/check-boundaries.js'] },
   { name: 'sql gate', cmd: process.execPath, args: ['scripts/check-sql.js'] },
+  { name: 'supply chain', cmd: process.execPath, args: ['scripts/check-supply-chain.js'] },
 ];
 
 const results = [];
