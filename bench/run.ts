@@ -70,6 +70,13 @@ const GROUPS: readonly Group[] = [
       })),
     targets: [durationBelow(/^retention purge of 1,000,000 expired rows/, 60_000)],
   },
+  {
+    id: 'credential',
+    title: 'Municipal ID credential: library and HTTP verification (issue 4)',
+    file: 'credential.ts',
+    run: async (quick) => (await import('./credential.ts')).benchCredential(quick ? { libraryMs: 400, rounds: 1, seconds: 2 } : {}),
+    targets: [ratioAtLeast(/^verifyCredential/, 0.7), atLeast(/^HTTP POST \/api\/v1\/verify/, 3_000, ' req/s')],
+  },
 ];
 
 /**

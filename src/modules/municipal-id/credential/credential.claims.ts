@@ -27,6 +27,8 @@ export const MUNICIPAL_ID_TYPE = 'https://sanctuary.example/credentials#Municipa
 export const MAX_NAME_CHARS = 100;
 const CARD_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,30}[A-Z0-9]$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Printable ASCII only: already NFC, one code point per character (the common case, checked first for speed). */
+const ASCII = /^[\x20-\x7e]*$/;
 // Control, format (bidi overrides, zero-width joiners are allowed inside names: ZWJ/ZWNJ shape some scripts), and line separators.
 // eslint-disable-next-line no-control-regex
 const BAD_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
@@ -46,16 +48,21 @@ export interface MunicipalIdClaims {
 /** A real calendar date `YYYY-MM-DD` (rejects 2025-02-30). */
 export function isCalendarDate(value: string): boolean {
   if (!DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
 }
 
 /** Why a card's facts cannot go into a credential, or null when they can. */
 export function cardFactsProblem(card: CardFacts): string | null {
   if (!CARD_NUMBER.test(card.number)) return 'card number must be 4–32 characters of A–Z, 0–9 and inner hyphens';
-  const name = card.name.normalize('NFC');
+  const name = ASCII.test(card.name) ? card.name : card.name.normalize('NFC');
   if (name.trim() === '' || name !== name.trim()) return 'name must be non-empty without surrounding spaces';
-  if ([...name].length > MAX_NAME_CHARS) return `name must be at most ${MAX_NAME_CHARS} characters`;
+  if (name.length > MAX_NAME_CHARS && [...name].length > MAX_NAME_CHARS) return `name must be at most ${MAX_NAME_CHARS} characters`;
   if (BAD_NAME_CHARS.test(name)) return 'name contains control or direction-override characters';
   if (!isCalendarDate(card.dateOfBirth)) return 'dateOfBirth must be a real YYYY-MM-DD date';
   if (!isCalendarDate(card.expiresOn)) return 'expiresOn must be a real YYYY-MM-DD date';
@@ -125,7 +132,8 @@ export function municipalIdFacts(vc: Record<string, unknown>): { ok: true; card:
     return { ok: false, reason: 'subject_invalid' };
   }
   const card: CardFacts = { number: cardNumber, name, dateOfBirth, expiresOn };
-  if (cardFactsProblem(card) !== null || name !== name.normalize('NFC')) return { ok: false, reason: 'subject_invalid' };
+  // Issued names are NFC; cardFactsProblem checks the NFC form, so a non-NFC name fails here.
+  if (cardFactsProblem(card) !== null || (!ASCII.test(name) && name !== name.normalize('NFC'))) return { ok: false, reason: 'subject_invalid' };
   if (vc.rid === undefined) return { ok: false, reason: 'rid_missing' };
   return { ok: true, card };
 }

@@ -38,26 +38,28 @@ export function jwsToDigits(jws: string): string {
   return jwsToShc(jws).slice(SHC_PREFIX.length);
 }
 
-/** Decodes digits (already known to be an even count of ASCII digits) to a JWS; `null` when a pair is > 77. */
-function digitsToJws(text: string, start: number): string | null {
-  const codes = new Array<number>((text.length - start) >> 1);
-  for (let i = start, j = 0; i < text.length; i += 2, j++) {
-    const v = (text.charCodeAt(i) - 48) * 10 + (text.charCodeAt(i + 1) - 48);
-    if (v > 77) return null;
-    codes[j] = v + 45;
+/**
+ * Decodes the digits after `start` to a JWS in one pass into a byte buffer (this runs on every verification),
+ * or says what is wrong: a non-digit, an odd count, a pair above 77.
+ */
+function digitsToJws(text: string, start: number): string | { reason: ReasonCode } {
+  const count = text.length - start;
+  const out = Buffer.allocUnsafe(count >> 1);
+  let outOfRange = false;
+  for (let i = start, j = 0; i + 1 < text.length; i += 2, j++) {
+    const a = text.charCodeAt(i) - 48;
+    const b = text.charCodeAt(i + 1) - 48;
+    if (a < 0 || a > 9 || b < 0 || b > 9) return { reason: 'qr_not_numeric' };
+    const v = a * 10 + b;
+    if (v > 77) outOfRange = true;
+    out[j] = v + 45;
   }
-  // Chunks of 4096 keep String.fromCharCode within argument-count limits on any engine.
-  let out = '';
-  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.slice(i, i + 4096));
-  return out;
-}
-
-function allDigits(text: string, start: number): boolean {
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+  if (count % 2 !== 0) {
+    const last = text.charCodeAt(text.length - 1);
+    return { reason: last < 48 || last > 57 ? 'qr_not_numeric' : 'qr_odd_length' };
   }
-  return true;
+  if (count === 0) return { reason: 'qr_odd_length' };
+  return outOfRange ? { reason: 'qr_value_out_of_range' } : out.toString('latin1');
 }
 
 interface ChunkHeader {
@@ -68,20 +70,16 @@ interface ChunkHeader {
 
 /** Reads `shc:/<i>/<n>/` at the start of a chunk; `null` when the text is not chunked, or a reason when malformed. */
 function chunkHeader(text: string): ChunkHeader | null | ReasonCode {
+  // Cheap test first (this runs on every verification): a chunked text has a '/' within a few digits of the prefix.
+  let i = SHC_PREFIX.length;
+  while (i < text.length && i < SHC_PREFIX.length + 4 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (text.charCodeAt(i) !== 47) return null;
   const m = /^shc:\/(\d{1,3})\/(\d{1,3})\//.exec(text);
-  if (!m) return /^shc:\/\d*\//.test(text) ? 'qr_chunk_invalid' : null;
+  if (!m) return 'qr_chunk_invalid';
   const index = Number(m[1]);
   const total = Number(m[2]);
   if (total < 2 || index < 1 || index > total || m[1]?.startsWith('0') || m[2]?.startsWith('0')) return 'qr_chunk_invalid';
   return { index, total, digitsAt: m[0].length };
-}
-
-/** Checks the digits after the prefix: numeric, an even count, each pair at most 77. */
-function digitsProblem(text: string, start: number): ReasonCode | null {
-  if (text.length === start) return 'qr_odd_length';
-  if (!allDigits(text, start)) return 'qr_not_numeric';
-  if ((text.length - start) % 2 !== 0) return 'qr_odd_length';
-  return null;
 }
 
 /**
@@ -94,11 +92,9 @@ export function parseShc(text: string, options: { maxJwsChars?: number; allowChu
   const header = chunkHeader(text);
   if (typeof header === 'string') return { ok: false, reason: header };
   if (header) return { ok: false, reason: options.allowChunks ? 'qr_chunk_missing' : 'qr_chunked' };
-  const problem = digitsProblem(text, SHC_PREFIX.length);
-  if (problem) return { ok: false, reason: problem };
   if ((text.length - SHC_PREFIX.length) / 2 > maxJws) return { ok: false, reason: 'qr_too_long' };
   const jws = digitsToJws(text, SHC_PREFIX.length);
-  return jws === null ? { ok: false, reason: 'qr_value_out_of_range' } : { ok: true, jws };
+  return typeof jws === 'string' ? { ok: true, jws } : { ok: false, reason: jws.reason };
 }
 
 /**
@@ -121,11 +117,9 @@ export function assembleShcChunks(texts: readonly string[], options: { maxJwsCha
     if (total !== 0 && header.total !== total) return { ok: false, reason: 'qr_chunk_invalid' };
     total = header.total;
     if (parts.has(header.index)) return { ok: false, reason: 'qr_chunk_invalid' };
-    const problem = digitsProblem(text, header.digitsAt);
-    if (problem) return { ok: false, reason: problem };
     if ((text.length - header.digitsAt) / 2 > MAX_CHUNK_JWS_CHARS) return { ok: false, reason: 'qr_chunk_too_big' };
     const jws = digitsToJws(text, header.digitsAt);
-    if (jws === null) return { ok: false, reason: 'qr_value_out_of_range' };
+    if (typeof jws !== 'string') return { ok: false, reason: jws.reason };
     parts.set(header.index, jws);
   }
   if (parts.size !== total || total > MAX_CHUNKS) return { ok: false, reason: total > MAX_CHUNKS ? 'qr_chunk_invalid' : 'qr_chunk_missing' };

@@ -65,6 +65,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Whitespace (or any control character) at either end: a QR code's text never has it. */
+function padded(text: string): boolean {
+  return text.charCodeAt(0) <= 0x20 || text.charCodeAt(text.length - 1) <= 0x20 || /^\s|\s$/u.test(text.charAt(0) + text.charAt(text.length - 1));
+}
+
 function b64urlOk(part: string): boolean {
   return part.length > 0 && part.length % 4 !== 1 && B64URL.test(part);
 }
@@ -104,7 +109,7 @@ function extractJws(input: CredentialInput, profile: VerificationProfile): { jws
     if (input.length === 0) return { reason: 'input_empty' };
     if (input.length > limits.inputChars) return { reason: 'input_too_long' };
     if (input.charCodeAt(0) === 0xfeff) return { reason: 'input_bom' };
-    if (/^\s|\s$/.test(input)) return { reason: 'input_whitespace' };
+    if (padded(input)) return { reason: 'input_whitespace' };
     if (/^shc:/i.test(input)) return extractJws({ qr: input }, profile);
     if (input.startsWith('{')) return extractJws({ file: input }, profile);
     if (input.startsWith('ey')) return { jws: input };
@@ -120,7 +125,7 @@ function extractJws(input: CredentialInput, profile: VerificationProfile): { jws
       if (typeof t !== 'string') return { reason: 'input_unrecognized' };
       if (t.length === 0) return { reason: 'input_empty' };
       if (t.charCodeAt(0) === 0xfeff) return { reason: 'input_bom' };
-      if (/^\s|\s$/.test(t)) return { reason: 'input_whitespace' };
+      if (padded(t)) return { reason: 'input_whitespace' };
       total += t.length;
     }
     if (total > limits.inputChars + 20 * texts.length) return { reason: 'input_too_long' };
@@ -141,7 +146,7 @@ function extractJws(input: CredentialInput, profile: VerificationProfile): { jws
     if (jws.length === 0) return { reason: 'input_empty' };
     if (jws.length > limits.inputChars) return { reason: 'input_too_long' };
     if (jws.charCodeAt(0) === 0xfeff) return { reason: 'input_bom' };
-    if (/^\s|\s$/.test(jws)) return { reason: 'input_whitespace' };
+    if (padded(jws)) return { reason: 'input_whitespace' };
     return { jws };
   }
   if ('file' in input) {
@@ -149,7 +154,7 @@ function extractJws(input: CredentialInput, profile: VerificationProfile): { jws
     if (typeof text !== 'string') return { reason: 'input_unrecognized' };
     if (text.length > LIMITS['framing-only'].inputChars) return { reason: 'input_too_long' };
     if (text.charCodeAt(0) === 0xfeff) return { reason: 'input_bom' };
-    if (/^\s|\s$/.test(text)) return { reason: 'input_whitespace' };
+    if (padded(text)) return { reason: 'input_whitespace' };
     let doc: unknown;
     try {
       doc = JSON.parse(text);
@@ -277,12 +282,12 @@ async function revocationReason(
  * Verifies a credential. Never throws: any input yields a result with a specific reason.
  * @example await verifyCredential({ qr: 'shc:/5676…' }, { trustedIssuers, crlFetcher })
  */
-export async function verifyCredential(input: CredentialInput, options: VerifyOptions): Promise<VerificationResult> {
+export function verifyCredential(input: CredentialInput, options: VerifyOptions): Promise<VerificationResult> {
+  // Defence in depth: every path returns a reason; an unexpected exception still must not become a 500.
   try {
-    return await verifyUnsafe(input, options);
+    return verifyUnsafe(input, options).catch(() => invalid('input_unrecognized'));
   } catch {
-    // Defence in depth: every path above returns a reason; an unexpected exception still must not become a 500.
-    return invalid('input_unrecognized');
+    return Promise.resolve(invalid('input_unrecognized'));
   }
 }
 
