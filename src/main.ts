@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './core/db/database.ts';
 import { JobWorker } from './core/jobs/job-worker.ts';
+import { createLogger } from './core/log.ts';
 import { MODULES } from './modules/index.ts';
 
 /**
@@ -9,8 +10,9 @@ import { MODULES } from './modules/index.ts';
  * SIGTERM/SIGINT — stop accepting, finish in-flight requests, close the database.
  */
 export async function serve(config: Config, options: { onListening?: (url: string) => void; print?: (line: string) => void } = {}): Promise<() => Promise<void>> {
-  const db = openDatabase(config.database);
-  const { app, ctx, fresh, close } = await buildApp({ config, db, modules: MODULES });
+  const log = createLogger({ level: config.logLevel });
+  const db = openDatabase(config.database, { onIdleError: (err) => log.warn({ errorCode: (err as Error & { code?: string }).code }, 'database connection closed by the server') });
+  const { app, ctx, fresh, close } = await buildApp({ config, db, modules: MODULES, logger: log });
   const { seedDemoIfNew } = await import('./core/demo/demo.ts');
   await seedDemoIfNew(ctx, { fresh, modules: MODULES, print: options.print ?? ((l) => process.stderr.write(`${l}\n`)) });
   await app.listen({ port: config.port, host: config.host });

@@ -25,7 +25,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
  * Opens the database. SQLite gets WAL, foreign keys, a busy timeout and `synchronous=FULL` so an
  * acknowledged write survives a power cut (R40); PostgreSQL gets a pool.
  */
-export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Db {
+export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Db {
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
     const sqlite = new SQLite(target.file);
@@ -46,6 +46,10 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+  // An idle client whose connection the server closed (restart, failover, pg_terminate_backend) is reported
+  // here. The pool has already discarded it and opens a new one on demand; without a listener Node would treat
+  // the event as an uncaught error and stop the whole service.
+  pool.on('error', (err) => options.onIdleError?.(err));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kysely,

@@ -58,6 +58,24 @@ export interface StaffPrincipal {
   factor: 'totp' | 'passkey';
 }
 
+const UNAVAILABLE_CODES = new Set([
+  // PostgreSQL: connection exceptions, admin shutdown, cannot connect now, disk full, out of memory.
+  '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53100', '53200', '53300',
+  // Node sockets and files.
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOSPC',
+  // SQLite: locked beyond the busy timeout, disk full, I/O error, cannot open.
+  'SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN',
+]);
+
+/** True for errors that mean "the storage is unreachable or full right now" rather than a bug. */
+export function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR'))) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
 export interface RouteInventoryEntry {
   method: string;
   url: string;
@@ -285,6 +303,12 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     if (error instanceof AppError) appError = error;
     else if (typeof error.statusCode === 'number' && error.statusCode < 500) {
       appError = new AppError(codeForStatus(error.statusCode), { cause: error });
+    } else if (isUnavailable(error)) {
+      // The database (or the disk under it) is unreachable or full: nothing was committed, and the client may
+      // retry. 503 with Retry-After, not a generic 500 (R43).
+      req.log.error({ err: { type: error.name, errorCode: (error as FastifyError).code } }, 'storage unavailable');
+      appError = new AppError('unavailable');
+      (appError as AppError & { retryAfter?: number }).retryAfter = 30;
     } else {
       req.log.error({ err: { type: error.name, errorCode: (error as FastifyError).code, stack: error.stack } }, 'unhandled error');
       appError = new AppError('internal');
