@@ -71,6 +71,12 @@ const GROUPS: readonly Group[] = [
     targets: [durationBelow(/^retention purge of 1,000,000 expired rows/, 60_000)],
   },
   {
+    id: 'appointments',
+    title: 'Appointments: booking throughput and availability latency (issue 4, item 3)',
+    file: 'appointments.ts',
+    run: async (quick) => (await import('./appointments.ts')).benchAppointments(quick ? { seconds: 1, sites: 5, queries: 50 } : {}),
+  },
+  {
     id: 'credential',
     title: 'Municipal ID credential: library and HTTP verification (issue 4)',
     file: 'credential.ts',

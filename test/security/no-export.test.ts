@@ -46,6 +46,7 @@ const DISCLOSURE_ROUTE = 'POST /staff/demands/:id/disclosure';
 const SINGLE_RECORD_VIEWS: Record<string, string> = {
   'GET /staff/office/requests/:id': 'One Office request, opened by staff with office.requests.read; the read is audited',
   'GET /staff/demands/:id': "One demand: the officer's details (not a resident's) are shown to counsel; the read is audited",
+  'GET /staff/appointments/bookings/:id': 'One appointment with its contact for reminders, opened by staff with appointments.bookings.read; the read is audited',
 };
 
 /** Downloads that carry aggregates only (checked: no personal value inside). */
@@ -57,6 +58,8 @@ const AGGREGATE_DOWNLOADS: Record<string, string> = {
 const DOWNLOAD_SOURCES: Record<string, string> = {
   'src/core/privacy/demands.routes.tsx': 'The disclosure of an approved demand (the one legal path out)',
   'src/core/privacy/transparency.routes.tsx': 'Suppressed aggregate counts (CSV)',
+  'src/modules/appointments/calendar-download.ts':
+    "A resident's own appointment as an .ics file (what, when, where: no name, no contact, no reference code), reached only with that browser's receipt or manage cookie",
   'src/modules/municipal-id/verify/multipart.ts': "Reads the Content-Disposition of an uploaded request part (the verify page's photo); it makes no download",
 };
 

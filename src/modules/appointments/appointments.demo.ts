@@ -54,15 +54,13 @@ export async function seedAppointmentsDemo(ctx: AppContext): Promise<void> {
   // A few bookings on the first open days at City Hall.
   const { sites } = await listAvailability(ctx, { service: MUNICIPAL_ID_ENROLMENT, siteId: cityHall, from: addDays(today, 1), to: addDays(today, 14) });
   const slots = (sites[0]?.days ?? []).slice(0, 2).flatMap((d) => d.slots.slice(0, 3));
-  const people = [
-    { locale: 'so', contact: { channel: 'sms', value: '+16125550199' } },
-    { locale: 'es', contact: { channel: 'email', value: 'demo.residente@example.org' } },
-    { locale: 'hmn', contact: undefined },
-    { locale: 'en', contact: { channel: 'email', value: 'demo.resident@example.org' } },
-  ] as const;
+  const locales = ['so', 'es', 'hmn', 'en'] as const;
   for (const [i, slot] of slots.entries()) {
-    const person = people[i % people.length] ?? people[0];
-    await book(ctx, { service: MUNICIPAL_ID_ENROLMENT, siteId: cityHall, start: slot.start, locale: person.locale, language: person.locale, ...(person.contact ? { contact: person.contact } : {}) });
+    const locale = locales[i % locales.length] ?? 'en';
+    // Every demo person has their own contact (as real people do); some book without one.
+    const contact =
+      i % 3 === 2 ? undefined : i % 3 === 0 ? ({ channel: 'sms', value: `+1612555${String(100 + i).padStart(4, '0')}` } as const) : ({ channel: 'email', value: `demo.resident${i + 1}@example.org` } as const);
+    await book(ctx, { service: MUNICIPAL_ID_ENROLMENT, siteId: cityHall, start: slot.start, locale, language: locale, ...(contact ? { contact } : {}) });
   }
 
   // Walk-ins at City Hall today (only if it is open; tickets are per day).

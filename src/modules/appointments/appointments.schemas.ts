@@ -225,14 +225,17 @@ const languageList = z.preprocess((v: unknown): unknown[] => (v === undefined ? 
 export const siteFormSchema = z
   .strictObject({
     _csrf: z.string(),
-    name: z.string().trim().min(1, 'appointments.error.siteName').max(LIMITS.siteName, 'appointments.error.siteName'),
-    address: z.string().trim().min(1, 'appointments.error.address').max(LIMITS.address, 'appointments.error.address'),
+    // Checked in the transform below, so that every field's problem is reported at once.
+    name: z.string('appointments.error.siteName').trim(),
+    address: z.string('appointments.error.address').trim(),
     languages: languageList,
     otherLanguages: optionalText(200),
     active: z.enum(['1', '0'], 'appointments.error.active').optional(),
     ...Object.fromEntries(LOCALES.map((l) => [`accessibility_${l}`, optionalText(LIMITS.accessibility)])),
   })
   .transform((a, issue) => {
+    if (a.name.length < 1 || a.name.length > LIMITS.siteName) issue.addIssue({ code: 'custom', path: ['name'], message: 'appointments.error.siteName' });
+    if (a.address.length < 1 || a.address.length > LIMITS.address) issue.addIssue({ code: 'custom', path: ['address'], message: 'appointments.error.address' });
     const extra = (a.otherLanguages ?? '')
       .split(/[\s,;]+/)
       .map((s) => s.trim())

@@ -47,3 +47,21 @@ describe('slots', () => {
     expect(datesBetween('2026-12-30', '2027-01-02')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
   });
 });
+
+describe('slots across daylight-saving changes', () => {
+  const open = (weekday: number): DayRules => ({ ...rules, isHoliday: () => false, closures: [], hours: [{ weekday, opens: 0, closes: 24 * 60 }], slotMinutes: 60 });
+  it('never offers a slot that starts or ends in the skipped hour, and keeps real times around the changes', () => {
+    const spring = slotsOfDay(open(0), '2026-03-08');
+    // 02:00–03:00 does not exist: the slots touching it (01:00–02:00, 02:00–03:00) are not offered.
+    expect(spring).toHaveLength(22);
+    expect(spring.every((s) => s.end.getTime() - s.start.getTime() === 3_600_000)).toBe(true);
+    expect(spring[1]?.start.toISOString()).toBe('2026-03-08T08:00:00.000Z'); // 03:00 CDT
+    expect(spring[0]?.start.toISOString()).toBe('2026-03-08T06:00:00.000Z'); // 00:00 CST
+    const autumn = slotsOfDay(open(0), '2026-11-01');
+    // The repeated hour: 01:00 maps to its first occurrence only, so the day has 24 distinct slots.
+    expect(autumn).toHaveLength(24);
+    expect(new Set(autumn.map((s) => s.start.toISOString())).size).toBe(24);
+    // An ordinary day uses the fast path and still lands on local wall times.
+    expect(slotsOfDay(open(2), '2026-07-07')[9]?.start.toISOString()).toBe('2026-07-07T14:00:00.000Z');
+  });
+});

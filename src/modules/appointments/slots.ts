@@ -3,7 +3,7 @@
  * minus the jurisdiction's holidays and the site's own closures. Only the number of seats taken per slot is
  * stored (`appointment_slot_counters`). Pure functions; the availability service feeds them from the database.
  */
-import { addDays, weekdayOf, zonedToUtc } from './zoned-time.ts';
+import { addDays, dateMs, weekdayOf, zonedToUtc } from './zoned-time.ts';
 
 /** One opening range of a weekday, in minutes after local midnight (`closes` is exclusive). */
 export interface OpeningRange {
@@ -58,17 +58,33 @@ export function slotsOfDay(rules: DayRules, date: string): Slot[] {
   const step = rules.slotMinutes;
   const seen = new Set<number>();
   const out: Slot[] = [];
+  const at = wallClock(rules.timeZone, date);
   for (const range of rules.hours) {
     if (range.weekday !== weekday) continue;
     for (let m = range.opens; m + step <= range.closes; m += step) {
-      const start = zonedToUtc(rules.timeZone, date, m);
-      const end = zonedToUtc(rules.timeZone, date, m + step);
+      const start = at(m);
+      const end = at(m + step);
       if (!start || !end || seen.has(start.getTime())) continue;
       seen.add(start.getTime());
       out.push({ start, end });
     }
   }
   return out.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+/**
+ * Minutes after local midnight of `date` → instant. On the many days without a clock change the day is 24
+ * hours long and the offset is constant, so one conversion at midnight serves the whole day (the time-zone
+ * lookups are what availability spends its time on); a day with a change takes the exact path per minute.
+ */
+function wallClock(timeZone: string, date: string): (minutes: number) => Date | null {
+  const midnight = zonedToUtc(timeZone, date, 0);
+  const next = zonedToUtc(timeZone, addDays(date, 1), 0);
+  if (midnight && next && next.getTime() - midnight.getTime() === 86_400_000 && midnight.getTime() - dateMs(date) === next.getTime() - dateMs(addDays(date, 1))) {
+    const base = midnight.getTime();
+    return (minutes) => new Date(base + minutes * 60_000);
+  }
+  return (minutes) => zonedToUtc(timeZone, date, minutes);
 }
 
 /** Every date from `from` to `to`, inclusive. */
