@@ -25,6 +25,12 @@ export const MUNICIPAL_ID_TYPE = 'https://sanctuary.example/credentials#Municipa
 
 /** Longest name a card credential carries (code points); long enough for any name people use. */
 export const MAX_NAME_CHARS = 100;
+/**
+ * …and in UTF-8 bytes (80 CJK characters, 60 from the supplementary planes). Random text of this size, which
+ * DEFLATE cannot shrink, still fits a QR code of version ≤ 21 at error correction M with room for a long issuer
+ * URL; version 22 is the limit.
+ */
+export const MAX_NAME_BYTES = 240;
 const CARD_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,30}[A-Z0-9]$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Printable ASCII only: already NFC, one code point per character (the common case, checked first for speed). */
@@ -63,6 +69,7 @@ export function cardFactsProblem(card: CardFacts): string | null {
   const name = ASCII.test(card.name) ? card.name : card.name.normalize('NFC');
   if (name.trim() === '' || name !== name.trim()) return 'name must be non-empty without surrounding spaces';
   if (name.length > MAX_NAME_CHARS && [...name].length > MAX_NAME_CHARS) return `name must be at most ${MAX_NAME_CHARS} characters`;
+  if (name.length * 3 > MAX_NAME_BYTES && Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return `name must be at most ${MAX_NAME_BYTES} bytes in UTF-8`;
   if (BAD_NAME_CHARS.test(name)) return 'name contains control or direction-override characters';
   if (!isCalendarDate(card.dateOfBirth)) return 'dateOfBirth must be a real YYYY-MM-DD date';
   if (!isCalendarDate(card.expiresOn)) return 'expiresOn must be a real YYYY-MM-DD date';
