@@ -12,6 +12,7 @@ import { isValidCourtOrderDemand } from './core/privacy/demands.service.ts';
 import { staffNames } from './core/privacy/demands.repo.ts';
 import { JobQueue } from './core/jobs/job-queue.ts';
 import { backupSchedule } from './core/backup/backup.jobs.ts';
+import { ClockService } from './core/clocks/clocks.service.ts';
 import { type Db, openDatabase } from './core/db/database.ts';
 import { FormRegistry } from './core/forms/form-registry.ts';
 import { registerFormRoutes } from './core/forms/forms.routes.tsx';
@@ -116,7 +117,10 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       keys: vault.provider,
       notifier: createNotifier({ config, db, messages, sealer: vault, log, now, jurisdiction: loadJurisdiction(config.jurisdiction) }),
       forms: new FormRegistry(),
+      clocks: new ClockService({ db, now, jurisdiction: loadJurisdiction(config.jurisdiction), log }),
     };
+    // Each module's clock handlers, keyed by its id (the `owner` of the clocks it starts).
+    for (const m of modules) if (m.clockHandlers) ctx.clocks.registerHandler(m.id, m.clockHandlers);
     // Every form is checked against the catalogs now: a broken form stops the start, not a resident.
     ctx.forms.registerAll(modules.map((m) => ({ owner: m.id, forms: m.forms ?? [] })), ctx);
     // Jobs and schedules of core, then of each module; a bad cron pattern or a duplicate name stops the start.

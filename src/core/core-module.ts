@@ -10,6 +10,7 @@ import hmn from './i18n/locales/hmn.json' with { type: 'json' };
 import { auditClassification } from './audit/audit.classification.ts';
 import { auditMigrations } from './audit/audit.migrations.ts';
 import { auditSchedules } from './audit/audit.jobs.ts';
+import { clocksCatalogs, clocksClassification, clocksMigrations, clocksSchedules } from './clocks/clocks.part.ts';
 import { formsSchedules } from './jobs/core-schedules.ts';
 import { notifySchedules } from './notify/notify.jobs.ts';
 import { demandSchedules } from './privacy/demands.jobs.ts';
@@ -61,6 +62,7 @@ export const coreCatalogSets: Array<{ owner: string; catalogs: CatalogSet }> = [
   { owner: 'core/notify', catalogs: notifyCatalogs },
   { owner: 'core/privacy-demands', catalogs: demandCatalogs },
   { owner: 'core/auth', catalogs: { en: authEn, es: authEs, so: authSo, hmn: authHmn } },
+  { owner: 'core/clocks', catalogs: clocksCatalogs },
 ];
 
 /** Migrations of the core services (names carry a timestamp, so order across parts is stable). */
@@ -73,6 +75,7 @@ export const coreMigrations: NamedMigrations = {
   ...vaultMigrations,
   ...formsMigrations,
   ...authMigrations,
+  ...clocksMigrations,
 };
 
 /** Permissions that belong to core (administration, audit, privacy). */
@@ -96,13 +99,14 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
   { owner: 'core/vault', tables: vaultClassification },
   { owner: 'core/forms', tables: formsClassification },
   { owner: 'core/auth', tables: authClassification },
+  { owner: 'core/clocks', tables: clocksClassification },
 ];
 
 /**
  * Recurring jobs of core's parts (`core/jobs`): `app.ts` registers them with `ctx.jobs`, then each module's.
  * Every instance's worker enqueues each due run; the queue makes it run once.
  */
-export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...retentionSchedules, ...authSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules];
+export const coreSchedules: ScheduleDefinition[] = [...auditSchedules, ...retentionSchedules, ...authSchedules, ...formsSchedules, ...notifySchedules, ...demandSchedules, ...clocksSchedules];
 
 /** Retention policies of core's own records (`core/privacy/retention.ts`); modules add theirs in `retention`. */
 export const coreRetentionPolicies: RetentionPolicy[] = [...jobsRetention];

@@ -8,7 +8,7 @@ import {
   addBusinessDays,
   ageOutDate,
   businessDaysBetween,
-  clockFingerprint,
+  clockRulesDigest,
   compositeDue,
   defaultReminders,
   definedRules,
@@ -242,12 +242,12 @@ describe('reminder and escalation schedule', () => {
 });
 
 describe('profile changes', () => {
-  it('changes the fingerprint when a holiday is added, not otherwise', () => {
+  it('changes the digest when a holiday is added, not otherwise', () => {
     const copy = parseJurisdiction(structuredClone(minneapolisProfile), 'minneapolis');
-    expect(clockFingerprint(copy)).toBe(clockFingerprint(mpls));
+    expect(clockRulesDigest(copy)).toBe(clockRulesDigest(mpls));
     const raw = structuredClone(minneapolisProfile) as { holidays: { rules: unknown[] } };
     raw.holidays.rules.push({ value: { id: 'snow-day', name: 'Snow day', calendars: ['city'], rule: { kind: 'fixed', month: 2, day: 2 }, observance: 'none' }, source: 'test' });
-    expect(clockFingerprint(parseJurisdiction(raw, 'minneapolis'))).not.toBe(clockFingerprint(mpls));
+    expect(clockRulesDigest(parseJurisdiction(raw, 'minneapolis'))).not.toBe(clockRulesDigest(mpls));
   });
 });
 
@@ -350,5 +350,29 @@ describe('properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('catalog', () => {
+  it('names every rule, reason code and escalation role of every profile in the clocks catalog', async () => {
+    const { knownJurisdictionIds } = await import('../jurisdiction/index.ts');
+    const en = (await import('./locales/en.json', { with: { type: 'json' } })).default as Record<string, string>;
+    const missing: string[] = [];
+    for (const id of knownJurisdictionIds()) {
+      const profile = loadJurisdiction(id);
+      for (const [name, sourced] of Object.entries(profile.clocks)) {
+        if (!sourced) continue;
+        const r = sourced.value;
+        const keys = [
+          `clocks.rule.${name}`,
+          `clocks.kind.${r.kind}`,
+          ...(r.pauseReasons ?? []).map((c) => `clocks.reason.${c}`),
+          ...(r.goodCauseReasons ?? []).map((c) => `clocks.reason.${c}`),
+          ...ClockCalculator.for(profile).rule(name).escalations.map((e) => `clocks.escalation.${e.to}`),
+        ];
+        for (const k of keys) if (!(k in en)) missing.push(`${id}: ${k}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

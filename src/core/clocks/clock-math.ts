@@ -202,14 +202,14 @@ const calculators = new WeakMap<Jurisdiction, ClockCalculator>();
  */
 export class ClockCalculator {
   readonly zone: Zone;
-  /** Changes whenever a due date computed with this profile could change (see {@link clockFingerprint}). */
-  readonly fingerprint: string;
+  /** Changes whenever a due date computed with this profile could change (see {@link clockRulesDigest}). */
+  readonly rulesDigest: string;
   readonly #rules = new Map<string, CompiledRule>();
   readonly #calendars = new Map<HolidayCalendar, Map<number, YearFlags>>();
 
   private constructor(readonly profile: Jurisdiction) {
     this.zone = Zone.for(profile.locale.timezone.value);
-    this.fingerprint = clockFingerprint(profile);
+    this.rulesDigest = clockRulesDigest(profile);
   }
 
   /** The calculator of a profile (cached). */
@@ -458,7 +458,7 @@ export class ClockCalculator {
  * the holidays (plus the engine version). Stored with each clock, so a profile or holiday change is noticed
  * and the open clocks are recomputed.
  */
-export function clockFingerprint(profile: Jurisdiction): string {
+export function clockRulesDigest(profile: Jurisdiction): string {
   const material = JSON.stringify({
     engine: CLOCK_ENGINE_VERSION,
     zone: profile.locale.timezone.value,

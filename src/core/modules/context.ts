@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { ClockService } from '../clocks/clocks.service.ts';
 import type { PermissionRegistry } from '../auth/permissions.ts';
 import type { KeyProvider } from '../crypto/key-provider.ts';
 import type { Vault } from '../crypto/vault.ts';
@@ -39,4 +40,6 @@ export interface AppContext {
   forms: FormRegistry;
   /** Outbound email and SMS: `notify(ctx, { … })` queues a message, a job sends it (`core/notify`). */
   notifier: Notifier;
+  /** Deadline clocks from the profile's rules: start, pause, extend, meet, history, reminders (`core/clocks`). */
+  clocks: ClockService;
 }

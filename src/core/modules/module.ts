@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition } from '../auth/permissions.ts';
 import type { NamedMigrations } from '../db/migrator.ts';
 import type { FormDefinition } from '../forms/form-definition.ts';
+import type { ClockHandlers } from '../clocks/clocks.service.ts';
 import type { CatalogSet } from '../i18n/messages.ts';
 import type { JobDefinition, ScheduleDefinition } from '../jobs/job-queue.ts';
 import type { RetentionPolicy } from '../privacy/retention.ts';
@@ -45,6 +46,8 @@ export interface SanctuaryModule {
   /** Background jobs the module enqueues (`ctx.jobs.enqueue`) and recurring ones (`core/jobs/job-queue.ts`). */
   jobs?: readonly JobDefinition[];
   schedules?: readonly ScheduleDefinition[];
+  /** What to do when the module's deadline clocks remind, fall overdue or escalate (`core/clocks`). */
+  clockHandlers?: ClockHandlers;
   /** How long each kind of record is kept; the daily purge enforces it (`core/privacy/retention.ts`). */
   retention?: readonly RetentionPolicy[];
   /** Registers routes inside an encapsulated Fastify context. */

@@ -1,0 +1,68 @@
+import { defineClassification } from '../privacy/classification.ts';
+
+const RETENTION = 'Kept while the record it times exists; the owner module deletes its clocks with the record (ClockService.forgetRecords)';
+
+/**
+ * Classification of the deadline engine. A clock names the record it times by owner, record type and id
+ * only: no name, no case facts, nothing sealed, no blind index. Its times are data about a person's case
+ * (when a request was received, when it was certified), hence `private`.
+ */
+export const clocksClassification = defineClassification([
+  {
+    table: 'clocks',
+    class: 'private',
+    purpose: 'Statutory and service-level deadlines of program records: when each is due, and where it stands',
+    retention: RETENTION,
+    columns: {
+      id: 'Random clock id',
+      owner: 'Module that owns the record the clock times',
+      record_type: 'Kind of record timed (a code)',
+      record_id: 'Id of the record timed (never a name)',
+      rules: 'Names of the jurisdiction profile rules that apply (the earliest due governs)',
+      started_at: 'When the clock started (the event the rule counts from)',
+      start_date: 'The local date it started from, when it counts from a date (an age-out alert counts from a date of birth)',
+      status: 'Running, paused, overdue, met or stopped',
+      due_at: 'When the clock becomes overdue',
+      due_date: 'Last local day to act',
+      governing_rule: 'The rule that sets the due date (the stricter governs)',
+      paused_since: 'When the current pause began',
+      pause_reason: 'Reason code of the current pause',
+      pauses: 'Earlier pauses (start and end times), to recompute the due date',
+      paused_ms: 'Total time paused',
+      extensions: 'Good-cause extensions (reason code and days)',
+      met_at: 'When what the clock timed was done',
+      stopped_at: 'When the clock was stopped',
+      stop_reason: 'Reason code for stopping',
+      cycle: 'Schedule generation (restarts reminders after a resume or an extension)',
+      reminders_sent: 'Reminders sent in this generation',
+      escalation_level: 'Escalation steps taken in this generation',
+      next_action_at: 'When the reminder job must next look at the clock',
+      rules_digest: 'Digest of the profile rules and holidays the due date was computed with',
+      revision: 'Counter that detects concurrent changes',
+      created_at: 'When created',
+      updated_at: 'When last changed',
+    },
+  },
+  {
+    table: 'clock_events',
+    class: 'private',
+    purpose: 'The full, append-only history of every clock: started, paused, resumed, extended for good cause, reminders, overdue, escalations, met, stopped',
+    retention: RETENTION,
+    columns: {
+      id: 'Random event id',
+      clock_id: 'The clock',
+      kind: 'What happened (a code)',
+      at: 'When it happened',
+      dedupe_key: 'Makes a reminder, overdue flag or escalation happen once per clock',
+      reason_code: 'Reason code of a pause, an extension or a stop',
+      note_key: 'Message key explaining a good-cause delay (never free text)',
+      days: 'Days of a good-cause extension',
+      level: 'Reminder number or escalation level',
+      escalate_to: 'Role code an escalation goes to (supervisor, …)',
+      due_before: 'Due time before the event',
+      due_after: 'Due time after the event',
+      governing_rule: 'The rule that governed after the event',
+      actor_id: 'Staff account that caused the event (empty for the engine)',
+    },
+  },
+]);

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { NamedMigrations } from '../db/migrator.ts';
+
+/**
+ * The deadline engine's tables: one row per clock (what it counts, where it stands, when the reminder job
+ * must next look at it) and the append-only history of everything that happened to it. Clocks name the
+ * record they time by owner module, record type and id only — never a person's data.
+ */
+export const clocksMigrations: NamedMigrations = {
+  '202612020100_core_clocks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('clocks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('record_type', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('rules', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('start_date', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('due_date', 'text', (c) => c.notNull())
+        .addColumn('governing_rule', 'text', (c) => c.notNull())
+        .addColumn('paused_since', 'text')
+        .addColumn('pause_reason', 'text')
+        .addColumn('pauses', 'text')
+        .addColumn('paused_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('extensions', 'text')
+        .addColumn('met_at', 'text')
+        .addColumn('stopped_at', 'text')
+        .addColumn('stop_reason', 'text')
+        .addColumn('cycle', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('reminders_sent', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('escalation_level', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_action_at', 'text')
+        .addColumn('rules_digest', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // The reminder job scans by next action time (NULL once a clock is closed or paused).
+      await db.schema.createIndex('clocks_next_action').on('clocks').column('next_action_at').execute();
+      await db.schema.createIndex('clocks_record').on('clocks').columns(['owner', 'record_type', 'record_id']).execute();
+      await db.schema.createIndex('clocks_owner_due').on('clocks').columns(['owner', 'status', 'due_at']).execute();
+
+      await db.schema
+        .createTable('clock_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('clock_id', 'text', (c) => c.notNull().references('clocks.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('dedupe_key', 'text')
+        .addColumn('reason_code', 'text')
+        .addColumn('note_key', 'text')
+        .addColumn('days', 'integer')
+        .addColumn('level', 'integer')
+        .addColumn('escalate_to', 'text')
+        .addColumn('due_before', 'text')
+        .addColumn('due_after', 'text')
+        .addColumn('governing_rule', 'text')
+        .addColumn('actor_id', 'text')
+        .execute();
+      await db.schema.createIndex('clock_events_clock').on('clock_events').columns(['clock_id', 'at']).execute();
+      // A reminder, an overdue flag or an escalation happens once per clock, however many workers race.
+      await db.schema.createIndex('clock_events_once').on('clock_events').columns(['clock_id', 'dedupe_key']).unique().execute();
+      await db.schema.createIndex('clock_events_kind').on('clock_events').columns(['kind', 'at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('clock_events').execute();
+      await db.schema.dropTable('clocks').execute();
+    },
+  },
+};

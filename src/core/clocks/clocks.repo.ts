@@ -1,0 +1,293 @@
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { Dialect } from '../db/database.ts';
+import type { Executor } from '../db/transaction.ts';
+
+/** Where a clock stands. `running` and `overdue` count; `paused` waits; `met` and `stopped` are closed. */
+export type ClockStatus = 'running' | 'paused' | 'overdue' | 'met' | 'stopped';
+
+/** Statuses of clocks that are still open (may still come due or be met). */
+export const OPEN_STATUSES: readonly ClockStatus[] = ['running', 'paused', 'overdue'];
+
+/** What can happen to a clock; every one is a row in `clock_events`. */
+export type ClockEventKind = 'started' | 'paused' | 'resumed' | 'extended' | 'met' | 'stopped' | 'reminder' | 'overdue' | 'escalated' | 'recomputed';
+
+/** One clock. Times are ISO-8601 UTC text; dates `YYYY-MM-DD` in the jurisdiction's zone. */
+export interface ClocksTable {
+  id: string;
+  /** The module (or core part) that started it, e.g. `u-visa`. */
+  owner: string;
+  record_type: string;
+  record_id: string;
+  /** Profile rule names, comma-separated; with several, the earliest due governs. */
+  rules: string;
+  started_at: string;
+  /** Set when the clock was started from a local date (a date of birth) rather than an instant. */
+  start_date: string | null;
+  status: ClockStatus;
+  /** When the clock becomes overdue (exclusive end of the last day, or the due hour). */
+  due_at: string;
+  /** The last local day to act. */
+  due_date: string;
+  governing_rule: string;
+  paused_since: string | null;
+  pause_reason: string | null;
+  /** JSON `[[from, to], …]` of closed pauses (needed to recompute after a holiday change). */
+  pauses: string | null;
+  paused_ms: number;
+  /** JSON `[{ reasonCode, days }, …]` of good-cause extensions. */
+  extensions: string | null;
+  met_at: string | null;
+  stopped_at: string | null;
+  stop_reason: string | null;
+  /** Bumped when the schedule restarts (resume, extension, a recomputation that lifts an overdue flag). */
+  cycle: number;
+  reminders_sent: number;
+  escalation_level: number;
+  /** When the reminder job must next look at the clock; NULL when paused or closed. */
+  next_action_at: string | null;
+  /** `clockRulesDigest` of the profile the due time was computed with. */
+  rules_digest: string;
+  /** Optimistic concurrency: every write checks and bumps it. */
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One thing that happened to a clock. Append-only. */
+export interface ClockEventsTable {
+  id: string;
+  clock_id: string;
+  kind: ClockEventKind;
+  at: string;
+  /** Unique per clock for events that must happen once (`reminder:<cycle>:<i>`, `overdue:<cycle>`, …). */
+  dedupe_key: string | null;
+  reason_code: string | null;
+  /** A message key explaining a good-cause delay (never free text). */
+  note_key: string | null;
+  days: number | null;
+  level: number | null;
+  escalate_to: string | null;
+  due_before: string | null;
+  due_after: string | null;
+  governing_rule: string | null;
+  actor_id: string | null;
+}
+
+declare module '../db/schema.ts' {
+  interface Database {
+    clocks: ClocksTable;
+    clock_events: ClockEventsTable;
+  }
+}
+
+export type ClockRow = Selectable<ClocksTable>;
+export type ClockEventRow = Selectable<ClockEventsTable>;
+
+/** The columns a recomputation reads. */
+export type RecomputeRow = Pick<
+  ClockRow,
+  'id' | 'rules' | 'started_at' | 'start_date' | 'status' | 'due_at' | 'governing_rule' | 'pauses' | 'extensions' | 'cycle' | 'reminders_sent' | 'escalation_level' | 'next_action_at' | 'revision'
+>;
+
+/** One row of a batched due-time update. */
+export interface DueUpdate {
+  id: string;
+  revision: number;
+  status: ClockStatus;
+  due_at: string;
+  due_date: string;
+  governing_rule: string;
+  next_action_at: string | null;
+  cycle: number;
+  reminders_sent: number;
+  escalation_level: number;
+}
+
+// Rows per statement in batched writes: 11 parameters each stays far below SQLite's and PostgreSQL's limits.
+const WRITE_CHUNK = 500;
+
+/** Queries of the clock tables. Repositories never decide anything; the service does. */
+export const clocksRepo = {
+  async insert(db: Executor, row: Insertable<ClocksTable>): Promise<void> {
+    await db.insertInto('clocks').values(row).execute();
+  },
+
+  async byId(db: Executor, id: string): Promise<ClockRow | undefined> {
+    return db.selectFrom('clocks').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /**
+   * Reads a clock for a change, holding its row until the transaction ends: `FOR UPDATE` on PostgreSQL; on
+   * SQLite a no-op write first, which takes the database's write lock before the read (a read-then-write
+   * transaction on a stale snapshot would fail instead of waiting).
+   */
+  async lockById(db: Executor, dialect: Dialect, id: string): Promise<ClockRow | undefined> {
+    if (dialect === 'postgres') return db.selectFrom('clocks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    await db.updateTable('clocks').set((eb) => ({ revision: eb.ref('revision') })).where('id', '=', id).execute();
+    return db.selectFrom('clocks').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Writes `patch` if the row is still at `revision`; returns whether it did. */
+  async update(db: Executor, id: string, revision: number, patch: Partial<Omit<ClocksTable, 'id' | 'revision'>>): Promise<boolean> {
+    const result = await db
+      .updateTable('clocks')
+      .set((eb) => ({ ...patch, revision: eb('revision', '+', 1) }))
+      .where('id', '=', id)
+      .where('revision', '=', revision)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  },
+
+  /** Inserts an event; with a dedupe key, does nothing when that (clock, key) exists. Returns whether it inserted. */
+  async insertEvent(db: Executor, row: Insertable<ClockEventsTable>): Promise<boolean> {
+    const result = await db
+      .insertInto('clock_events')
+      .values(row)
+      .onConflict((oc) => oc.columns(['clock_id', 'dedupe_key']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  },
+
+  async insertEvents(db: Executor, rows: readonly Insertable<ClockEventsTable>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+      await db.insertInto('clock_events').values(rows.slice(i, i + WRITE_CHUNK)).execute();
+    }
+  },
+
+  async eventsOf(db: Executor, clockId: string): Promise<ClockEventRow[]> {
+    return db.selectFrom('clock_events').selectAll().where('clock_id', '=', clockId).orderBy('at').orderBy('id').execute();
+  },
+
+  async forRecord(db: Executor, owner: string, recordType: string, recordId: string): Promise<ClockRow[]> {
+    return db
+      .selectFrom('clocks')
+      .selectAll()
+      .where('owner', '=', owner)
+      .where('record_type', '=', recordType)
+      .where('record_id', '=', recordId)
+      .orderBy('started_at')
+      .orderBy('id')
+      .execute();
+  },
+
+  async listOpen(db: Executor, options: { owner?: string; recordType?: string; dueBefore?: string; limit: number; statuses: readonly ClockStatus[] }): Promise<ClockRow[]> {
+    let q = db.selectFrom('clocks').selectAll().where('status', 'in', options.statuses);
+    if (options.owner !== undefined) q = q.where('owner', '=', options.owner);
+    if (options.recordType !== undefined) q = q.where('record_type', '=', options.recordType);
+    if (options.dueBefore !== undefined) q = q.where('due_at', '<', options.dueBefore);
+    return q.orderBy('due_at').orderBy('id').limit(options.limit).execute();
+  },
+
+  /** Ids of clocks whose next action time has come, earliest first. */
+  async dueForAction(db: Executor, now: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('clocks')
+      .select('id')
+      .where('next_action_at', '<=', now)
+      .orderBy('next_action_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
+  /** The next open clocks after `afterId` (keyset by id), with only what a recomputation needs. */
+  async scanOpen(db: Executor, options: { afterId: string; limit: number; notRulesDigest?: string }): Promise<RecomputeRow[]> {
+    let q = db
+      .selectFrom('clocks')
+      .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'revision'])
+      .where('id', '>', options.afterId)
+      .where('status', 'in', OPEN_STATUSES);
+    if (options.notRulesDigest !== undefined) q = q.where('rules_digest', '<>', options.notRulesDigest);
+    return q.orderBy('id').limit(options.limit).execute();
+  },
+
+  /** Whether any open clock was computed with another digest. */
+  async hasStale(db: Executor, digest: string): Promise<boolean> {
+    const row = await db.selectFrom('clocks').select('id').where('status', 'in', OPEN_STATUSES).where('rules_digest', '<>', digest).limit(1).executeTakeFirst();
+    return row !== undefined;
+  },
+
+  /**
+   * Writes new due times for many clocks in a few statements (`WITH v(…) AS (VALUES …) UPDATE … FROM v`,
+   * which both SQLite ≥ 3.33 and PostgreSQL run), each row only if it is still at the revision read.
+   * Returns the ids actually written.
+   */
+  async updateDues(db: Executor, rows: readonly DueUpdate[], digest: string, now: string): Promise<string[]> {
+    const written: string[] = [];
+    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+      const chunk = rows.slice(i, i + WRITE_CHUNK);
+      const values = sql.join(
+        chunk.map(
+          (r) =>
+            sql`(${r.id}, ${r.revision}, ${r.status}, ${r.due_at}, ${r.due_date}, ${r.governing_rule}, ${r.next_action_at}, ${r.cycle}, ${r.reminders_sent}, ${r.escalation_level})`,
+        ),
+      );
+      // PostgreSQL types VALUES columns from their first row; the casts make NULLs and numbers unambiguous.
+      const result = await sql<{ id: string }>`
+        with v (id, revision, status, due_at, due_date, governing_rule, next_action_at, cycle, reminders_sent, escalation_level) as (values ${values})
+        update clocks set
+          status = v.status,
+          due_at = v.due_at,
+          due_date = v.due_date,
+          governing_rule = v.governing_rule,
+          next_action_at = cast(v.next_action_at as text),
+          cycle = cast(v.cycle as integer),
+          reminders_sent = cast(v.reminders_sent as integer),
+          escalation_level = cast(v.escalation_level as integer),
+          rules_digest = ${digest},
+          updated_at = ${now},
+          revision = clocks.revision + 1
+        from v
+        where clocks.id = v.id and clocks.revision = cast(v.revision as integer)
+        returning clocks.id`.execute(db);
+      for (const r of result.rows) written.push(r.id);
+    }
+    return written;
+  },
+
+  /** Marks the open clocks of an id range as computed with `digest` (their due times did not change). */
+  async stampRulesDigest(db: Executor, fromId: string, toId: string, digest: string): Promise<void> {
+    await db
+      .updateTable('clocks')
+      .set({ rules_digest: digest })
+      .where('id', '>=', fromId)
+      .where('id', '<=', toId)
+      .where('status', 'in', OPEN_STATUSES)
+      .where('rules_digest', '<>', digest)
+      .execute();
+  },
+
+  /** Events of some kinds within a time window, with the record each clock times. */
+  async eventsWithRecords(
+    db: Executor,
+    options: { owner?: string; kinds: readonly ClockEventKind[]; from?: string; to?: string; limit: number },
+  ): Promise<Array<ClockEventRow & { owner: string; record_type: string; record_id: string }>> {
+    let q = db
+      .selectFrom('clock_events as e')
+      .innerJoin('clocks as c', 'c.id', 'e.clock_id')
+      .selectAll('e')
+      .select(['c.owner', 'c.record_type', 'c.record_id'])
+      .where('e.kind', 'in', options.kinds);
+    if (options.owner !== undefined) q = q.where('c.owner', '=', options.owner);
+    if (options.from !== undefined) q = q.where('e.at', '>=', options.from);
+    if (options.to !== undefined) q = q.where('e.at', '<', options.to);
+    return q.orderBy('e.at').orderBy('e.id').limit(options.limit).execute();
+  },
+
+  /** Deletes the clocks (and, by cascade, the history) of records an owner has deleted. */
+  async deleteForRecords(db: Executor, owner: string, recordType: string, recordIds: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let i = 0; i < recordIds.length; i += WRITE_CHUNK) {
+      const ids = recordIds.slice(i, i + WRITE_CHUNK);
+      // Explicit child delete first: SQLite enforces the cascade only with foreign_keys on, and it is cheap.
+      await db
+        .deleteFrom('clock_events')
+        .where('clock_id', 'in', (eb) => eb.selectFrom('clocks').select('id').where('owner', '=', owner).where('record_type', '=', recordType).where('record_id', 'in', ids))
+        .execute();
+      const result = await db.deleteFrom('clocks').where('owner', '=', owner).where('record_type', '=', recordType).where('record_id', 'in', ids).executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
+  },
+};
