@@ -94,7 +94,7 @@ describeEachDialect('municipal ID credential', (dialect) => {
   });
 
   it('names in many scripts fit one QR code of version ≤ 22 and verify', async () => {
-    for (const name of ['Xiong Pa Houa', 'Cabdiraxmaan Maxamed Xuseen', 'ሰላማዊት ገብረመድሐን', 'محمد عبد الرحمن', '王秀英', 'Nguyễn Văn An', 'X'.repeat(100), 'ጸ'.repeat(100)]) {
+    for (const name of ['Xiong Pa Houa', 'Cabdiraxmaan Maxamed Xuseen', 'ሰላማዊት ገብረመድሐን', 'محمد عبد الرحمن', '王秀英', 'Nguyễn Văn An', 'X'.repeat(100), 'ጸ'.repeat(80), '王'.repeat(80)]) {
       const issued = await issue(card({ name }));
       expect(issued.qrVersion, name).toBeLessThanOrEqual(22);
       const r = await apiVerify(t, { qr: qrFromPng(await credentialQrPng(issued.jws, { scale: 4 })) });
