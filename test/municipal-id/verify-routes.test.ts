@@ -241,3 +241,25 @@ describe('every reason has a message in every language', () => {
     }
   });
 });
+
+describe('rate limit of the photo upload', () => {
+  it('30 uploads a minute per address, then a translated 429', async () => {
+    const t = await createTestApp('sqlite', { env: { RATE_LIMIT: 'true' } });
+    try {
+      const b = new TestBrowser(t.app);
+      await b.get('/verify');
+      const codes: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const { body, type } = multipart({ _csrf: b.csrf }, { name: 'image', filename: 'x.png', type: 'image/png', data: Buffer.from('not an image') });
+        const res = await t.app.inject({ method: 'POST', url: '/verify/image', payload: body, headers: { 'content-type': type, cookie: b.cookieHeader() } });
+        codes.push(res.statusCode);
+      }
+      expect(codes.slice(0, 30).every((c) => c === 422)).toBe(true);
+      expect(codes[30]).toBe(429);
+      // Pasting and the API keep the general limit.
+      expect((await b.post('/verify', { text: 'shc:/00' })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
