@@ -23,6 +23,7 @@ import en from '../../modules/municipal-id/locales/credential/en.json' with { ty
 import es from '../../modules/municipal-id/locales/credential/es.json' with { type: 'json' };
 import hmn from '../../modules/municipal-id/locales/credential/hmn.json' with { type: 'json' };
 import so from '../../modules/municipal-id/locales/credential/so.json' with { type: 'json' };
+import { IMPORT_ADDRESSES_HELP, importAddressesCommand } from '../../modules/municipal-id/residency/import-addresses.command.ts';
 import { type CliIo, type Command, UsageError } from '../command.ts';
 
 const HELP = `Subcommands:
@@ -49,6 +50,8 @@ const HELP = `Subcommands:
                        until the last card they signed expires (then "keys retire" removes them).
   keys retire          Retire keys whose cards have all expired: unpublish them and destroy their
                        private halves in the key file (ID_ISSUER_KEY_FILE).
+
+${IMPORT_ADDRESSES_HELP}
 
 Verifying never sends the card anywhere and never records it.`;
 
@@ -290,8 +293,8 @@ async function keysCommand(args: string[], config: Config, io: CliIo): Promise<n
 
 export const idCommand: Command = {
   name: 'id',
-  summary: 'Municipal ID cards: verify a card offline, cache the issuer keys, manage the issuer keys',
-  usage: 'sanctuary id <verify|cache|keys> …',
+  summary: 'Municipal ID cards: verify a card offline, cache the issuer keys, manage the issuer keys, import address points',
+  usage: 'sanctuary id <verify|cache|keys|import-addresses> …',
   help: HELP,
   async run(args, { config, io }) {
     const [sub, ...rest] = args;
@@ -302,6 +305,8 @@ export const idCommand: Command = {
         return cacheCommand(rest, config(), io);
       case 'keys':
         return keysCommand(rest, config(), io);
+      case 'import-addresses':
+        return importAddressesCommand(rest, config(), io);
       default:
         throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'a subcommand is required');
     }

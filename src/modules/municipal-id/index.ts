@@ -1,11 +1,23 @@
 import type { CatalogSet } from '../../core/i18n/messages.ts';
 import type { SanctuaryModule } from '../../core/modules/module.ts';
+import { applicationClassification } from './application/application.classification.ts';
+import { applicationForm } from './application/application.form.ts';
+import { applicationPermissions } from './application/application.policy.ts';
+import { applicationRetention } from './application/application.retention.ts';
+import { registerApplicationRoutes } from './application/application.routes.tsx';
+import { registerBookingRoutes } from './application/booking.routes.tsx';
 import { credentialClassification } from './credential/credential.classification.ts';
+import applicationEn from './locales/application/en.json' with { type: 'json' };
+import applicationEs from './locales/application/es.json' with { type: 'json' };
+import applicationHmn from './locales/application/hmn.json' with { type: 'json' };
+import applicationSo from './locales/application/so.json' with { type: 'json' };
 import credentialEn from './locales/credential/en.json' with { type: 'json' };
 import credentialEs from './locales/credential/es.json' with { type: 'json' };
 import credentialHmn from './locales/credential/hmn.json' with { type: 'json' };
 import credentialSo from './locales/credential/so.json' with { type: 'json' };
+import { applicationMigrations } from './migrations/application.ts';
 import { credentialMigrations } from './migrations/credential.ts';
+import { residencyClassification } from './residency/residency.classification.ts';
 import { registerVerifyRoutes } from './verify/verify.routes.tsx';
 
 /**
@@ -37,10 +49,24 @@ function mergeCatalogs(...sets: CatalogSet[]): CatalogSet {
  */
 export const municipalIdModule: SanctuaryModule = {
   id: 'municipal-id',
-  migrations: { ...credentialMigrations },
-  catalogs: mergeCatalogs({ en: credentialEn, es: credentialEs, so: credentialSo, hmn: credentialHmn }),
-  classification: [...credentialClassification],
+  migrations: { ...applicationMigrations, ...credentialMigrations },
+  permissions: [...applicationPermissions],
+  catalogs: mergeCatalogs(
+    { en: applicationEn, es: applicationEs, so: applicationSo, hmn: applicationHmn },
+    { en: credentialEn, es: credentialEs, so: credentialSo, hmn: credentialHmn },
+  ),
+  classification: [...applicationClassification, ...residencyClassification, ...credentialClassification],
+  retention: [...applicationRetention],
+  program: {
+    titleKey: 'program.municipal-id.title',
+    summaryKey: 'program.municipal-id.summary',
+    // Residents start at the application form (application/application.form.ts).
+    publicHref: '/forms/municipal-id',
+  },
+  forms: [applicationForm],
   async routes(app, ctx) {
+    await registerApplicationRoutes(app, ctx);
+    await registerBookingRoutes(app, ctx);
     await registerVerifyRoutes(app, ctx);
   },
 };
