@@ -51,6 +51,10 @@ describe('/verify in every language', () => {
       expect(await htmlLang(page)).toBe(lang);
       // With JavaScript, the camera section is offered (the browser has the camera API).
       expect(await page.locator('#verify-camera').isVisible()).toBe(true);
+      expect(await page.locator('#verify-camera-start').isVisible()).toBe(true);
+      // Until the camera runs: no stop button, no (black) video box.
+      expect(await page.locator('#verify-camera-stop').isVisible()).toBe(false);
+      expect(await page.locator('#verify-camera-video').isVisible()).toBe(false);
       await checkA11y(page);
 
       await page.locator('#field-text').fill(valid.qrText);
