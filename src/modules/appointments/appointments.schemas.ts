@@ -69,14 +69,22 @@ const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string'
  */
 function contactFields(required: boolean) {
   return {
-    contactChannel: z.enum(CONTACT_CHANNELS, required ? 'appointments.error.contactChannelRequired' : 'appointments.error.contactChannel'),
+    contactChannel: z.enum(CONTACT_CHANNELS, required ? 'appointments.error.contactChannelRequired' : 'appointments.error.contactChannel').optional(),
     email: optionalText(LIMITS.email),
     phone: optionalText(LIMITS.phone),
   };
 }
 
 /** Turns the contact fields into a {@link Contact}, adding field errors to `issue`. */
-function refineContact(a: { contactChannel: ContactChannel; email?: string; phone?: string }, issue: z.RefinementCtx): Contact | undefined {
+function refineContact(
+  a: { contactChannel?: ContactChannel; email?: string; phone?: string },
+  issue: z.RefinementCtx,
+  missingKey = 'appointments.error.contactChannel',
+): Contact | undefined {
+  if (a.contactChannel === undefined) {
+    issue.addIssue({ code: 'custom', path: ['contactChannel'], message: missingKey });
+    return undefined;
+  }
   if (a.contactChannel === 'email') {
     if (!a.email || !emailSchema.safeParse(a.email).success) {
       issue.addIssue({ code: 'custom', path: ['email'], message: 'appointments.error.email' });
@@ -101,37 +109,42 @@ const isoInstant = z
   .max(24, 'appointments.error.start')
   .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v, 'appointments.error.start');
 
-/** Body of the public "book this time" form. */
+/** Body of the public "book this time" form. Every field is checked in the transform, so all problems show at once. */
 export const bookingFormSchema = z
   .strictObject({
     _csrf: z.string(),
-    start: isoInstant,
-    language: z.string('appointments.error.language').min(2, 'appointments.error.language').max(35, 'appointments.error.language'),
+    start: z.string('appointments.error.start').max(40, 'appointments.error.start').optional(),
+    language: z.string('appointments.error.language').max(35, 'appointments.error.language').optional(),
     ...contactFields(false),
   })
   .transform((a, issue) => {
+    if (!a.start || !isoInstant.safeParse(a.start).success) issue.addIssue({ code: 'custom', path: ['start'], message: 'appointments.error.start' });
+    if (!a.language || a.language.length < 2) issue.addIssue({ code: 'custom', path: ['language'], message: 'appointments.error.language' });
     const contact = refineContact(a, issue);
-    return { start: a.start, language: a.language, contact };
+    return { start: a.start ?? '', language: a.language ?? '', contact };
   });
 export type BookingForm = z.output<typeof bookingFormSchema>;
 
-/** Body of the public "join the waiting list" form. */
+/** Body of the public "join the waiting list" form. Every field is checked in the transform, so all problems show at once. */
 export const waitlistFormSchema = z
   .strictObject({
     _csrf: z.string(),
-    fromDate: z.string().refine(isIsoDate, 'appointments.error.fromDate'),
-    toDate: z.string().refine(isIsoDate, 'appointments.error.toDate'),
-    language: z.string('appointments.error.language').min(2, 'appointments.error.language').max(35, 'appointments.error.language'),
+    fromDate: z.string('appointments.error.fromDate').max(10, 'appointments.error.fromDate').optional(),
+    toDate: z.string('appointments.error.toDate').max(10, 'appointments.error.toDate').optional(),
+    language: z.string('appointments.error.language').max(35, 'appointments.error.language').optional(),
     ...contactFields(true),
   })
   .transform((a, issue) => {
-    if (isIsoDate(a.fromDate) && isIsoDate(a.toDate) && a.toDate < a.fromDate) {
-      issue.addIssue({ code: 'custom', path: ['toDate'], message: 'appointments.error.dateOrder' });
-    }
+    const from = a.fromDate && isIsoDate(a.fromDate) ? a.fromDate : undefined;
+    const to = a.toDate && isIsoDate(a.toDate) ? a.toDate : undefined;
+    if (!from) issue.addIssue({ code: 'custom', path: ['fromDate'], message: 'appointments.error.fromDate' });
+    if (!to) issue.addIssue({ code: 'custom', path: ['toDate'], message: 'appointments.error.toDate' });
+    else if (from && to < from) issue.addIssue({ code: 'custom', path: ['toDate'], message: 'appointments.error.dateOrder' });
+    if (!a.language || a.language.length < 2) issue.addIssue({ code: 'custom', path: ['language'], message: 'appointments.error.language' });
     // A freed seat can only be offered to someone we can reach.
     if (a.contactChannel === 'none') issue.addIssue({ code: 'custom', path: ['contactChannel'], message: 'appointments.error.contactChannelRequired' });
-    const contact = refineContact(a, issue);
-    return { fromDate: a.fromDate, toDate: a.toDate, language: a.language, contact: contact as Contact };
+    const contact = refineContact(a, issue, 'appointments.error.contactChannelRequired');
+    return { fromDate: from ?? '', toDate: to ?? '', language: a.language ?? '', contact: contact as Contact };
   });
 export type WaitlistForm = z.output<typeof waitlistFormSchema>;
 
