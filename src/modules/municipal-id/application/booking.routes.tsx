@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { isRandomId, normalizeReferenceCode } from '../../../core/crypto/random.ts';
 import { CodeEntryPage } from '../../../core/forms/views/code-entry-page.tsx';
 import { AppError, type FieldError } from '../../../core/http/errors.ts';
+import { parseInput } from '../../../core/http/validate.ts';
 import type { AppContext } from '../../../core/modules/context.ts';
 import { availableDays, availableTimes, bookEnrolment, bookingState } from './booking.service.ts';
 import { BOOKING_BASE, BookedView, BookingClosedView, ChooseDayView, ChooseTimeView, ExistingBookingView } from './views/booking.view.tsx';
@@ -64,7 +65,11 @@ export async function registerBookingRoutes(app: FastifyInstance, ctx: AppContex
   const dayPage = async (reply: FastifyReply, code: string, errors: FieldError[] = [], value?: string) =>
     reply.page(<ChooseDayView ctx={reply.viewContext()} code={code} sites={await availableDays(ctx)} errors={errors} value={value} />, errors.length > 0 ? 422 : 200);
 
-  app.get(BOOKING_BASE, { config: PUBLIC }, async (_req, reply) => codePage(reply, '', []));
+  // Only the language switch in the query: a code in a URL would end up in logs and browser history (R28).
+  app.get(BOOKING_BASE, { config: PUBLIC }, async (req, reply) => {
+    parseInput(z.strictObject({ lang: z.string().max(10).optional() }), req.query);
+    return codePage(reply, '', []);
+  });
 
   app.post(BOOKING_BASE, { config: PUBLIC_STRICT }, async (req, reply) => {
     const body = codeSchema.safeParse(req.body ?? {});
