@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { NamedMigrations } from '../db/migrator.ts';
 
 /**
@@ -62,9 +62,21 @@ export const clocksMigrations: NamedMigrations = {
         .addColumn('actor_id', 'text')
         .execute();
       await db.schema.createIndex('clock_events_clock').on('clock_events').columns(['clock_id', 'at']).execute();
-      // A reminder, an overdue flag or an escalation happens once per clock, however many workers race.
-      await db.schema.createIndex('clock_events_once').on('clock_events').columns(['clock_id', 'dedupe_key']).unique().execute();
-      await db.schema.createIndex('clock_events_kind').on('clock_events').columns(['kind', 'at']).execute();
+      // A reminder, an overdue flag or an escalation happens once per clock, however many workers race. Partial
+      // indexes keep the other events (a recomputation writes one per clock it moves) cheap to insert.
+      await db.schema
+        .createIndex('clock_events_once')
+        .on('clock_events')
+        .columns(['clock_id', 'dedupe_key'])
+        .unique()
+        .where(sql.ref('dedupe_key'), 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('clock_events_extended')
+        .on('clock_events')
+        .column('at')
+        .where(sql.ref('kind'), '=', 'extended')
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('clock_events').execute();

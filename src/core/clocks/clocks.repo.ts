@@ -103,8 +103,9 @@ export interface DueUpdate {
   escalation_level: number;
 }
 
-// Rows per statement in batched writes: 11 parameters each stays far below SQLite's and PostgreSQL's limits.
+// Rows per statement where each row is a bound parameter (ids in a delete), and per JSON parameter.
 const WRITE_CHUNK = 500;
+const JSON_CHUNK = 5_000;
 
 /** Queries of the clock tables. Repositories never decide anything; the service does. */
 export const clocksRepo = {
@@ -143,15 +144,9 @@ export const clocksRepo = {
     const result = await db
       .insertInto('clock_events')
       .values(row)
-      .onConflict((oc) => oc.columns(['clock_id', 'dedupe_key']).doNothing())
+      .onConflict((oc) => oc.columns(['clock_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-  },
-
-  async insertEvents(db: Executor, rows: readonly Insertable<ClockEventsTable>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
-      await db.insertInto('clock_events').values(rows.slice(i, i + WRITE_CHUNK)).execute();
-    }
   },
 
   async eventsOf(db: Executor, clockId: string): Promise<ClockEventRow[]> {
@@ -209,41 +204,64 @@ export const clocksRepo = {
   },
 
   /**
-   * Writes new due times for many clocks in a few statements (`WITH v(…) AS (VALUES …) UPDATE … FROM v`,
-   * which both SQLite ≥ 3.33 and PostgreSQL run), each row only if it is still at the revision read.
-   * Returns the ids actually written.
+   * Writes new due times for many clocks in one statement per chunk, each row only if it is still at the
+   * revision read. The rows travel as one JSON parameter (`json_each` on SQLite, `jsonb_array_elements` on
+   * PostgreSQL): the SQL text stays constant, so nothing is compiled per row. Returns the ids written.
    */
-  async updateDues(db: Executor, rows: readonly DueUpdate[], digest: string, now: string): Promise<string[]> {
+  async updateDues(db: Executor, dialect: Dialect, rows: readonly DueUpdate[], digest: string, now: string): Promise<string[]> {
     const written: string[] = [];
-    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
-      const chunk = rows.slice(i, i + WRITE_CHUNK);
-      const values = sql.join(
-        chunk.map(
-          (r) =>
-            sql`(${r.id}, ${r.revision}, ${r.status}, ${r.due_at}, ${r.due_date}, ${r.governing_rule}, ${r.next_action_at}, ${r.cycle}, ${r.reminders_sent}, ${r.escalation_level})`,
-        ),
+    for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+      const chunk = rows.slice(i, i + JSON_CHUNK);
+      const json = JSON.stringify(
+        chunk.map((r) => [r.id, r.revision, r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level]),
       );
-      // PostgreSQL types VALUES columns from their first row; the casts make NULLs and numbers unambiguous.
+      const v =
+        dialect === 'postgres'
+          ? sql`select e->>0 as id, (e->>1)::integer as revision, e->>2 as status, e->>3 as due_at, e->>4 as due_date, e->>5 as governing_rule,
+                 e->>6 as next_action_at, (e->>7)::integer as cycle, (e->>8)::integer as reminders_sent, (e->>9)::integer as escalation_level
+               from jsonb_array_elements(cast(${json} as jsonb)) as e`
+          : sql`select value->>0 as id, value->>1 as revision, value->>2 as status, value->>3 as due_at, value->>4 as due_date, value->>5 as governing_rule,
+                 value->>6 as next_action_at, value->>7 as cycle, value->>8 as reminders_sent, value->>9 as escalation_level
+               from json_each(${json})`;
       const result = await sql<{ id: string }>`
-        with v (id, revision, status, due_at, due_date, governing_rule, next_action_at, cycle, reminders_sent, escalation_level) as (values ${values})
+        with v as materialized (${v})
         update clocks set
           status = v.status,
           due_at = v.due_at,
           due_date = v.due_date,
           governing_rule = v.governing_rule,
-          next_action_at = cast(v.next_action_at as text),
-          cycle = cast(v.cycle as integer),
-          reminders_sent = cast(v.reminders_sent as integer),
-          escalation_level = cast(v.escalation_level as integer),
+          next_action_at = v.next_action_at,
+          cycle = v.cycle,
+          reminders_sent = v.reminders_sent,
+          escalation_level = v.escalation_level,
           rules_digest = ${digest},
           updated_at = ${now},
           revision = clocks.revision + 1
         from v
-        where clocks.id = v.id and clocks.revision = cast(v.revision as integer)
+        where clocks.id = v.id and clocks.revision = v.revision
         returning clocks.id`.execute(db);
       for (const r of result.rows) written.push(r.id);
     }
     return written;
+  },
+
+  /** Appends a `recomputed` event per clock (one JSON parameter per chunk, as {@link updateDues}). */
+  async insertRecomputedEvents(
+    db: Executor,
+    dialect: Dialect,
+    at: string,
+    rows: ReadonlyArray<{ id: string; clockId: string; dueBefore: string | null; dueAfter: string; governingRule: string }>,
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+      const json = JSON.stringify(rows.slice(i, i + JSON_CHUNK).map((r) => [r.id, r.clockId, r.dueBefore, r.dueAfter, r.governingRule]));
+      const source =
+        dialect === 'postgres'
+          ? sql`select e->>0 as id, e->>1 as clock_id, e->>2 as due_before, e->>3 as due_after, e->>4 as governing_rule from jsonb_array_elements(cast(${json} as jsonb)) as e`
+          : sql`select value->>0 as id, value->>1 as clock_id, value->>2 as due_before, value->>3 as due_after, value->>4 as governing_rule from json_each(${json})`;
+      await sql`
+        insert into clock_events (id, clock_id, kind, at, reason_code, due_before, due_after, governing_rule)
+        select s.id, s.clock_id, 'recomputed', ${at}, 'profile-changed', s.due_before, s.due_after, s.governing_rule from (${source}) as s`.execute(db);
+    }
   },
 
   /** Marks the open clocks of an id range as computed with `digest` (their due times did not change). */
@@ -268,7 +286,8 @@ export const clocksRepo = {
       .innerJoin('clocks as c', 'c.id', 'e.clock_id')
       .selectAll('e')
       .select(['c.owner', 'c.record_type', 'c.record_id'])
-      .where('e.kind', 'in', options.kinds);
+      // One kind is written `kind = …` so that both databases can use the partial index of extensions.
+      .where((eb) => (options.kinds.length === 1 ? eb('e.kind', '=', options.kinds[0] as ClockEventKind) : eb('e.kind', 'in', options.kinds)));
     if (options.owner !== undefined) q = q.where('c.owner', '=', options.owner);
     if (options.from !== undefined) q = q.where('e.at', '>=', options.from);
     if (options.to !== undefined) q = q.where('e.at', '<', options.to);

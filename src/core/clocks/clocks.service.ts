@@ -524,31 +524,17 @@ export class ClockService {
         const rows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, notRulesDigest: options.onlyStale ? digest : undefined });
         if (rows.length === 0) return true;
         const updates = this.#recomputeBatch(rows, nowMs);
-        const written = updates.length > 0 ? await clocksRepo.updateDues(tx, updates, digest, nowIso) : [];
+        const written = updates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, updates, digest, nowIso) : [];
         if (written.length > 0) {
           const writtenSet = new Set(written);
-          const before = new Map(rows.map((r) => [r.id, r.due_at]));
-          await clocksRepo.insertEvents(
-            tx,
-            updates
-              .filter((u) => writtenSet.has(u.id))
-              .map((u) => ({
-                id: randomId(),
-                clock_id: u.id,
-                kind: 'recomputed' as const,
-                at: nowIso,
-                dedupe_key: null,
-                reason_code: 'profile-changed',
-                note_key: null,
-                days: null,
-                level: null,
-                escalate_to: null,
-                due_before: before.get(u.id) ?? null,
-                due_after: u.due_at,
-                governing_rule: u.governing_rule,
-                actor_id: null,
-              })),
-          );
+          const before = new Map<string, string>();
+          for (const r of rows) before.set(r.id, r.due_at);
+          const events = [];
+          for (const u of updates) {
+            if (!writtenSet.has(u.id)) continue;
+            events.push({ id: randomId(), clockId: u.id, dueBefore: before.get(u.id) ?? null, dueAfter: u.due_at, governingRule: u.governing_rule });
+          }
+          await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
         }
         const first = rows[0] as RecomputeRow;
         const last = rows[rows.length - 1] as RecomputeRow;
