@@ -231,6 +231,13 @@ describeEachDialect('municipal ID credential', (dialect) => {
 });
 
 describe('issuer key file', () => {
+  it('ID_ISSUER_KEY_FILE defaults beside the key file and may not be inside DATA_DIR', async () => {
+    const { ConfigError, loadConfig } = await import('../../src/config.ts');
+    const config = loadConfig({ DATA_DIR: '/srv/sanctuary/data', KEY_FILE: '/srv/keys/kek.json' });
+    expect(config.idIssuerKeyFile).toBe('/srv/keys/id-issuer-keys.json');
+    expect(() => loadConfig({ DATA_DIR: '/srv/sanctuary/data', ID_ISSUER_KEY_FILE: '/srv/sanctuary/data/id.json' })).toThrow(ConfigError);
+  });
+
   it('refuses a key file that group or others can read', async () => {
     const os = await import('node:os');
     const path = await import('node:path');
