@@ -19,6 +19,29 @@ import { applicationMigrations } from './migrations/application.ts';
 import { credentialMigrations } from './migrations/credential.ts';
 import { residencyClassification } from './residency/residency.classification.ts';
 import { registerVerifyRoutes } from './verify/verify.routes.tsx';
+import { cardClassification } from './card/card.classification.ts';
+import { cardRetention } from './card/card.retention.ts';
+import { registerCardRoutes } from './card/card.routes.tsx';
+import { enrolmentClassification } from './enrolment/enrolment.classification.ts';
+import { MUNICIPAL_ID_PERMISSIONS, municipalIdStaffPermissions } from './enrolment/enrolment.policy.ts';
+import { registerEnrolmentRoutes } from './enrolment/enrolment.routes.tsx';
+import cardEn from './locales/card/en.json' with { type: 'json' };
+import cardEs from './locales/card/es.json' with { type: 'json' };
+import cardHmn from './locales/card/hmn.json' with { type: 'json' };
+import cardSo from './locales/card/so.json' with { type: 'json' };
+import enrolmentEn from './locales/enrolment/en.json' with { type: 'json' };
+import enrolmentEs from './locales/enrolment/es.json' with { type: 'json' };
+import enrolmentHmn from './locales/enrolment/hmn.json' with { type: 'json' };
+import enrolmentSo from './locales/enrolment/so.json' with { type: 'json' };
+import staffEn from './locales/staff/en.json' with { type: 'json' };
+import staffEs from './locales/staff/es.json' with { type: 'json' };
+import staffHmn from './locales/staff/hmn.json' with { type: 'json' };
+import staffSo from './locales/staff/so.json' with { type: 'json' };
+import { cardMigrations } from './migrations/card.ts';
+import { enrolmentMigrations } from './migrations/enrolment.ts';
+import { seedCardDemo } from './card/card.demo.ts';
+import { closeSharedPdfPrinter } from './card/pdf-printer.ts';
+import { registerStaffRoutes } from './staff/staff.routes.tsx';
 
 /**
  * Merges the catalogs of the module's parts (each part keeps its own `locales/<part>/{en,es,so,hmn}.json`).
@@ -49,24 +72,36 @@ function mergeCatalogs(...sets: CatalogSet[]): CatalogSet {
  */
 export const municipalIdModule: SanctuaryModule = {
   id: 'municipal-id',
-  migrations: { ...applicationMigrations, ...credentialMigrations },
-  permissions: [...applicationPermissions],
+  migrations: { ...applicationMigrations, ...credentialMigrations, ...enrolmentMigrations, ...cardMigrations },
+  permissions: [...applicationPermissions, ...municipalIdStaffPermissions],
   catalogs: mergeCatalogs(
     { en: applicationEn, es: applicationEs, so: applicationSo, hmn: applicationHmn },
     { en: credentialEn, es: credentialEs, so: credentialSo, hmn: credentialHmn },
+    { en: enrolmentEn, es: enrolmentEs, so: enrolmentSo, hmn: enrolmentHmn },
+    { en: cardEn, es: cardEs, so: cardSo, hmn: cardHmn },
+    { en: staffEn, es: staffEs, so: staffSo, hmn: staffHmn },
   ),
-  classification: [...applicationClassification, ...residencyClassification, ...credentialClassification],
-  retention: [...applicationRetention],
+  // Parents before children: a forgotten subject's rows are deleted in reverse order (cards before holders).
+  classification: [...applicationClassification, ...residencyClassification, ...credentialClassification, ...enrolmentClassification, ...cardClassification],
+  retention: [...applicationRetention, ...cardRetention],
   program: {
     titleKey: 'program.municipal-id.title',
     summaryKey: 'program.municipal-id.summary',
     // Residents start at the application form (application/application.form.ts).
     publicHref: '/forms/municipal-id',
+    // Staff start at the enrolment desk (staff/): today's appointments, approvals, the print queue.
+    staffHref: { href: '/staff/municipal-id', permission: MUNICIPAL_ID_PERMISSIONS.enrol },
   },
   forms: [applicationForm],
   async routes(app, ctx) {
     await registerApplicationRoutes(app, ctx);
     await registerBookingRoutes(app, ctx);
     await registerVerifyRoutes(app, ctx);
+    await registerEnrolmentRoutes(app, ctx);
+    await registerCardRoutes(app, ctx);
+    await registerStaffRoutes(app, ctx);
+    // The warm Chromium that prints cards and letters closes with the app.
+    app.addHook('onClose', async () => closeSharedPdfPrinter(ctx));
   },
+  seedDemo: seedCardDemo,
 };

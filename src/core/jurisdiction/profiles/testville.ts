@@ -95,7 +95,19 @@ export const testvilleProfile = {
     uVisaCertification: localClock({ amount: 45, unit: 'business-days', startsAt: 'request received', dueOnNonBusinessDay: 'next-business-day', calendar: 'city', kind: 'legal-deadline', pauseReasons: ['awaiting-requester'], goodCauseReasons: ['offsite-records'] }),
     uVisaCertificationExpedited: localClock({ amount: 10, unit: 'business-days', startsAt: 'request received, person in removal proceedings', dueOnNonBusinessDay: 'next-business-day', calendar: 'city', kind: 'legal-deadline', pauseReasons: ['awaiting-requester'] }),
     legalDefenseProviderAccept: localClock({ amount: 2, unit: 'hours', startsAt: 'referral sent', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'service-level', businessHours: { start: '09:00', end: '17:00' } }),
-    legalDefenseFirstAttorneyContact: localClock({ amount: 12, unit: 'hours', startsAt: 'intake', dueOnNonBusinessDay: 'keep', calendar: 'city', kind: 'service-level' }),
+    // Two escalation steps (Minneapolis uses the engine's default, one: a supervisor at the due time).
+    legalDefenseFirstAttorneyContact: localClock({
+      amount: 12,
+      unit: 'hours',
+      startsAt: 'intake',
+      dueOnNonBusinessDay: 'keep',
+      calendar: 'city',
+      kind: 'service-level',
+      escalations: [
+        { after: { amount: 0, unit: 'hours' }, to: 'supervisor' },
+        { after: { amount: 2, unit: 'hours' }, to: 'program-lead' },
+      ],
+    }),
     outsideDemandSubjectNotice: localClock({ amount: 5, unit: 'business-days', startsAt: 'demand registered', dueOnNonBusinessDay: 'keep', calendar: 'state', kind: 'service-level' }),
   },
 

@@ -1,0 +1,154 @@
+/**
+ * The print document of one municipal ID card: an HTML page per side (front, back) at the CR80 / ISO/IEC 7810
+ * ID-1 size, 85.60 × 53.98 mm, printed to PDF by Chromium (`../pdf-printer.ts`). It is never served to a
+ * browser, so its styles are inline (a served page's CSP forbids that; this document runs with JavaScript off
+ * and no network, see the printer).
+ *
+ * Front: the city and the card's name, the holder's photo, name, date of birth, card number, issue and expiry
+ * dates, and the optional designations (gender as the person chose it, veteran). Back: the QR code of the
+ * signed credential, drawn as vectors, and where to check a card. Labels are in the city's default language;
+ * the name is marked with its script's language and direction (`../name-script.ts`).
+ */
+import type { Translate } from '../../../../core/i18n/messages.ts';
+import { nameMarkup } from '../name-script.ts';
+
+/** CR80 in millimetres. */
+export const CR80_MM = { width: 85.6, height: 53.98 } as const;
+
+/** What is printed on a card. */
+export interface CardPrint {
+  /** The printed form, `1234-5678-9012`. */
+  number: string;
+  name: string;
+  /** `YYYY-MM-DD`. */
+  birthDate: string;
+  issuedOn: string;
+  expiresOn: string;
+  /** The card variant as printed (`municipalId.card.variant.<id>`, else the profile's label). */
+  variantLabel: string;
+  gender: 'female' | 'male' | 'x' | 'not-shown';
+  veteran: boolean;
+  /** The re-encoded portrait JPEG. */
+  photoJpeg: Buffer;
+  /** The credential's QR code as SVG (`credentialQrSvg`). */
+  qrSvg: string;
+  /** Where a verifier checks a card (`<BASE_URL>/verify`), printed on the back. */
+  verifyUrl: string;
+  cityName: string;
+}
+
+/**
+ * Font stack: Noto for every script Debian's fonts-noto-core and fonts-noto-cjk cover, then the system's fallback.
+ * Unquoted family names (valid CSS identifiers): the style sheet goes through JSX escaping, which would mangle quotes.
+ */
+const FONTS = [
+  'Noto Sans',
+  'Noto Sans Ethiopic',
+  'Noto Naskh Arabic',
+  'Noto Sans Arabic',
+  'Noto Sans CJK SC',
+  'Noto Sans CJK JP',
+  'Noto Sans CJK KR',
+  'Noto Sans Myanmar',
+  'Noto Sans Hebrew',
+  'Noto Sans Thai',
+  'Noto Sans Khmer',
+  'Noto Sans Lao',
+  'Noto Sans Devanagari',
+  'Noto Sans Pahawh Hmong',
+  'sans-serif',
+]
+  .join(', ');
+
+/** The card's style sheet: no quotes, `<`, `>` or `&`, so JSX escaping leaves it unchanged (checked in a test). */
+export const CSS = `
+@page { size: ${CR80_MM.width}mm ${CR80_MM.height}mm; margin: 0; }
+* { box-sizing: border-box; margin: 0; padding: 0; }
+html, body { width: ${CR80_MM.width}mm; font-family: ${FONTS}; color: #1b1b1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.side { position: relative; width: ${CR80_MM.width}mm; height: ${CR80_MM.height}mm; overflow: hidden; break-after: page; background: #fff; }
+.side:last-child { break-after: auto; }
+.band { height: 9mm; background: #1a4480; color: #fff; padding: 1.6mm 3mm 0; display: flex; justify-content: space-between; align-items: baseline; }
+.band .city { font-size: 8.5pt; font-weight: 700; }
+.band .title { font-size: 6.5pt; letter-spacing: 0.02em; }
+.photo { position: absolute; left: 3mm; top: 12mm; width: 24mm; height: 32mm; object-fit: cover; border: 0.2mm solid #71767a; }
+.facts { position: absolute; left: 30mm; top: 11.5mm; right: 3mm; }
+.name { font-weight: 700; line-height: 1.15; margin-bottom: 1.4mm; overflow-wrap: anywhere; unicode-bidi: isolate; }
+.name.s1 { font-size: 11pt; } .name.s2 { font-size: 9pt; } .name.s3 { font-size: 7.5pt; }
+dl { display: grid; grid-template-columns: auto 1fr; column-gap: 2mm; row-gap: 0.5mm; font-size: 6pt; }
+dt { color: #565c65; } dd { font-weight: 700; }
+.number { font-variant-numeric: tabular-nums; letter-spacing: 0.03em; }
+.marks { position: absolute; left: 3mm; bottom: 2.4mm; font-size: 5.5pt; font-weight: 700; color: #1a4480; }
+.variant { position: absolute; right: 3mm; bottom: 2.4mm; font-size: 6pt; font-weight: 700; background: #e7f2f5; padding: 0.4mm 1.2mm; border-radius: 0.8mm; }
+.back .qr { position: absolute; left: 3mm; top: 3mm; width: 44mm; height: 44mm; }
+.back .text { position: absolute; left: 50mm; top: 4mm; right: 3mm; font-size: 5.8pt; line-height: 1.35; }
+.back .text p { margin-bottom: 1.6mm; }
+.back .url { font-weight: 700; overflow-wrap: anywhere; }
+.back .number { position: absolute; left: 50mm; bottom: 3mm; font-size: 6.5pt; font-weight: 700; }
+`;
+
+/** Font-size class for a name by its length (long names shrink rather than overflow the card). */
+function nameSize(name: string): 's1' | 's2' | 's3' {
+  const chars = [...name].length;
+  return chars <= 22 ? 's1' : chars <= 34 ? 's2' : 's3';
+}
+
+function dataUrl(type: string, bytes: Buffer | string): string {
+  return `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
+}
+
+/** The two sides of a card as one HTML document (front first). `t` translates labels (the card's language). */
+export function CardDocument(props: { card: CardPrint; t: Translate; lang: string }) {
+  const { card, t } = props;
+  const markup = nameMarkup(card.name);
+  return (
+    <html lang={props.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <title>{t('municipalId.card.documentTitle', { number: card.number })}</title>
+        <style>{CSS}</style>
+      </head>
+      <body>
+        <section class="side front">
+          <div class="band">
+            <span class="city">{card.cityName}</span>
+            <span class="title">{t('municipalId.card.title')}</span>
+          </div>
+          <img class="photo" src={dataUrl('image/jpeg', card.photoJpeg)} alt={t('municipalId.card.photoAlt')} />
+          <div class="facts">
+            <p class={`name ${nameSize(card.name)}`} lang={markup.lang} dir={markup.dir}>
+              {card.name}
+            </p>
+            <dl>
+              <dt>{t('municipalId.card.birthDate')}</dt>
+              <dd>{card.birthDate}</dd>
+              <dt>{t('municipalId.card.number')}</dt>
+              <dd class="number">{card.number}</dd>
+              <dt>{t('municipalId.card.issued')}</dt>
+              <dd>{card.issuedOn}</dd>
+              <dt>{t('municipalId.card.expires')}</dt>
+              <dd>{card.expiresOn}</dd>
+              {card.gender !== 'not-shown' ? (
+                <>
+                  <dt>{t('municipalId.card.gender')}</dt>
+                  <dd>{t(`municipalId.card.gender.${card.gender}`)}</dd>
+                </>
+              ) : null}
+            </dl>
+          </div>
+          {card.veteran ? <p class="marks">{t('municipalId.card.veteran')}</p> : null}
+          <p class="variant">{card.variantLabel}</p>
+        </section>
+        <section class="side back">
+          <img class="qr" src={dataUrl('image/svg+xml', card.qrSvg)} alt={t('municipalId.card.qrAlt')} />
+          <div class="text">
+            <p>{t('municipalId.card.back.verify')}</p>
+            <p class="url">{card.verifyUrl}</p>
+            <p>{t('municipalId.card.back.notProof')}</p>
+            <p>{t('municipalId.card.back.found', { city: card.cityName })}</p>
+          </div>
+          <p class="number">{card.number}</p>
+        </section>
+      </body>
+    </html>
+  );
+}
