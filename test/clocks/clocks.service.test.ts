@@ -206,6 +206,26 @@ describeEachDialect('clocks', (dialect) => {
     expect(await tx((x) => clocks.meet(x, c.id))).toMatchObject({ status: 'met', metLate: true });
   });
 
+  it('escalates step by step where the rule has several steps (Testville: supervisor at due, program lead 2 hours later)', async () => {
+    const tv = service(t.db, testville);
+    clock = new Date('2026-03-02T08:00:00-07:00');
+    const c = await start(['legalDefenseFirstAttorneyContact'], clock, tv);
+    expect(c).toMatchObject({ dueDate: '2026-03-02', dueTime: '20:00', kind: 'service-level' });
+    clock = new Date('2026-03-02T20:00:00-07:00');
+    expect(await tv.tick(ctx)).toMatchObject({ overdue: 1, escalated: 1 });
+    expect((await tv.get(c.id))?.nextActionAt).toEqual(new Date('2026-03-02T22:00:00-07:00'));
+    clock = new Date('2026-03-02T21:59:00-07:00');
+    expect(await tv.tick(ctx)).toMatchObject({ processed: 0 });
+    clock = new Date('2026-03-02T22:00:00-07:00');
+    expect(await tv.tick(ctx)).toMatchObject({ escalated: 1 });
+    expect(notices.filter((n) => n.kind !== 'reminder').map((n) => [n.kind, n.level, n.escalateTo])).toEqual([
+      ['overdue', 0, null],
+      ['escalated', 1, 'supervisor'],
+      ['escalated', 2, 'program-lead'],
+    ]);
+    expect(await tv.get(c.id)).toMatchObject({ escalationLevel: 2, nextActionAt: null });
+  });
+
   it('sends only the latest reminder after downtime, and restarts reminders after an extension', async () => {
     const c = await start(EXPEDITED, clock);
     clock = cst('2026-01-12T12:00:00'); // both reminder times have passed

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { auditCommand } from './audit.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
+import { clocksCommand } from './clocks.ts';
 import { demoCommand } from './demo.ts';
 import { idCommand } from './id.ts';
 import { keysCommand } from './keys.ts';
@@ -10,4 +11,4 @@ import { serveCommand } from './serve.ts';
 import { usersCommand } from './users.ts';
 
 /** Every `sanctuary` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, auditCommand, purgeCommand, backupCommand, restoreCommand, keysCommand, idCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, auditCommand, purgeCommand, clocksCommand, backupCommand, restoreCommand, keysCommand, idCommand, demoCommand];

@@ -197,6 +197,24 @@ export const clocksRepo = {
     return q.orderBy('id').limit(options.limit).execute();
   },
 
+  /** Open clocks counted by owner and status, and how many were computed with another profile (counts only). */
+  async countOpen(db: Executor, digest: string): Promise<Array<{ owner: string; status: ClockStatus; n: number; stale: number }>> {
+    const rows = await db
+      .selectFrom('clocks')
+      .select((eb) => [
+        'owner',
+        'status',
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number>(eb.case().when('rules_digest', '<>', digest).then(1).else(0).end()).as('stale'),
+      ])
+      .where('status', 'in', OPEN_STATUSES)
+      .groupBy(['owner', 'status'])
+      .orderBy('owner')
+      .orderBy('status')
+      .execute();
+    return rows.map((r) => ({ owner: r.owner, status: r.status, n: Number(r.n), stale: Number(r.stale ?? 0) }));
+  },
+
   /** Whether any open clock was computed with another digest. */
   async hasStale(db: Executor, digest: string): Promise<boolean> {
     const row = await db.selectFrom('clocks').select('id').where('status', 'in', OPEN_STATUSES).where('rules_digest', '<>', digest).limit(1).executeTakeFirst();

@@ -266,6 +266,11 @@ export class ClockService {
     return rows.map((r) => this.#view(r));
   }
 
+  /** Open clocks by owner and status, with how many still carry an older profile's due time (counts only). */
+  async openCounts(db: Executor = this.#db.kysely): Promise<Array<{ owner: string; status: ClockStatus; count: number; stale: number }>> {
+    return (await clocksRepo.countOpen(db, this.#calc.rulesDigest)).map((r) => ({ owner: r.owner, status: r.status, count: r.n, stale: r.stale }));
+  }
+
   /**
    * Good-cause extensions granted in a period, for reports (counts by reason for public figures; the list
    * for staff). Public figures must still go through small-cell suppression.
