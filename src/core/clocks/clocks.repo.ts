@@ -86,7 +86,21 @@ export type ClockEventRow = Selectable<ClockEventsTable>;
 /** The columns a recomputation reads. */
 export type RecomputeRow = Pick<
   ClockRow,
-  'id' | 'rules' | 'started_at' | 'start_date' | 'status' | 'due_at' | 'governing_rule' | 'pauses' | 'extensions' | 'cycle' | 'reminders_sent' | 'escalation_level' | 'next_action_at' | 'revision'
+  | 'id'
+  | 'rules'
+  | 'started_at'
+  | 'start_date'
+  | 'status'
+  | 'due_at'
+  | 'governing_rule'
+  | 'pauses'
+  | 'extensions'
+  | 'cycle'
+  | 'reminders_sent'
+  | 'escalation_level'
+  | 'next_action_at'
+  | 'rules_digest'
+  | 'revision'
 >;
 
 /** One row of a batched due-time update. */
@@ -190,7 +204,7 @@ export const clocksRepo = {
   async scanOpen(db: Executor, options: { afterId: string; limit: number; notRulesDigest?: string }): Promise<RecomputeRow[]> {
     let q = db
       .selectFrom('clocks')
-      .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'revision'])
+      .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'rules_digest', 'revision'])
       .where('id', '>', options.afterId)
       .where('status', 'in', OPEN_STATUSES);
     if (options.notRulesDigest !== undefined) q = q.where('rules_digest', '<>', options.notRulesDigest);
@@ -282,16 +296,23 @@ export const clocksRepo = {
     }
   },
 
-  /** Marks the open clocks of an id range as computed with `digest` (their due times did not change). */
-  async stampRulesDigest(db: Executor, fromId: string, toId: string, digest: string): Promise<void> {
-    await db
-      .updateTable('clocks')
-      .set({ rules_digest: digest })
-      .where('id', '>=', fromId)
-      .where('id', '<=', toId)
-      .where('status', 'in', OPEN_STATUSES)
-      .where('rules_digest', '<>', digest)
-      .execute();
+  /**
+   * Marks clocks whose due time did not change as computed with `digest`, each only if it is still at the
+   * revision read (a clock changed meanwhile was recomputed by its writer). The revision is not bumped.
+   */
+  async stampRulesDigest(db: Executor, dialect: Dialect, rows: ReadonlyArray<{ id: string; revision: number }>, digest: string): Promise<void> {
+    for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+      const json = JSON.stringify(rows.slice(i, i + JSON_CHUNK).map((r) => [r.id, r.revision]));
+      const v =
+        dialect === 'postgres'
+          ? sql`select e->>0 as id, (e->>1)::integer as revision from jsonb_array_elements(cast(${json} as jsonb)) as e`
+          : sql`select value->>0 as id, value->>1 as revision from json_each(${json})`;
+      await sql`
+        with v as materialized (${v})
+        update clocks set rules_digest = ${digest}
+        from v
+        where clocks.id = v.id and clocks.revision = v.revision`.execute(db);
+    }
   },
 
   /** Events of some kinds within a time window, with the record each clock times. */

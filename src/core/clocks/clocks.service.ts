@@ -528,7 +528,7 @@ export class ClockService {
       const done = await inTransaction(this.#db, async (tx) => {
         const rows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, notRulesDigest: options.onlyStale ? digest : undefined });
         if (rows.length === 0) return true;
-        const updates = this.#recomputeBatch(rows, nowMs);
+        const { updates, stamps } = this.#recomputeBatch(rows, nowMs, digest);
         const written = updates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, updates, digest, nowIso) : [];
         if (written.length > 0) {
           const writtenSet = new Set(written);
@@ -541,12 +541,10 @@ export class ClockService {
           }
           await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
         }
-        const first = rows[0] as RecomputeRow;
-        const last = rows[rows.length - 1] as RecomputeRow;
-        await clocksRepo.stampRulesDigest(tx, first.id, last.id, digest);
+        if (stamps.length > 0) await clocksRepo.stampRulesDigest(tx, this.#db.dialect, stamps, digest);
         scanned += rows.length;
         changed += written.length;
-        afterId = last.id;
+        afterId = (rows[rows.length - 1] as RecomputeRow).id;
         return rows.length < batchSize;
       });
       if (done) break;
@@ -562,9 +560,13 @@ export class ClockService {
     return this.recomputeAll({ onlyStale: true });
   }
 
-  /** The rows of a batch whose due time or governing rule changes, with their new schedule. */
-  #recomputeBatch(rows: readonly RecomputeRow[], nowMs: number): DueUpdate[] {
+  /**
+   * The rows of a batch whose due time or governing rule changes, with their new schedule; and the unchanged
+   * rows that only need to be marked as computed with the current profile.
+   */
+  #recomputeBatch(rows: readonly RecomputeRow[], nowMs: number, digest: string): { updates: DueUpdate[]; stamps: Array<{ id: string; revision: number }> } {
     const out: DueUpdate[] = [];
+    const stamps: Array<{ id: string; revision: number }> = [];
     const calc = this.#calc;
     const zone = calc.zone;
     const slot = this.#slot;
@@ -575,7 +577,10 @@ export class ClockService {
       calc.computeCompositeInto(rules, startMs, startDay, parsePauses(row.pauses), parseExtensions(row.extensions), slot, this.#scratch);
       const governing = rules[slot.governing] as CompiledRule;
       const dueIso = iso(slot.dueMs);
-      if (dueIso === row.due_at && governing.name === row.governing_rule) continue;
+      if (dueIso === row.due_at && governing.name === row.governing_rule) {
+        if (row.rules_digest !== digest) stamps.push({ id: row.id, revision: row.revision });
+        continue;
+      }
       let { status, cycle, reminders_sent: remindersSent, escalation_level: escalationLevel } = row;
       if (status === 'overdue' && slot.dueMs > nowMs) {
         status = 'running';
@@ -596,7 +601,7 @@ export class ClockService {
         escalation_level: escalationLevel,
       });
     }
-    return out;
+    return { updates: out, stamps };
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -613,12 +618,14 @@ export class ClockService {
     const report: TickReport = { processed: 0, reminders: 0, overdue: 0, escalated: 0, failed: 0, recomputed: 0 };
     report.recomputed = (await this.recomputeStale()).changed;
     const limit = options.limit ?? 5_000;
-    const failed = new Set<string>();
+    // Each clock is looked at once per run: a failed one waits for the next run, and the loop always ends.
+    const seen = new Set<string>();
     while (report.processed + report.failed < limit) {
       const nowIso = this.#now().toISOString();
-      const ids = (await clocksRepo.dueForAction(this.#db.kysely, nowIso, Math.min(200, limit) + failed.size)).filter((id) => !failed.has(id));
+      const ids = (await clocksRepo.dueForAction(this.#db.kysely, nowIso, Math.min(200, limit) + seen.size)).filter((id) => !seen.has(id));
       if (ids.length === 0) break;
       for (const id of ids) {
+        seen.add(id);
         try {
           const counts = await inTransaction(this.#db, (tx) => this.#act(tx, ctx, id));
           // Another instance got there first: nothing was due any more.
@@ -628,7 +635,6 @@ export class ClockService {
           report.overdue += counts.overdue;
           report.escalated += counts.escalated;
         } catch (err) {
-          failed.add(id);
           report.failed += 1;
           const code = (err as { code?: unknown }).code;
           this.#log?.warn({ clockId: id, code: typeof code === 'string' ? code : (err as Error).name }, 'clock action failed');
