@@ -275,13 +275,13 @@ export class IssuerVerifier {
       trustedIssuers: state.trust,
       now: this.ctx.now(),
       profile,
-      crlFetcher: async (_iss, kid) => {
-        const cached = state.crls.get(kid);
-        if (cached) return cached;
-        const crl = await publishedCrl(this.ctx, kid);
-        if (crl) state.crls.set(kid, crl);
-        return crl;
-      },
+      // Cached lists are answered synchronously; a list is read from the database once per counter value.
+      crlFetcher: (_iss, kid) =>
+        state.crls.get(kid) ??
+        publishedCrl(this.ctx, kid).then((crl) => {
+          if (crl) state.crls.set(kid, crl);
+          return crl;
+        }),
     });
   }
 }
