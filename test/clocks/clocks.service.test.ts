@@ -313,6 +313,18 @@ describeEachDialect('clocks', (dialect) => {
     expect(await updated.recomputeAll()).toMatchObject({ scanned: 3, changed: 0 });
   });
 
+  it('moves the next reminder, without a history entry, when only the reminders of a rule change', async () => {
+    const c = await start(['biaAppeal'], cst('2026-02-02T10:00:00')); // due 4 March; reminders 3 and 1 days before
+    expect(c.nextActionAt).toEqual(cst('2026-03-02T00:00:00'));
+    const raw = structuredClone(minneapolisProfile) as unknown as { clocks: { biaAppeal: { value: Record<string, unknown> } } };
+    raw.clocks.biaAppeal.value.reminders = [{ amount: 10, unit: 'days' }];
+    const updated = service(t.db, parseJurisdiction(raw, 'minneapolis'));
+    expect(await updated.recomputeStale()).toMatchObject({ scanned: 1, changed: 1 });
+    expect(await updated.get(c.id)).toMatchObject({ dueDate: c.dueDate, nextActionAt: cst('2026-02-23T00:00:00') });
+    expect(await kinds(c.id)).toEqual(['started']);
+    expect(await updated.recomputeStale()).toMatchObject({ scanned: 0 });
+  });
+
   it('recomputes stale clocks in the reminder job after a profile change', async () => {
     const c = await start(['separationRequestReport'], cst('2026-02-02T10:00:00'));
     const updated = service(t.db, withExtraHoliday(2, 5));

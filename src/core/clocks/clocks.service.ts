@@ -533,10 +533,15 @@ export class ClockService {
         if (written.length > 0) {
           const writtenSet = new Set(written);
           const before = new Map<string, string>();
-          for (const r of rows) before.set(r.id, r.due_at);
+          const governingBefore = new Map<string, string>();
+          for (const r of rows) {
+            before.set(r.id, r.due_at);
+            governingBefore.set(r.id, r.governing_rule);
+          }
           const events = [];
           for (const u of updates) {
-            if (!writtenSet.has(u.id)) continue;
+            // A new reminder schedule alone is not a new due date: no history entry.
+            if (!writtenSet.has(u.id) || (before.get(u.id) === u.due_at && governingBefore.get(u.id) === u.governing_rule)) continue;
             events.push({ id: randomId(), clockId: u.id, dueBefore: before.get(u.id) ?? null, dueAfter: u.due_at, governingRule: u.governing_rule });
           }
           await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
@@ -578,8 +583,13 @@ export class ClockService {
       const governing = rules[slot.governing] as CompiledRule;
       const dueIso = iso(slot.dueMs);
       if (dueIso === row.due_at && governing.name === row.governing_rule) {
-        if (row.rules_digest !== digest) stamps.push({ id: row.id, revision: row.revision });
-        continue;
+        if (row.rules_digest === digest) continue;
+        // Same due time under a new profile: only the reminder schedule may have changed with the rule.
+        const next = row.status === 'paused' ? null : this.#nextAction(governing, row.status, slot.dueMs, row.reminders_sent, row.escalation_level);
+        if (next === row.next_action_at) {
+          stamps.push({ id: row.id, revision: row.revision });
+          continue;
+        }
       }
       let { status, cycle, reminders_sent: remindersSent, escalation_level: escalationLevel } = row;
       if (status === 'overdue' && slot.dueMs > nowMs) {
