@@ -84,6 +84,13 @@ const GROUPS: readonly Group[] = [
     targets: [ratioAtLeast(/^verifyCredential/, 0.7), atLeast(/^HTTP POST \/api\/v1\/verify/, 3_000, ' req/s')],
   },
   {
+    id: 'municipal-id-application',
+    title: 'Municipal ID application submission: whole flow and final send, SQLite and PostgreSQL (issue 4)',
+    file: 'municipal-id-application.ts',
+    run: async (quick) => (await import('./municipal-id-application.ts')).benchMunicipalIdApplication(quick ? { applications: 150, baselineMs: 500 } : {}),
+    targets: [atLeast(/^application submission/, 500, ' req/s')],
+  },
+  {
     id: 'clocks',
     title: 'Deadline clocks: computations and recomputing every open clock (issues 5 and 6)',
     file: 'clocks.ts',
