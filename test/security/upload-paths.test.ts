@@ -145,7 +145,7 @@ describeEachDialect('no upload path stores anything but the holder photo', (dial
       for (const row of rows) {
         for (const [column, value] of Object.entries(row)) {
           if (value === null || value === undefined) continue;
-          const raw = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+          const raw = Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
           if (needles.some((n) => contains(raw, n))) found.push(`${table.table}.${column}`);
         }
         const subject = table.subjectColumn ? row[table.subjectColumn] : undefined;
@@ -153,7 +153,7 @@ describeEachDialect('no upload path stores anything but the holder photo', (dial
         for (const column of encrypted) {
           const sealed = row[column];
           if (typeof sealed !== 'string') continue;
-          const rowId = String(row.id ?? row.application_id ?? subject);
+          const rowId = [row.id, row.application_id, subject].find((v): v is string => typeof v === 'string') ?? subject;
           let plain: Buffer;
           try {
             plain = await t.ctx.vault.openBytes(subject, sealed, { table: table.table, column, rowId });
