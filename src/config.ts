@@ -48,7 +48,10 @@ const envSchema = z.object({
   JOB_WORKER: boolean.default(true),
   APPOINTMENT_REMINDERS: z
     .string()
-    .regex(/^\d{1,4}[dhm](,\d{1,4}[dhm]){0,4}$/, 'must be a comma-separated list like 2d,2h (days, hours or minutes before)')
+    .refine((v) => {
+      const parts = v.split(',');
+      return parts.length <= 5 && parts.every((p) => /^\d{1,4}[dhm]$/.test(p));
+    }, 'must be a comma-separated list like 2d,2h (days, hours or minutes before)')
     .default('2d,2h'),
 });
 

@@ -12,7 +12,8 @@ import { MODULES } from './modules/index.ts';
 export async function serve(config: Config, options: { onListening?: (url: string) => void; print?: (line: string) => void } = {}): Promise<() => Promise<void>> {
   const log = createLogger({ level: config.logLevel });
   const db = openDatabase(config.database, { onIdleError: (err) => log.warn({ errorCode: (err as Error & { code?: string }).code }, 'database connection closed by the server') });
-  const { app, ctx, fresh, close } = await buildApp({ config, db, modules: MODULES, logger: log });
+  const built = await buildApp({ config, db, modules: MODULES, logger: log });
+  const { app, ctx, fresh } = built;
   const { seedDemoIfNew } = await import('./core/demo/demo.ts');
   await seedDemoIfNew(ctx, { fresh, modules: MODULES, print: options.print ?? ((l) => process.stderr.write(`${l}\n`)) });
   await app.listen({ port: config.port, host: config.host });
@@ -28,7 +29,7 @@ export async function serve(config: Config, options: { onListening?: (url: strin
     ctx.log.info('shutting down');
     // Stop taking jobs and let running ones finish before the database closes.
     await worker?.stop(20_000);
-    await close();
+    await built.close();
     await db.close();
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

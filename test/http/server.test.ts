@@ -124,7 +124,7 @@ describe('OpenAPI', () => {
     try {
       const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
       expect(res.statusCode).toBe(200);
-      const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { 'x-access': string }>> };
+      const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { 'x-access': string }>> }>();
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.paths['/api/openapi.json']?.get?.['x-access']).toBe('public');
       for (const path of Object.keys(doc.paths)) expect(path.startsWith('/api/')).toBe(true);

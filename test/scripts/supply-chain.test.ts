@@ -13,10 +13,11 @@ describe('supply-chain gate', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
     const files: Record<string, string> = {
       'ok.ts': 'const kid = "k1"; // not a secret',
-      'pem.txt': '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----',
-      'jwk.json': '{"kty":"EC","crv":"P-256","x":"abc","y":"def","d":"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"}',
-      'env.sh': 'SANCTUARY_KEK=k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-      'aws.txt': 'id AKIAIOSFODNN7EXAMPLE here',
+      // Built from pieces so that this test file itself does not trip the scanner.
+      'pem.txt': `-----BEGIN EC ${'PRIVATE'} KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----`,
+      'jwk.json': `{"kty":"EC","crv":"P-256","x":"abc","y":"def","${'d'}":"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"}`,
+      'env.sh': `SANCTUARY_${'KEK'}=k1:${'A'.repeat(43)}`,
+      'aws.txt': `id ${'AKIA'}IOSFODNN7EXAMPLE here`,
     };
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     const findings = scan(dir, Object.keys(files));

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import type { Db } from './database.ts';
 
 /** A migration as modules declare it: the name sorts by its leading timestamp (`YYYYMMDDHHMM_…`). */
@@ -31,7 +31,7 @@ export function collectMigrations(sets: Array<{ owner: string; migrations: Named
 function migratorFor(db: Db, migrations: NamedMigrations): Migrator {
   return new Migrator({
     // The migrator works below the typed schema.
-    db: db.kysely as unknown as Kysely<unknown>,
+    db: db.kysely,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migration_lock',
@@ -95,7 +95,7 @@ export async function migrateToLatest(db: Db, migrations: NamedMigrations): Prom
       : await migratorFor(db, migrations).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : 'unknown error'}`, {
       cause: error,
     });
   }

@@ -20,7 +20,7 @@ declare module 'fastify' {
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' });
 }
 
 function security(access: Access | undefined): Array<Record<string, string[]>> | undefined {

@@ -56,6 +56,8 @@ export interface StaffPrincipal {
   roles: readonly import('../auth/permissions.ts').Role[];
   /** Strongest factor used in this session. */
   factor: 'totp' | 'passkey';
+  /** Set when the caller is a partner system with a scoped bearer token (`core/auth/api-tokens.ts`), not a session. */
+  token?: { id: string; scopes: readonly string[] };
 }
 
 const UNAVAILABLE_CODES = new Set([
@@ -100,7 +102,7 @@ function parseQueryForRouter(str: string): Record<string, string | string[]> {
   try {
     return parseQuery(str);
   } catch (err) {
-    return Object.defineProperty({}, BAD_QUERY, { value: err, enumerable: false }) as Record<string, string | string[]>;
+    return Object.defineProperty({}, BAD_QUERY, { value: err, enumerable: false });
   }
 }
 
@@ -194,7 +196,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
       done(err as Error, undefined);
       return;
     }
-    jsonParser(req, text, done);
+    void jsonParser(req, text, done);
   });
   await app.register(fastifyCookie, { parseOptions: {} });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: LIMITS.bodyBytes }, (_req, body, done) => {
@@ -243,7 +245,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     req.t = ctx.messages.translator(req.locale);
     // Refused only now, so that the error page is in the person's language.
     if (req.url.length > LIMITS.urlChars) throw new AppError('bad_request', { messageKey: 'error.urlTooLong' });
-    if (q[BAD_QUERY]) throw q[BAD_QUERY];
+    const badQuery: unknown = q[BAD_QUERY];
+    if (badQuery) throw badQuery instanceof Error ? badQuery : new AppError('bad_request', { messageKey: 'error.badEncoding' });
     if (fromQuery && fromQuery !== cookie) {
       reply.setCookie(LANG_COOKIE, fromQuery, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
     }
@@ -254,6 +257,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     const access = req.routeOptions.config?.access;
     if (access === 'public' || req.is404) return;
     if (!req.staff) throw new AppError('unauthorized');
+    // A bearer token opens only routes that name a permission, and only the permissions in its scopes.
+    if (req.staff.token && (typeof access !== 'object' || !req.staff.token.scopes.includes(access.permission))) throw new AppError('forbidden');
     if (access === 'staff') return;
     if (typeof access === 'object' && ctx.permissions.allows(req.staff.roles, access.permission)) return;
     throw new AppError('forbidden');
@@ -306,11 +311,11 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     } else if (isUnavailable(error)) {
       // The database (or the disk under it) is unreachable or full: nothing was committed, and the client may
       // retry. 503 with Retry-After, not a generic 500 (R43).
-      req.log.error({ err: { type: error.name, errorCode: (error as FastifyError).code } }, 'storage unavailable');
+      req.log.error({ err: { type: error.name, errorCode: error.code } }, 'storage unavailable');
       appError = new AppError('unavailable');
       (appError as AppError & { retryAfter?: number }).retryAfter = 30;
     } else {
-      req.log.error({ err: { type: error.name, errorCode: (error as FastifyError).code, stack: error.stack } }, 'unhandled error');
+      req.log.error({ err: { type: error.name, errorCode: error.code, stack: error.stack } }, 'unhandled error');
       appError = new AppError('internal');
     }
     if (!req.t) {

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { AppError, type FieldError } from './errors.ts';
 
+/** `area.thing[.more]`: dot-separated segments of letters, digits, `_` and `-`, the first starting with a letter. */
+function isMessageKey(message: string): boolean {
+  const segments = message.split('.');
+  return segments.length >= 2 && /^[a-zA-Z]/.test(message) && segments.every((s) => /^[\w-]+$/.test(s));
+}
+
 /**
  * Validates input with a Zod schema. Failures become one `validation` AppError listing each field with a
  * message key, so pages can render a translated error summary that links to the fields.
@@ -16,7 +22,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     const field = issue.path.map(String).join('.') || '_';
     if (seen.has(field)) continue;
     seen.add(field);
-    const key = /^[a-zA-Z][\w-]*(\.[\w-]+)+$/.test(issue.message) ? issue.message : 'form.error.invalid';
+    const key = isMessageKey(issue.message) ? issue.message : 'form.error.invalid';
     fields.push({ field, key });
   }
   throw new AppError('validation', { fields });

@@ -9,10 +9,17 @@ export type CatalogSet = Record<Locale, Catalog>;
 
 export type MessageValues = Record<string, string | number | boolean | Date | null | undefined>;
 
-/** Translates one key; typed by the keys of a catalog. */
 /** Month names in Hmong (RPA), which the platform's ICU data does not have. */
 const HMONG_MONTHS = ['Ib', 'Ob', 'Peb', 'Plaub', 'Tsib', 'Rau', 'Xya', 'Yim', 'Cuaj', 'Kaum', 'Kaum Ib', 'Kaum Ob'];
-const DATE_ARG = /\{\s*([A-Za-z_][\w]*)\s*,\s*date\s*(?:,\s*(short|medium|long|full)\s*)?\}/g;
+/** `{name, date}` or `{name, date, long}`: the name, then whatever follows `date` up to the brace. */
+const DATE_ARG = /\{\s*([A-Za-z_]\w*)\s*,\s*date([^{}]*)\}/g;
+const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
+type DateStyle = (typeof DATE_STYLES)[number];
+
+function dateStyle(rest: string | undefined): DateStyle {
+  const style = (rest ?? '').replace(',', '').trim();
+  return (DATE_STYLES as readonly string[]).includes(style) ? (style as DateStyle) : 'medium';
+}
 
 /**
  * Formats a date in Hmong: "hnub tim 26 lub Kaum Ib Hlis xyoo 2026" (long) or "11/26/2026" (short), in the
@@ -27,6 +34,7 @@ export function formatHmongDate(date: Date, style: 'short' | 'medium' | 'long' |
   return `hnub tim ${day} lub ${HMONG_MONTHS[month - 1] ?? ''} Hlis xyoo ${year}`;
 }
 
+/** Translates one key; typed by the keys of a catalog. */
 export type Translate<K extends string = string> = (key: K, values?: MessageValues) => string;
 
 /** Removes metadata entries (`$review`, …) from a catalog. */
@@ -73,7 +81,7 @@ export class Messages {
       this.compiled.set(cacheKey, mf);
     }
     if (locale === 'hmn' && values) values = hmongDateValues(this.catalogs.hmn.get(key) ?? '', values);
-    const out = mf.format(values as Record<string, string | number | boolean | Date | null | undefined>);
+    const out = mf.format(values);
     return Array.isArray(out) ? out.join('') : String(out);
   }
 
@@ -85,14 +93,14 @@ export class Messages {
 
 /** Rewrites `{d, date, long}` to `{d__hmn_long}` so the value can be formatted in Hmong before ICU sees it. */
 function hmongDateArguments(source: string): string {
-  return source.replace(DATE_ARG, (_m, name: string, style?: string) => `{${name}__hmn_${style ?? 'medium'}}`);
+  return source.replace(DATE_ARG, (_m, name: string, rest?: string) => `{${name}__hmn_${dateStyle(rest)}}`);
 }
 
 function hmongDateValues(source: string, values: MessageValues): MessageValues {
   const out: MessageValues = { ...values };
   for (const m of source.matchAll(DATE_ARG)) {
     const name = m[1] ?? '';
-    const style = (m[2] ?? 'medium') as 'short' | 'medium' | 'long' | 'full';
+    const style = dateStyle(m[2]);
     const v = values[name];
     const date = v instanceof Date ? v : typeof v === 'number' || typeof v === 'string' ? new Date(v) : undefined;
     out[`${name}__hmn_${style}`] = date && !Number.isNaN(date.getTime()) ? formatHmongDate(date, style) : '';

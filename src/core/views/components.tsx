@@ -60,7 +60,7 @@ export function FormGroup(props: {
   const errorId = props.error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   const type = props.type ?? 'text';
-  const values = Array.isArray(props.value) ? props.value : props.value === undefined ? [] : [props.value as string];
+  const values: readonly string[] = typeof props.value === 'string' ? [props.value] : (props.value ?? []);
   const groupClass = `usa-form-group${props.error ? ' usa-form-group--error' : ''}`;
   const hint = props.hint ? (
     <div class="usa-hint" id={hintId}>
