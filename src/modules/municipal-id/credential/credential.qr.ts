@@ -73,9 +73,9 @@ export interface DecodedQr {
 }
 
 /** Width and height from a PNG's IHDR or a JPEG's SOF marker, read before decoding so a huge image is refused cheaply. */
-function imageSize(buf: Buffer): { kind: 'png' | 'jpeg'; width: number; height: number } | null {
-  if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.readUInt32BE(4) === 0x0d0a1a0a && buf.toString('latin1', 12, 16) === 'IHDR') {
-    return { kind: 'png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+function imageSize(buf: Buffer): { kind: 'png' | 'jpeg'; width: number; height: number; interlaced?: boolean } | null {
+  if (buf.length >= 29 && buf.readUInt32BE(0) === 0x89504e47 && buf.readUInt32BE(4) === 0x0d0a1a0a && buf.toString('latin1', 12, 16) === 'IHDR') {
+    return { kind: 'png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20), interlaced: buf[28] !== 0 };
   }
   if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xd8) {
     let i = 2;
@@ -110,6 +110,9 @@ export function decodeQrImage(buf: Buffer): { ok: true; qr: DecodedQr } | { ok: 
   if (size.width > IMAGE_LIMITS.side || size.height > IMAGE_LIMITS.side || size.width * size.height > IMAGE_LIMITS.pixels) {
     return { ok: false, reason: 'image_too_large' };
   }
+  // pngjs inflates an interlaced PNG without an output limit: a small file could expand to gigabytes. Screenshots
+  // and QR renderings are not interlaced, so such files are refused rather than risked.
+  if (size.interlaced) return { ok: false, reason: 'image_unreadable' };
   let rgba: { data: Uint8ClampedArray; width: number; height: number };
   try {
     if (size.kind === 'png') {

@@ -5,6 +5,7 @@ import { buildClaims } from './credential.claims.ts';
 import { jwsToShc } from './credential.codec.ts';
 import { signCompactJws } from './credential.sign.ts';
 import { TrustedIssuers } from './credential.trust.ts';
+import { decodeQrImage } from './credential.qr.ts';
 import { LIMITS, verifyCredential } from './credential.verify.ts';
 import { publicJwkOf } from './issuer-keys.ts';
 
@@ -84,5 +85,33 @@ describe('verifyCredential', () => {
     expect((await verifyCredential({ jws: otherType }, { trustedIssuers, now })).reason).toBe('type_mismatch');
     const msNbf = signCompactJws({ ...claims, nbf: claims.nbf * 1000 }, { kid: jwk.kid, privateKey });
     expect((await verifyCredential({ jws: msNbf }, { trustedIssuers, now })).reason).toBe('nbf_invalid');
+  });
+});
+
+describe('decodeQrImage', () => {
+  /** A PNG whose IDAT is a DEFLATE bomb, interlaced or not. */
+  function bombPng(interlace: number): Buffer {
+    const chunk = (type: string, data: Buffer) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(data.length);
+      return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(100, 0);
+    ihdr.writeUInt32BE(100, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 6;
+    ihdr[12] = interlace;
+    const idat = deflateRawSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  }
+
+  it('refuses decompression bombs in PNGs quickly, interlaced or not, without a crash', () => {
+    for (const interlace of [0, 1]) {
+      const started = performance.now();
+      const r = decodeQrImage(bombPng(interlace));
+      expect(r.ok).toBe(false);
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
   });
 });
