@@ -19,6 +19,7 @@ import { registerFormRoutes } from './core/forms/forms.routes.tsx';
 import { collectMigrations, migrateToLatest, type NamedMigrations } from './core/db/migrator.ts';
 import { registerAuthRoutes } from './core/auth/auth.routes.tsx';
 import { registerSessionHook } from './core/auth/session-hook.ts';
+import { registerApiTokenHook } from './core/auth/api-tokens.ts';
 import { registerCoreRoutes } from './core/http/core-routes.tsx';
 import { buildServer } from './core/http/server.tsx';
 import { Messages } from './core/i18n/messages.ts';
@@ -143,6 +144,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     });
     // Sessions load before any route's guard runs (it reads req.staff).
     registerSessionHook(app, ctx);
+    // Partner systems calling /api/ with a scoped bearer token (after the session: a session wins).
+    registerApiTokenHook(app, ctx);
     await registerCoreRoutes(app, ctx, modules);
     await registerAuthRoutes(app, ctx);
     await registerAuditRoutes(app, ctx);

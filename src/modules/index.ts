@@ -2,6 +2,7 @@ import type { SanctuaryModule } from '../core/modules/module.ts';
 import { appointmentsModule } from './appointments/index.ts';
 import { municipalIdModule } from './municipal-id/index.ts';
 import { officeModule } from './office/index.ts';
+import { uVisaModule } from './u-visa/index.ts';
 
 /** Every program module, in the order the home page lists them. */
-export const MODULES: readonly SanctuaryModule[] = [municipalIdModule, appointmentsModule, officeModule];
+export const MODULES: readonly SanctuaryModule[] = [municipalIdModule, appointmentsModule, uVisaModule, officeModule];

@@ -8,7 +8,8 @@ import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { purgeCommand } from './purge.ts';
 import { serveCommand } from './serve.ts';
+import { tokensCommand } from './tokens.ts';
 import { usersCommand } from './users.ts';
 
 /** Every `sanctuary` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, auditCommand, purgeCommand, clocksCommand, backupCommand, restoreCommand, keysCommand, idCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, usersCommand, tokensCommand, auditCommand, purgeCommand, clocksCommand, backupCommand, restoreCommand, keysCommand, idCommand, demoCommand];

@@ -33,6 +33,7 @@ const DEMO_NAMES: Record<Role, string> = {
   'program-staff': 'Demo Program Staff',
   'partner-attorney': 'Demo Partner Attorney',
   'certifying-official': 'Demo Certifying Official',
+  'certifying-supervisor': 'Demo Certifying Supervisor',
 };
 
 /** A readable random password: `demo-XXXX-XXXX-XXXX-XXXX` (80 random bits). */

@@ -10,6 +10,8 @@ export const ROLES = [
   'program-staff',
   'partner-attorney',
   'certifying-official',
+  /** Reviews certifying officials' work (denials, escalations of overdue U/T-visa certifications). */
+  'certifying-supervisor',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -390,8 +390,22 @@ export const tenantsSchema = z.strictObject({
 });
 
 export const uVisaSchema = z.strictObject({
-  certifyingAgencies: sourced(z.array(z.strictObject({ id: slug, name: nonEmpty, certifies: nonEmpty }))),
+  /**
+   * The city's certifying departments and what each certifies. A request is routed to the department whose
+   * `id` is the agency that investigated or prosecuted the crime, when the visa type is one it certifies and,
+   * if it lists `crimes` (qualifying-crime codes of the u-visa module), the request names one of them.
+   */
+  certifyingAgencies: sourced(
+    z
+      .array(z.strictObject({ id: slug, name: nonEmpty, certifies: nonEmpty, visaTypes: z.array(z.enum(['U', 'T'])).min(1), crimes: z.array(slug).min(1).optional() }))
+      .min(1),
+  ),
   expediteChannel: sourced(nonEmpty),
+  /**
+   * How staff assess the victim's helpfulness: `certify-unless-documented-reason` presumes the victim helpful
+   * (a denial needs a documented reason); `none` makes staff record an assessment before any decision.
+   */
+  helpfulnessPresumption: sourced(z.enum(['certify-unless-documented-reason', 'none'])),
 });
 
 export const legalDefenseSchema = z.strictObject({

@@ -317,8 +317,14 @@ export const minneapolisProfile = {
   uVisa: {
     certifyingAgencies: fact(
       [
-        { id: 'mpd', name: 'Minneapolis Police Department', certifies: 'U or T, when the crime was reported to or investigated by MPD' },
-        { id: 'city-attorney', name: "City Attorney's Office", certifies: 'U, for misdemeanor or gross-misdemeanor domestic assault, stalking or witness tampering' },
+        { id: 'mpd', name: 'Minneapolis Police Department', certifies: 'U or T, when the crime was reported to or investigated by MPD', visaTypes: ['U', 'T'] },
+        {
+          id: 'city-attorney',
+          name: "City Attorney's Office",
+          certifies: 'U, for misdemeanor or gross-misdemeanor domestic assault, stalking or witness tampering',
+          visaTypes: ['U'],
+          crimes: ['domestic-violence', 'stalking', 'witness-tampering'],
+        },
       ],
       `minneapolismn.gov/government/departments/attorney/u-visa-t-visa/certification-process; www2.minneapolismn.gov/attorney/WCMSP-211876; ${IMM} §1.5`,
       'The city names three certifying departments; the third (Civil Rights per the Star Tribune, 2017) is UNVERIFIED and left out.',
@@ -326,6 +332,11 @@ export const minneapolisProfile = {
     expediteChannel: fact(
       'Email visa@minneapolismn.gov with the subject "(Your name) in removal proceedings. Please expedite." and attach proof such as the Notice to Appear.',
       `minneapolismn.gov certification-process page; ${IMM} §1.5; ${LAW} §9.1`,
+    ),
+    helpfulnessPresumption: unverified(
+      'certify-unless-documented-reason',
+      `PLATFORM.md demand 6 ("certify U visas for every eligible victim"); model: Cal. Penal Code §679.10 rebuttable presumption of helpfulness (SB 674, 2015); ${IMM} §1.5`,
+      'Minn. Stat. §611A.95 was not found to contain a presumption (UNVERIFIED): this is the platform\'s default policy, for the city to confirm.',
     ),
   },
 

@@ -147,8 +147,12 @@ export const testvilleProfile = {
   },
 
   uVisa: {
-    certifyingAgencies: t([{ id: 'testville-police', name: 'Testville Police Department', certifies: 'U and T' }]),
+    certifyingAgencies: t([
+      { id: 'testville-police', name: 'Testville Police Department', certifies: 'U and T', visaTypes: ['U', 'T'] },
+      { id: 'testville-prosecutor', name: 'Testville Prosecutor', certifies: 'U, for stalking', visaTypes: ['U'], crimes: ['stalking'] },
+    ]),
     expediteChannel: t('Call the Testville records desk.'),
+    helpfulnessPresumption: t('none', 'Fictional: lets tests exercise an explicit helpfulness assessment.'),
   },
 
   clinics: uscisClinicFacts,

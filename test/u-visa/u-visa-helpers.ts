@@ -1,0 +1,87 @@
+import type { AppContext } from '../../src/core/modules/context.ts';
+import { createApiToken } from '../../src/core/auth/api-tokens.ts';
+import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { type StaffBrowser, signInAs } from '../helpers/staff.ts';
+
+/** A complete, valid request body (the API's JSON / the staff form's fields). */
+export function validRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    visaType: 'U',
+    requesterRole: 'attorney',
+    requesterName: 'Ana Abogada',
+    requesterOrganisation: 'Centro Legal',
+    releaseType: 'attorney-notice-of-appearance',
+    releaseDate: '2026-10-01',
+    crimes: ['domestic-violence', 'felonious-assault'],
+    crimeModifiers: [],
+    agency: 'mpd',
+    caseNumber: 'CCN 26-123456',
+    crimeDate: '2026-06-14',
+    victimFamilyName: 'García López',
+    victimGivenName: 'María',
+    victimDateOfBirth: '1991-02-03',
+    victimGender: 'female',
+    helpfulness: 'Llamó al 911, dio una declaración e identificó al agresor.',
+    expedite: 'no',
+    language: 'es',
+    contactMethod: 'email',
+    email: 'ana.abogada@example.org',
+    ...overrides,
+  };
+}
+
+/** A partner attorney's account with a token scoped to filing U-visa requests. */
+export async function attorneyToken(t: TestApp): Promise<{ browser: StaffBrowser; token: string; tokenId: string }> {
+  const browser = await signInAs(t, 'partner-attorney');
+  const { id, token } = await createApiToken(t.ctx, { userId: browser.userId, label: 'Centro Legal case system', scopes: ['u-visa.api.file'], days: 90, actor: OPERATOR });
+  return { browser, token, tokenId: id };
+}
+
+/** Files through the API with a bearer token (no cookies: as a partner's server does). */
+export async function apiFile(t: TestApp, token: string, body: unknown, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/u-visa/requests',
+    payload: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+  });
+}
+
+/** Counts rows of the module's tables (to prove a refused request wrote nothing). */
+export async function counts(ctx: AppContext): Promise<Record<string, number>> {
+  const n = async (table: 'u_visa_requests' | 'u_visa_actions' | 'clocks' | 'subjects') =>
+    Number((await ctx.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { requests: await n('u_visa_requests'), actions: await n('u_visa_actions'), clocks: await n('clocks'), subjects: await n('subjects') };
+}
+
+/** What the API returns for a request. */
+export interface ApiStatus {
+  id: string;
+  reference?: string;
+  status: string;
+  visaType: string;
+  expedited: boolean;
+  department: string | null;
+  receivedAt: string;
+  dueDate: string | null;
+  daysLeft: number | null;
+  decision: string | null;
+  decidedAt: string | null;
+  signedOn: string | null;
+}
+
+/** What the API returns for an error. */
+export interface ApiError {
+  error: { code: string; message: string; fields: Array<{ field: string; code: string; message: string }> };
+}
+
+/** The typed JSON of a response. */
+export function body<T>(res: { json<U = unknown>(): U }): T {
+  return res.json<T>();
+}
+
+/** The field errors of an API error response. */
+export function fieldErrors(res: { json<U = unknown>(): U }): ApiError['error']['fields'] {
+  return res.json<ApiError>().error.fields;
+}
