@@ -152,8 +152,11 @@ describeEachDialect('booking the enrolment appointment', (dialect) => {
     const start = radioValues((await browser.post(`${BOOK}/times`, { code: reference, day })).body, 'start')[0] as string;
     expect((await browser.post(`${BOOK}/book`, { code: reference, day, start })).statusCode).toBe(200);
     const bookingId = (await t.ctx.db.kysely.selectFrom('id_applications').select('appointment_id').where('id', '=', id).executeTakeFirstOrThrow()).appointment_id as string;
-    await inTransaction(t.ctx.db, (tx) => markEnrolled(t.ctx, tx, id, SYSTEM));
+    // Cancelled in the appointments module: the status page says to book again, and booking is open again.
     await appointmentsApi(t.ctx).cancel({ bookingId });
+    expect((await browser.post(`${BASE}/status`, { code: reference })).body).toContain(m('hmn', 'municipalId.status.received.detail'));
+    expect(radioValues((await browser.post(BOOK, { code: reference })).body, 'day').length).toBeGreaterThan(0);
+    await inTransaction(t.ctx.db, (tx) => markEnrolled(t.ctx, tx, id, SYSTEM));
     const closed = await browser.post(BOOK, { code: reference });
     expect(closed.statusCode).toBe(200);
     expect(closed.body).toContain(m('hmn', 'municipalId.book.notOpen', { status: t.ctx.messages.format('hmn', 'municipalId.status.enrolled') }));

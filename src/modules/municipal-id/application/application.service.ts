@@ -21,6 +21,7 @@ import type { Locale } from '../../../core/i18n/locales.ts';
 import { localDate } from '../../../core/jurisdiction/index.ts';
 import type { AuditActorRole } from '../../../core/audit/audit-entry.ts';
 import type { AppContext } from '../../../core/modules/context.ts';
+import { appointmentsApi } from '../../appointments/api.ts';
 import { type AddressCheck, checkAddress, cityMapOrUndefined, defaultGeocoder, placePoint } from '../residency/residency.service.ts';
 import { type ApplicationStatusRow, type PlacementQueueRow, applicationRepo } from './application.repo.ts';
 import {
@@ -216,13 +217,21 @@ export async function findByReference(ctx: AppContext, reference: string): Promi
   return (await applicationRepo.findStatusByReference(ctx.db.kysely, index)) ?? null;
 }
 
-/** The status of the application with this reference code, for the resident's status page. */
+/**
+ * The status of the application with this reference code, for the resident's status page. An appointment that
+ * was cancelled or missed (in the appointments module) shows as "received": the next step is to book again.
+ */
 export async function statusByReference(ctx: AppContext, reference: string): Promise<FormStatus | null> {
   const row = await findByReference(ctx, reference);
   if (!row) return null;
+  let status = row.status;
+  if (status === 'appointment-booked' && row.appointment_id) {
+    const booking = await appointmentsApi(ctx).getBookingById(row.appointment_id);
+    if (!booking || (booking.status !== 'booked' && booking.status !== 'arrived')) status = 'received';
+  }
   return {
-    statusKey: `municipalId.status.${row.status}`,
-    detailKey: `municipalId.status.${row.status}.detail`,
+    statusKey: `municipalId.status.${status}`,
+    detailKey: `municipalId.status.${status}.detail`,
     receivedAt: row.created_at,
     updatedAt: row.updated_at,
   };
