@@ -38,6 +38,7 @@ import { formsCatalogs } from './forms/forms.catalogs.ts';
 import { formsClassification } from './forms/forms.classification.ts';
 import { formsMigrations } from './forms/forms.migrations.ts';
 import { authClassification } from './auth/auth.classification.ts';
+import { apiTokenClassification, apiTokenMigrations } from './auth/api-tokens.ts';
 import { authSchedules } from './auth/auth.jobs.ts';
 import { authMigrations } from './auth/auth.migrations.ts';
 import authEn from './auth/locales/en.json' with { type: 'json' };
@@ -75,6 +76,7 @@ export const coreMigrations: NamedMigrations = {
   ...vaultMigrations,
   ...formsMigrations,
   ...authMigrations,
+  ...apiTokenMigrations,
   ...clocksMigrations,
 };
 
@@ -99,6 +101,7 @@ export const coreClassifications: Array<{ owner: string; tables: readonly TableD
   { owner: 'core/vault', tables: vaultClassification },
   { owner: 'core/forms', tables: formsClassification },
   { owner: 'core/auth', tables: authClassification },
+  { owner: 'core/api-tokens', tables: apiTokenClassification },
   { owner: 'core/clocks', tables: clocksClassification },
 ];
 
