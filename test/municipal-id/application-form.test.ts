@@ -217,6 +217,14 @@ describeEachDialect('the municipal ID application', (dialect) => {
     expect(noResidency.body).toContain(m('hmn', 'municipalId.plan.error.residency', { points: 1 }));
     // Unknown document ids are refused outright.
     expect((await b.post(`${BASE}/documents`, { documents: ['forged-thing'] })).statusCode).toBe(422);
+    // No upload path: a document sent as a file is refused before anything is read or stored.
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/documents`,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', cookie: b.cookieHeader(), 'x-csrf-token': b.csrf },
+      payload: '--x\r\nContent-Disposition: form-data; name="documents"; filename="passport.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\r\n--x--\r\n',
+    });
+    expect(upload.statusCode).toBe(415);
     // A Minnesota ID with a city address is enough alone (3 identity + 1 residency).
     await answer(b, 'documents', { documents: ['minnesota-license-or-id-with-city-address'] }, 'gender');
   });
