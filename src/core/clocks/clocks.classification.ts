@@ -65,4 +65,17 @@ export const clocksClassification = defineClassification([
       actor_id: 'Staff account that caused the event (empty for the engine)',
     },
   },
+  {
+    table: 'clock_recomputations',
+    class: 'nonpublic',
+    purpose: 'When open clocks were last recomputed with each version of the deadline rules (no data on individuals)',
+    retention: 'Kept while the service runs; one row per version of the rules',
+    columns: {
+      rules_digest: 'Digest of the profile rules and holidays',
+      started_at: 'When the recomputation began',
+      finished_at: 'When it ended',
+      clocks_checked: 'Open clocks checked (a count)',
+      clocks_changed: 'Clocks whose due date or reminders moved (a count)',
+    },
+  },
 ]);

@@ -83,4 +83,21 @@ export const clocksMigrations: NamedMigrations = {
       await db.schema.dropTable('clocks').execute();
     },
   },
+  // One row per profile digest: when the last recomputation with that profile began and ended. An open clock
+  // last written before that start was checked by it, so a clock whose due date did not move needs no write.
+  '202612040100_core_clock_recomputations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('clock_recomputations')
+        .addColumn('rules_digest', 'text', (c) => c.primaryKey())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .addColumn('clocks_checked', 'integer', (c) => c.notNull())
+        .addColumn('clocks_changed', 'integer', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('clock_recomputations').execute();
+    },
+  },
 };

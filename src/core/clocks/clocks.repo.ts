@@ -73,11 +73,30 @@ export interface ClockEventsTable {
   actor_id: string | null;
 }
 
+/** The last recomputation with each version of the rules. */
+export interface ClockRecomputationsTable {
+  rules_digest: string;
+  started_at: string;
+  finished_at: string;
+  clocks_checked: number;
+  clocks_changed: number;
+}
+
 declare module '../db/schema.ts' {
   interface Database {
     clocks: ClocksTable;
     clock_events: ClockEventsTable;
+    clock_recomputations: ClockRecomputationsTable;
   }
+}
+
+/**
+ * Which open clocks may carry a due date from another version of the rules: computed with another digest,
+ * and written since the last recomputation with this one began (`since`; `null` when there has been none).
+ */
+export interface StaleFilter {
+  digest: string;
+  since: string | null;
 }
 
 export type ClockRow = Selectable<ClocksTable>;
@@ -201,25 +220,38 @@ export const clocksRepo = {
   },
 
   /** The next open clocks after `afterId` (keyset by id), with only what a recomputation needs. */
-  async scanOpen(db: Executor, options: { afterId: string; limit: number; notRulesDigest?: string }): Promise<RecomputeRow[]> {
+  async scanOpen(db: Executor, options: { afterId: string; limit: number; stale?: StaleFilter }): Promise<RecomputeRow[]> {
     let q = db
       .selectFrom('clocks')
       .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'rules_digest', 'revision'])
       .where('id', '>', options.afterId)
       .where('status', 'in', OPEN_STATUSES);
-    if (options.notRulesDigest !== undefined) q = q.where('rules_digest', '<>', options.notRulesDigest);
+    const stale = options.stale;
+    if (stale) {
+      q = q.where('rules_digest', '<>', stale.digest);
+      if (stale.since !== null) q = q.where('updated_at', '>=', stale.since);
+    }
     return q.orderBy('id').limit(options.limit).execute();
   },
 
   /** Open clocks counted by owner and status, and how many were computed with another profile (counts only). */
-  async countOpen(db: Executor, digest: string): Promise<Array<{ owner: string; status: ClockStatus; n: number; stale: number }>> {
+  async countOpen(db: Executor, stale: StaleFilter): Promise<Array<{ owner: string; status: ClockStatus; n: number; stale: number }>> {
     const rows = await db
       .selectFrom('clocks')
       .select((eb) => [
         'owner',
         'status',
         eb.fn.countAll<number>().as('n'),
-        eb.fn.sum<number>(eb.case().when('rules_digest', '<>', digest).then(1).else(0).end()).as('stale'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('rules_digest', '<>', stale.digest), eb('updated_at', '>=', stale.since ?? '')]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('stale'),
       ])
       .where('status', 'in', OPEN_STATUSES)
       .groupBy(['owner', 'status'])
@@ -229,10 +261,28 @@ export const clocksRepo = {
     return rows.map((r) => ({ owner: r.owner, status: r.status, n: Number(r.n), stale: Number(r.stale ?? 0) }));
   },
 
-  /** Whether any open clock was computed with another digest. */
-  async hasStale(db: Executor, digest: string): Promise<boolean> {
-    const row = await db.selectFrom('clocks').select('id').where('status', 'in', OPEN_STATUSES).where('rules_digest', '<>', digest).limit(1).executeTakeFirst();
-    return row !== undefined;
+  /** Whether any open clock may carry a due date from another version of the rules. */
+  async hasStale(db: Executor, stale: StaleFilter): Promise<boolean> {
+    let q = db.selectFrom('clocks').select('id').where('status', 'in', OPEN_STATUSES).where('rules_digest', '<>', stale.digest);
+    if (stale.since !== null) q = q.where('updated_at', '>=', stale.since);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  },
+
+  /** When the last recomputation with `digest` began, or `null`. */
+  async lastRecomputation(db: Executor, digest: string): Promise<string | null> {
+    const row = await db.selectFrom('clock_recomputations').select('started_at').where('rules_digest', '=', digest).executeTakeFirst();
+    return row?.started_at ?? null;
+  },
+
+  /** Records a finished recomputation (one row per digest, the latest run). */
+  async recordRecomputation(db: Executor, row: ClockRecomputationsTable): Promise<void> {
+    await db
+      .insertInto('clock_recomputations')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('rules_digest').doUpdateSet({ started_at: row.started_at, finished_at: row.finished_at, clocks_checked: row.clocks_checked, clocks_changed: row.clocks_changed }),
+      )
+      .execute();
   },
 
   /**
@@ -293,25 +343,6 @@ export const clocksRepo = {
       await sql`
         insert into clock_events (id, clock_id, kind, at, reason_code, due_before, due_after, governing_rule)
         select s.id, s.clock_id, 'recomputed', ${at}, 'profile-changed', s.due_before, s.due_after, s.governing_rule from (${source}) as s`.execute(db);
-    }
-  },
-
-  /**
-   * Marks clocks whose due time did not change as computed with `digest`, each only if it is still at the
-   * revision read (a clock changed meanwhile was recomputed by its writer). The revision is not bumped.
-   */
-  async stampRulesDigest(db: Executor, dialect: Dialect, rows: ReadonlyArray<{ id: string; revision: number }>, digest: string): Promise<void> {
-    for (let i = 0; i < rows.length; i += JSON_CHUNK) {
-      const json = JSON.stringify(rows.slice(i, i + JSON_CHUNK).map((r) => [r.id, r.revision]));
-      const v =
-        dialect === 'postgres'
-          ? sql`select e->>0 as id, (e->>1)::integer as revision from jsonb_array_elements(cast(${json} as jsonb)) as e`
-          : sql`select value->>0 as id, value->>1 as revision from json_each(${json})`;
-      await sql`
-        with v as materialized (${v})
-        update clocks set rules_digest = ${digest}
-        from v
-        where clocks.id = v.id and clocks.revision = v.revision`.execute(db);
     }
   },
 

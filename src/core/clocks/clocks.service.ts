@@ -20,6 +20,7 @@ import {
   type ClockStatus,
   type DueUpdate,
   type RecomputeRow,
+  type StaleFilter,
   OPEN_STATUSES,
   clocksRepo,
 } from './clocks.repo.ts';
@@ -164,6 +165,8 @@ function isNoteKey(v: string): boolean {
   return v.length <= 120 && parts.length >= 2 && parts.length <= 6 && SEGMENT.test(parts[0] ?? '') && parts.every((p) => KEY_SEGMENT.test(p));
 }
 const MAX_EXTENSION_DAYS = 366;
+/** Instances' clocks may differ a little: a write this close before a recomputation began counts as after it. */
+const STALE_MARGIN_MS = 5 * 60_000;
 
 function invalid(field: string, key: string): AppError {
   return new AppError('validation', { fields: [{ field, key }], messageKey: key });
@@ -268,7 +271,8 @@ export class ClockService {
 
   /** Open clocks by owner and status, with how many still carry an older profile's due time (counts only). */
   async openCounts(db: Executor = this.#db.kysely): Promise<Array<{ owner: string; status: ClockStatus; count: number; stale: number }>> {
-    return (await clocksRepo.countOpen(db, this.#calc.rulesDigest)).map((r) => ({ owner: r.owner, status: r.status, count: r.n, stale: r.stale }));
+    const stale = await this.#staleFilter(db);
+    return (await clocksRepo.countOpen(db, stale)).map((r) => ({ owner: r.owner, status: r.status, count: r.n, stale: r.stale }));
   }
 
   /**
@@ -511,14 +515,17 @@ export class ClockService {
 
   /**
    * Recomputes every open clock with the current profile (after a holiday, time zone or rule change), in
-   * id-ordered batches, each in its own transaction. Only clocks whose due time or governing rule changes
-   * are written (a `recomputed` event each); a clock changed concurrently is left to the writer, who used
-   * the same profile. An overdue clock whose new due time is still ahead runs again.
+   * id-ordered batches, each in its own transaction. Only clocks whose due time, governing rule or reminder
+   * schedule changes are written (a moved due time with a `recomputed` event); a clock changed concurrently
+   * is left to its writer. An overdue clock whose new due time is still ahead runs again. The run is recorded,
+   * so the unchanged clocks need no write: anything written before the run began was checked by it.
    */
   async recomputeAll(options: { onlyStale?: boolean; batchSize?: number } = {}): Promise<RecomputeReport> {
     const started = performance.now();
+    const runStart = this.#now().toISOString();
     const batchSize = options.batchSize ?? 5_000;
     const digest = this.#calc.rulesDigest;
+    const stale = options.onlyStale ? await this.#staleFilter(this.#db.kysely) : undefined;
     let afterId = '';
     let scanned = 0;
     let changed = 0;
@@ -526,9 +533,9 @@ export class ClockService {
       const nowMs = this.#now().getTime();
       const nowIso = iso(nowMs);
       const done = await inTransaction(this.#db, async (tx) => {
-        const rows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, notRulesDigest: options.onlyStale ? digest : undefined });
+        const rows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, stale });
         if (rows.length === 0) return true;
-        const { updates, stamps } = this.#recomputeBatch(rows, nowMs, digest);
+        const updates = this.#recomputeBatch(rows, nowMs, digest);
         const written = updates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, updates, digest, nowIso) : [];
         if (written.length > 0) {
           const writtenSet = new Set(written);
@@ -546,7 +553,6 @@ export class ClockService {
           }
           await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
         }
-        if (stamps.length > 0) await clocksRepo.stampRulesDigest(tx, this.#db.dialect, stamps, digest);
         scanned += rows.length;
         changed += written.length;
         afterId = (rows[rows.length - 1] as RecomputeRow).id;
@@ -554,6 +560,7 @@ export class ClockService {
       });
       if (done) break;
     }
+    await clocksRepo.recordRecomputation(this.#db.kysely, { rules_digest: digest, started_at: runStart, finished_at: this.#now().toISOString(), clocks_checked: scanned, clocks_changed: changed });
     const report = { scanned, changed, ms: Math.round(performance.now() - started) };
     if (changed > 0) this.#log?.info({ ...report }, 'clocks recomputed');
     return report;
@@ -561,17 +568,23 @@ export class ClockService {
 
   /** Recomputes the open clocks computed with another profile, if any (cheap when there are none). */
   async recomputeStale(): Promise<RecomputeReport> {
-    if (!(await clocksRepo.hasStale(this.#db.kysely, this.#calc.rulesDigest))) return { scanned: 0, changed: 0, ms: 0 };
+    if (!(await clocksRepo.hasStale(this.#db.kysely, await this.#staleFilter(this.#db.kysely)))) return { scanned: 0, changed: 0, ms: 0 };
     return this.recomputeAll({ onlyStale: true });
   }
 
   /**
-   * The rows of a batch whose due time or governing rule changes, with their new schedule; and the unchanged
-   * rows that only need to be marked as computed with the current profile.
+   * Which open clocks may still carry another profile's due dates: computed with another digest and written
+   * since the last recomputation with this profile began (less a margin for instances whose clocks differ).
    */
-  #recomputeBatch(rows: readonly RecomputeRow[], nowMs: number, digest: string): { updates: DueUpdate[]; stamps: Array<{ id: string; revision: number }> } {
+  async #staleFilter(db: Executor): Promise<StaleFilter> {
+    const digest = this.#calc.rulesDigest;
+    const last = await clocksRepo.lastRecomputation(db, digest);
+    return { digest, since: last === null ? null : iso(Date.parse(last) - STALE_MARGIN_MS) };
+  }
+
+  /** The rows of a batch whose due time, governing rule or reminder schedule changes, with their new schedule. */
+  #recomputeBatch(rows: readonly RecomputeRow[], nowMs: number, digest: string): DueUpdate[] {
     const out: DueUpdate[] = [];
-    const stamps: Array<{ id: string; revision: number }> = [];
     const calc = this.#calc;
     const zone = calc.zone;
     const slot = this.#slot;
@@ -586,10 +599,7 @@ export class ClockService {
         if (row.rules_digest === digest) continue;
         // Same due time under a new profile: only the reminder schedule may have changed with the rule.
         const next = row.status === 'paused' ? null : this.#nextAction(governing, row.status, slot.dueMs, row.reminders_sent, row.escalation_level);
-        if (next === row.next_action_at) {
-          stamps.push({ id: row.id, revision: row.revision });
-          continue;
-        }
+        if (next === row.next_action_at) continue;
       }
       let { status, cycle, reminders_sent: remindersSent, escalation_level: escalationLevel } = row;
       if (status === 'overdue' && slot.dueMs > nowMs) {
@@ -611,7 +621,7 @@ export class ClockService {
         escalation_level: escalationLevel,
       });
     }
-    return { updates: out, stamps };
+    return out;
   }
 
   // -------------------------------------------------------------------------------------------------------
