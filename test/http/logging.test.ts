@@ -42,7 +42,7 @@ describe('logs', () => {
       { database: database.target },
     );
     const built = await buildApp({ config, db: database.db, logger: createLogger({ level: 'info', destination: sink }), modules: [noisy] });
-    close = built.close;
+    close = () => built.close();
     browser = new TestBrowser(built.app);
     await browser.post(`/test/ok?name=${encodeURIComponent(CANARY)}`, { name: CANARY, email: 'ayaan.9182@example.org' });
     await browser.post('/test/fail', { name: CANARY });
