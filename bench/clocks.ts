@@ -76,6 +76,10 @@ function fill(file: string, profile: Jurisdiction, n: number, from: number): voi
       const extensions = i % 50 === 1 ? [{ reasonCode: 'offsite-records', days: 10 }] : null;
       calc.computeCompositeInto(rules, start, calc.zone.localDay(start), pauses, extensions, slot, scratch);
       const iso = new Date(start).toISOString();
+      // The first reminder, as the service schedules it for a new clock.
+      const governing = rules[slot.governing] as (typeof rules)[number];
+      const first = governing.reminders[0];
+      const remindAt = first ? calc.shift(slot.dueMs, first, -1, governing.calendar) : slot.dueMs;
       insert.run(
         randomId(),
         `R${i}`,
@@ -83,10 +87,10 @@ function fill(file: string, profile: Jurisdiction, n: number, from: number): voi
         iso,
         new Date(slot.dueMs).toISOString(),
         dayToIso(slot.dueDay),
-        (rules[slot.governing] as { name: string }).name,
+        governing.name,
         pauses ? JSON.stringify([[new Date(pauses[0] as number).toISOString(), new Date(pauses[1] as number).toISOString()]]) : null,
         extensions ? JSON.stringify(extensions) : null,
-        new Date(slot.dueMs - DAY).toISOString(),
+        new Date(remindAt < slot.dueMs ? remindAt : slot.dueMs).toISOString(),
         calc.rulesDigest,
         iso,
         iso,
