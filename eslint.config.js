@@ -48,6 +48,8 @@ const parameterizedSql = {
     /** Whether an expression builds a string dynamically. */
     const dynamic = (node) => {
       if (!node) return undefined;
+      if (node.type === 'ConditionalExpression') return dynamic(node.consequent) ?? dynamic(node.alternate);
+      if (node.type === 'LogicalExpression') return dynamic(node.left) ?? dynamic(node.right);
       if (node.type === 'TemplateLiteral' && node.expressions.length > 0) return 'template literal with ${…}';
       if (node.type === 'BinaryExpression' && node.operator === '+') return 'string concatenation';
       if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed

@@ -26,6 +26,8 @@ describe('eslint rule sanctuary/parameterized-sql (R17)', () => {
     expect(lint('c.query(`drop table ${t}`);', 'parameterized-sql')).toEqual(['1:driverString']);
     expect(lint('c.exec("select " + a);', 'parameterized-sql')).toEqual(['1:driverString']);
     expect(lint('db.prepare(parts.join(" "));', 'parameterized-sql')).toEqual(['1:driverString']);
+    expect(lint('c.query(create ? `create database ${n}` : "select 1");', 'parameterized-sql')).toEqual(['1:driverString']);
+    expect(lint('c.query(text || `select ${x}`);', 'parameterized-sql')).toEqual(['1:driverString']);
   });
 
   it('accepts bound parameters and identifier helpers', () => {
