@@ -26,9 +26,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import type { Db } from '../src/core/db/database.ts';
 import { createLogger } from '../src/core/log.ts';
 import { importAddressPoints } from '../src/modules/municipal-id/residency/address-import.ts';
 import { type Row, formatTable } from './bench-kit.ts';
@@ -163,6 +165,19 @@ async function buildAppFor(dir: string, target: Target) {
   };
 }
 
+/** Milliseconds per committed one-row transaction on PostgreSQL, one after the other (no group commit). */
+async function postgresCommitMs(db: Db): Promise<number> {
+  await sql`create table bench_commit_probe (id serial primary key, v text)`.execute(db.kysely);
+  try {
+    const n = 200;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) await db.kysely.transaction().execute((tx) => sql`insert into bench_commit_probe (v) values (${'x'.repeat(200)})`.execute(tx));
+    return (performance.now() - start) / n;
+  } finally {
+    await sql`drop table bench_commit_probe`.execute(db.kysely);
+  }
+}
+
 /** Milliseconds per committed one-row transaction with `synchronous = FULL` in `dir` (the disk's fsync). */
 function sqliteCommitMs(dir: string): number {
   const db = new SQLite(path.join(dir, 'fsync-probe.db'));
@@ -213,6 +228,7 @@ async function benchOn(target: Target, options: ApplicationBenchOptions): Promis
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-id-application-'));
   const fsyncMs = target.kind === 'sqlite' ? sqliteCommitMs(dir) : undefined;
   const env = await buildAppFor(dir, target);
+  const commitMs = target.kind === 'postgres' ? await postgresCommitMs(env.built.ctx.db) : undefined;
   const { built } = env;
   const { app } = built;
   try {
@@ -271,6 +287,9 @@ async function benchOn(target: Target, options: ApplicationBenchOptions): Promis
       { name: `application submission (${label}): final send of a completed draft`, opsPerSec: send, unit: 'req/s', baselineName: 'baseline', ratio: send / baseline, note },
       { name: `application submission (${label}): whole flow, every POST`, opsPerSec: flow, unit: 'req/s', baselineName: 'baseline', ratio: flow / baseline, note: `${posts.toLocaleString('en-US')} POSTs; ${note}` },
     ];
+    if (commitMs !== undefined) {
+      out.push({ name: 'PostgreSQL commit of one row, one at a time (WAL flush)', ms: commitMs, note: `a send holds the audit chain's head row until its commit: ceiling ≈ ${Math.floor(1000 / commitMs)} sends/s` });
+    }
     if (fsyncMs !== undefined) {
       out.push({ name: 'SQLite commit with synchronous = FULL on this disk (fsync)', ms: fsyncMs, note: `ceiling ≈ ${Math.floor(1000 / fsyncMs)} commits/s; each POST commits at least once` });
     }
