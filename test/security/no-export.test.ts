@@ -49,8 +49,6 @@ const SINGLE_RECORD_VIEWS: Record<string, string> = {
   'GET /staff/appointments/bookings/:id': 'One appointment with its contact for reminders, opened by staff with appointments.bookings.read; the read is audited',
   'GET /staff/u-visa/requests/:id': 'One U/T-visa certification request, opened by staff with u-visa.requests.read; the read is audited',
   'GET /staff/u-visa/requests/:id/supplement': "One request's Supplement B answers, opened by staff with u-visa.requests.prepare; the read is audited",
-  'GET /staff/u-visa/requests/:id': 'One U/T-visa certification request, opened by staff with u-visa.requests.read; the read is audited',
-  'GET /staff/u-visa/requests/:id/supplement': "One request's Supplement B answers, opened by staff with u-visa.requests.prepare; the read is audited",
   'GET /staff/municipal-id/cards/:id': 'One municipal ID card (what is printed on it), opened by staff with municipal-id.print; the read is audited',
 };
 
@@ -58,14 +56,12 @@ const SINGLE_RECORD_VIEWS: Record<string, string> = {
 const AGGREGATE_DOWNLOADS: Record<string, string> = {
   'GET /transparency/demands.csv': 'Suppressed counts of demands per quarter (transparency report)',
   'GET /u-visa/figures.csv': 'Suppressed U/T-visa certification counts, turnaround days and shares per quarter (public figures)',
-  'GET /u-visa/figures.csv': 'Suppressed U/T-visa certification counts, turnaround days and shares per quarter (public figures)',
 };
 
 /** Source files allowed to make downloads, and why. */
 const DOWNLOAD_SOURCES: Record<string, string> = {
   'src/core/privacy/demands.routes.tsx': 'The disclosure of an approved demand (the one legal path out)',
   'src/core/privacy/transparency.routes.tsx': 'Suppressed aggregate counts (CSV)',
-  'src/modules/u-visa/u-visa.routes.tsx': 'Suppressed aggregate U/T-visa figures (CSV); the single-record PDFs it serves are shown inline, not as attachments',
   'src/modules/u-visa/u-visa.routes.tsx': 'Suppressed aggregate U/T-visa figures (CSV); the single-record PDFs it serves are shown inline, not as attachments',
   'src/modules/appointments/calendar-download.ts':
     "A resident's own appointment as an .ics file (what, when, where: no name, no contact, no reference code), reached only with that browser's receipt or manage cookie",
