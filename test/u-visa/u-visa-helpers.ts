@@ -1,4 +1,7 @@
 import type { AppContext } from '../../src/core/modules/context.ts';
+import { certify, saveSupplement } from '../../src/modules/u-visa/u-visa.decisions.ts';
+import { type StaffActor, readRequest } from '../../src/modules/u-visa/u-visa.service.ts';
+import { draftSupplement } from '../../src/modules/u-visa/supplement-b/supplement-b.answers.ts';
 import { createApiToken } from '../../src/core/auth/api-tokens.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import type { TestApp } from '../helpers/app.ts';
@@ -85,3 +88,31 @@ export function body<T>(res: { json<U = unknown>(): U }): T {
 export function fieldErrors(res: { json<U = unknown>(): U }): ApiError['error']['fields'] {
   return res.json<ApiError>().error.fields;
 }
+
+/** The official's answers that complete Supplement B, on top of the draft. */
+export const COMPLETE = {
+  officialRole: 'head',
+  officialTitle: 'Chief of Police',
+  agencyAddress: '350 S 5th St, Minneapolis, MN 55415',
+  agencyPhone: '612 673 3000',
+  agencyEmail: 'None',
+  courtFileNumber: 'N/A',
+  crimeDates: '06/14/2026',
+  statutes: 'Minn. Stat. 609.2242',
+  crimeLocation: 'Minneapolis, Minnesota',
+  crimeDescription: 'Assault at home.',
+  injuries: 'None',
+  possessesInformation: 'yes',
+  helpful: 'yes',
+  notRefused: 'yes',
+  investigationStatus: 'completed',
+  familyImplicated: 'no',
+  additionalInformation: 'None',
+};
+
+export async function certifyRequest(t: TestApp, actor: StaffActor, id: string): Promise<void> {
+  const detail = await readRequest(t.ctx, actor, id);
+  await saveSupplement(t.ctx, actor, id, { ...draftSupplement(t.ctx.jurisdiction, detail, { name: 'Dana Ruiz' }), ...COMPLETE });
+  await certify(t.ctx, actor, id, { revision: (await readRequest(t.ctx, actor, id)).revision });
+}
+

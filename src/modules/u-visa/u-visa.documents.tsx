@@ -3,7 +3,7 @@
  * (PDF, the requester's language), for staff to download, and the letter sent to the requester by the
  * `u-visa.send-decision-letter` job. Every decrypting read is audited.
  */
-import { inTransaction } from '../../core/db/transaction.ts';
+import { type Executor, inTransaction } from '../../core/db/transaction.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { type Locale, isLocale } from '../../core/i18n/locales.ts';
 import type { AppContext } from '../../core/modules/context.ts';
@@ -31,11 +31,11 @@ export async function supplementHtml(ctx: AppContext, row: RequestRow): Promise<
 }
 
 /** The decision letter's content for a decided request. */
-async function letterContent(ctx: AppContext, row: RequestRow): Promise<LetterContent> {
+async function letterContent(ctx: AppContext, db: Executor, row: RequestRow): Promise<LetterContent> {
   if (row.decision !== 'certified' && row.decision !== 'denied') throw new AppError('conflict', { messageKey: 'u-visa.error.notDecided' });
   const parts = await openRequestRow(ctx, row);
   const department = ctx.jurisdiction.uVisa.certifyingAgencies.value.find((a) => a.id === row.department);
-  const signature = row.decision === 'certified' ? (await ctx.clocks.forRecord({ owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.signature, recordId: row.id })).at(-1) : undefined;
+  const signature = row.decision === 'certified' ? (await ctx.clocks.forRecord({ owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.signature, recordId: row.id }, db)).at(-1) : undefined;
   return {
     locale: row.language,
     cityName: ctx.jurisdiction.place.cityName.value,
@@ -52,8 +52,8 @@ async function letterContent(ctx: AppContext, row: RequestRow): Promise<LetterCo
 }
 
 /** The decision letter as HTML, in the requester's language. */
-export async function letterHtml(ctx: AppContext, row: RequestRow): Promise<string> {
-  const content = await letterContent(ctx, row);
+export async function letterHtml(ctx: AppContext, row: RequestRow, db: Executor = ctx.db.kysely): Promise<string> {
+  const content = await letterContent(ctx, db, row);
   const locale: Locale = isLocale(row.language) ? row.language : 'en';
   return renderDocument(<DecisionLetter t={ctx.messages.translator(locale)} letter={content} />);
 }
@@ -62,7 +62,7 @@ export async function letterHtml(ctx: AppContext, row: RequestRow): Promise<stri
 export async function documentPdf(ctx: AppContext, actor: StaffActor, id: string, kind: 'supplement-b' | 'letter'): Promise<{ pdf: Buffer; filename: string }> {
   const html = await inTransaction(ctx.db, async (tx) => {
     const row = await requireRow(tx, id);
-    const doc = kind === 'supplement-b' ? await supplementHtml(ctx, row) : await letterHtml(ctx, row);
+    const doc = kind === 'supplement-b' ? await supplementHtml(ctx, row) : await letterHtml(ctx, row, tx);
     await ctx.audit.record(tx, {
       actor: { id: actor.userId, role: actor.role },
       action: 'record.read',

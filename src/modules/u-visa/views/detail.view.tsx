@@ -4,6 +4,7 @@ import type { Jurisdiction } from '../../../core/jurisdiction/index.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup, SummaryList, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
+import { supplementFields, supplementFormFor } from '../supplement-b/supplement-b.fields.ts';
 import { goodCauseReasons } from '../u-visa.clocks.ts';
 import { crimeLabelKey } from '../u-visa.crimes.ts';
 import { DENIAL_REASONS } from '../u-visa.decisions.ts';
@@ -52,6 +53,10 @@ export function DetailView(props: {
   const { ctx, jurisdiction, request: r, can } = props;
   const t = ctx.t;
   const errors = props.errors ?? [];
+  // Blank Supplement B items are listed beside the signing button with links to the form; other errors on top.
+  const supplementIds = new Set(supplementFields(supplementFormFor(r.visaType)).map((f) => f.id));
+  const itemErrors = props.form === 'certify' ? errors.filter((e) => supplementIds.has(e.field)) : [];
+  const topErrors = errors.filter((e) => !itemErrors.includes(e));
   const values = props.values ?? {};
   const errorOf = (form: DetailForm, field: string) => (props.form === form ? errors.find((e) => e.field === field) : undefined);
   const message = (form: DetailForm, field: string) => {
@@ -148,7 +153,7 @@ export function DetailView(props: {
           {t(`u-visa.staff.flash.${props.flash}`)}
         </Alert>
       ) : null}
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <ErrorSummary ctx={ctx} errors={topErrors} />
       <h1>{title}</h1>
       <p class="sanctuary-tags">
         {r.expedited ? <Tag tone="big">{t('u-visa.staff.expedited')}</Tag> : null} <Tag>{t(`u-visa.visaType.${r.visaType}`)}</Tag> <Tag>{t(`u-visa.status.${r.status}`)}</Tag>
@@ -313,11 +318,15 @@ export function DetailView(props: {
         {can.decide && workable ? (
           <>
             <ActionForm ctx={ctx} id={r.id} action="certify" title={t('u-visa.staff.certify.title')} hint={t('u-visa.staff.certify.hint')} button={t('u-visa.staff.certify.submit')} revision={r.revision} />
-            {props.form === 'certify' && errors.length > 0 ? (
+            {itemErrors.length > 0 ? (
               <Alert type="error" heading={t('u-visa.staff.certify.blankHeading')}>
                 <ul class="usa-list">
-                  {errors.map((e) => (
-                    <li>{t('u-visa.staff.certify.blankItem', { item: t(`u-visa.suppb.field.${e.field}`), problem: t(e.key) })}</li>
+                  {itemErrors.map((e) => (
+                    <li>
+                      <a class="usa-link" href={`/staff/u-visa/requests/${r.id}/supplement#field-${e.field}`}>
+                        {t('u-visa.staff.certify.blankItem', { item: t(`u-visa.suppb.field.${e.field}`), problem: t(e.key) })}
+                      </a>
+                    </li>
                   ))}
                 </ul>
               </Alert>
