@@ -13,6 +13,7 @@
  * copies or photos of documents.
  */
 import type { SealContext } from '../../../core/crypto/envelope.ts';
+import { KeyNotFoundError } from '../../../core/crypto/errors.ts';
 import type { Tx } from '../../../core/db/transaction.ts';
 import { inTransaction } from '../../../core/db/transaction.ts';
 import { type FormStatus, referenceCodeIndex } from '../../../core/forms/index.ts';
@@ -112,6 +113,19 @@ type SealedColumn =
 
 function at(column: SealedColumn, rowId: string): SealContext {
   return { table: TABLE, column, rowId };
+}
+
+/**
+ * A decryption whose subject's key is gone (forgotten while a transaction that would have deleted the row
+ * rolled back; `keys reconcile` removes such rows) is "gone" for the caller, not a server error.
+ */
+async function openOrGone<T>(opening: Promise<T>): Promise<T> {
+  try {
+    return await opening;
+  } catch (err) {
+    if (err instanceof KeyNotFoundError) throw new AppError('gone');
+    throw err;
+  }
 }
 
 function addDays(now: Date, days: number): string {
@@ -245,7 +259,7 @@ export async function getApplicationForEnrolment(ctx: AppContext, tx: Tx, applic
   const row = await applicationRepo.findById(tx, applicationId);
   if (!row) throw new AppError('not_found');
   const id = row.id;
-  const opened = await ctx.vault.useSubject(id, (c) => {
+  const opened = await openOrGone(ctx.vault.useSubject(id, (c) => {
     const open = (column: SealedColumn): string | undefined => {
       const v = row[column];
       return typeof v === 'string' ? c.open(v, at(column, id)) : undefined;
@@ -263,7 +277,7 @@ export async function getApplicationForEnrolment(ctx: AppContext, tx: Tx, applic
       plan: json<string[]>('document_plan_sealed') ?? [],
       waiver: open('fee_waiver_sealed'),
     };
-  });
+  }));
   await ctx.audit.record(tx, {
     actor: { id: actor.userId, role: actor.role },
     action: 'record.read',
@@ -456,7 +470,7 @@ export async function readForPlacement(ctx: AppContext, actor: ApplicationActor,
     if (!row) throw new AppError('not_found');
     const address =
       typeof row.address_sealed === 'string'
-        ? await ctx.vault.openJson<{ street: string; unit?: string; zip: string }>(row.id, row.address_sealed, at('address_sealed', row.id))
+        ? await openOrGone(ctx.vault.openJson<{ street: string; unit?: string; zip: string }>(row.id, row.address_sealed, at('address_sealed', row.id)))
         : undefined;
     await ctx.audit.record(tx, {
       actor: { id: actor.userId, role: actor.role },
