@@ -264,6 +264,8 @@ describeEachDialect('the municipal ID application', (dialect) => {
     await fillApplication(senior, { ...HODAN, name: 'Xee Vang', birth: ['2', '2', '1950'], language: 'hmn', contactMethod: 'none', feeWaiver: 'none', gender: undefined });
     const seniorFee = await senior.get(`${BASE}/fee?change=1`);
     expect(seniorFee.body).toContain(m('en', 'municipalId.fee.free', { variant: 'senior' }));
+    // What "low income" means, from the profile: 150% of the 2025 guideline ($15,650 for one person).
+    expect(seniorFee.body).toContain('below 150% of the federal poverty guideline: $23,475 a year for one person, $48,225 for a household of four');
     await submitApplication(senior);
     expect(await newestApplication(t)).toMatchObject({ fee_variant: 'senior', fee_cents: 0, fee_waiver_sealed: null, contact_method: 'none', contact_sealed: null });
 

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { FieldError } from '../../../core/http/errors.ts';
 import { type Answers, type ChoiceDefinition, type FieldPrivacy, type StepPanel, defineForm } from '../../../core/forms/index.ts';
-import { localDate } from '../../../core/jurisdiction/index.ts';
+import { localDate, povertyGuideline } from '../../../core/jurisdiction/index.ts';
 import type { AppContext } from '../../../core/modules/context.ts';
 import { checkAddress } from '../residency/residency.service.ts';
 import { normalizeAddress, normalizeZip } from '../residency/address-normalize.ts';
@@ -133,6 +133,14 @@ function feePanel(ctx: AppContext, a: Answers, now: Date): StepPanel {
       : { key: 'municipalId.fee.amount', values: { fee: dollars, variant: variant?.id ?? 'adult' } },
     { key: 'municipalId.fee.proof' },
   ];
+  // What "low income" means, from the profile's ceiling and poverty guidelines (when it offers that waiver).
+  if (waiversOf(ctx.jurisdiction).some((w) => w.id === 'low-income')) {
+    const percent = ctx.jurisdiction.municipalId.feeWaiverMaxPercentFpg.value;
+    items.push({
+      key: 'municipalId.fee.lowIncome',
+      values: { percent, one: povertyGuideline(ctx.jurisdiction, 1, { percent }), four: povertyGuideline(ctx.jurisdiction, 4, { percent }) },
+    });
+  }
   return { titleKey: 'municipalId.fee.title', items };
 }
 
