@@ -134,8 +134,8 @@ function feePanel(ctx: AppContext, a: Answers, now: Date): StepPanel {
     { key: 'municipalId.fee.proof' },
   ];
   // What "low income" means, from the profile's ceiling and poverty guidelines (when it offers that waiver).
-  if (waiversOf(ctx.jurisdiction).some((w) => w.id === 'low-income')) {
-    const percent = ctx.jurisdiction.municipalId.feeWaiverMaxPercentFpg.value;
+  const percent = ctx.jurisdiction.municipalId.feeWaiverMaxPercentFpg.value;
+  if (percent !== null && waiversOf(ctx.jurisdiction).some((w) => w.id === 'low-income')) {
     items.push({
       key: 'municipalId.fee.lowIncome',
       values: { percent, one: povertyGuideline(ctx.jurisdiction, 1, { percent }), four: povertyGuideline(ctx.jurisdiction, 4, { percent }) },
