@@ -5,52 +5,9 @@ import { type TestApp, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
 import { type StaffBrowser, signInAs } from '../helpers/staff.ts';
 import { hasPdftotext, pdfText } from './pdf-text.ts';
-import { type ApiStatus, apiFile, attorneyToken, body, validRequest } from './u-visa-helpers.ts';
+import { type ApiStatus, apiFile, attorneyToken, body, fillSupplement, validRequest } from './u-visa-helpers.ts';
 
 let now = new Date('2026-11-20T15:00:00Z');
-
-/** What the certifying official adds to the prefilled Supplement B. */
-export const OFFICIAL_ANSWERS: Record<string, string> = {
-  officialRole: 'designated',
-  officialTitle: 'Lieutenant, Family Violence Unit',
-  headName: 'Chief of Police',
-  headTitle: 'Chief of Police',
-  agencyAddress: '350 S 5th St, Minneapolis, MN 55415',
-  agencyPhone: '612 673 3000',
-  agencyEmail__stock: 'None',
-  courtFileNumber__stock: 'N/A',
-  crimeDates: '06/14/2026',
-  statutes: 'Minn. Stat. 609.2242 (domestic assault); 609.222 (assault in the second degree)',
-  crimeLocation: 'Minneapolis, Minnesota',
-  crimeDescription: 'The victim was assaulted at home by her partner, who was arrested at the scene.',
-  injuries: 'Bruising to the arms and face, documented by the responding officers.',
-  possessesInformation: 'yes',
-  helpful: 'yes',
-  notRefused: 'yes',
-  investigationStatus: 'ongoing',
-  familyImplicated: 'no',
-  additionalInformation__stock: 'None',
-};
-
-/** The Supplement B form as the page shows it, with the official's answers merged in. */
-export async function fillSupplement(official: StaffBrowser, id: string, overrides: Record<string, string> = {}) {
-  const page = await official.get(`/staff/u-visa/requests/${id}/supplement`);
-  expect(page.statusCode).toBe(200);
-  const form: Record<string, string | string[]> = {};
-  // The values the page prefilled (inputs and textareas), as a browser would send them back.
-  for (const m of page.body.matchAll(/<input class="usa-input[^"]*" id="field-(\w+)" name="\w+" type="(?:text|date)" value="([^"]*)"/g)) form[m[1] as string] = unescape(m[2] as string);
-  for (const m of page.body.matchAll(/<textarea class="usa-textarea[^"]*" id="field-(\w+)"[^>]*>([^<]*)<\/textarea>/g)) form[m[1] as string] = unescape(m[2] as string);
-  for (const m of page.body.matchAll(/type="(?:radio|checkbox)" id="field-(\w+)-\d+" name="(\w+)" value="([^"]*)" checked=""/g)) {
-    const name = m[2] as string;
-    const prev = form[name];
-    form[name] = name.endsWith('__stock') || I918B_FIELDS.find((f) => f.id === name)?.type === 'choice' ? (m[3] as string) : [...(Array.isArray(prev) ? prev : []), m[3] as string];
-  }
-  return official.post(`/staff/u-visa/requests/${id}/supplement`, { ...form, ...OFFICIAL_ANSWERS, ...overrides });
-}
-
-function unescape(s: string): string {
-  return s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
 
 describeEachDialect('certifying: Supplement B, signing, documents', (dialect) => {
   let t: TestApp;
