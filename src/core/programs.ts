@@ -16,7 +16,7 @@ export const PROGRAMS: readonly Program[] = [
   { number: 3, module: 'county-accountability', status: 'planned' },
   { number: 4, module: 'shield', status: 'planned' },
   { number: 5, module: 'clinics', status: 'planned' },
-  { number: 6, module: 'u-visa', status: 'planned' },
+  { number: 6, module: 'u-visa', status: 'available' },
   { number: 7, module: 'data-practices', status: 'planned' },
   { number: 8, module: 'labor', status: 'planned' },
   { number: 9, module: 'tenants', status: 'planned' },
