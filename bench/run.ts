@@ -91,6 +91,14 @@ const GROUPS: readonly Group[] = [
     targets: [atLeast(/^application submission/, 500, ' req/s')],
   },
   {
+    id: 'municipal-id-card',
+    title: 'Municipal ID cards: CR80 PDF printing, staff queue pages with 500k applications and 1M cards (issue 4)',
+    file: 'municipal-id-card.ts',
+    // Its rows carry their own targets: card PDF ≥ 20/s; queue pages p95 < 50 ms (p95 in the note).
+    run: async (quick) =>
+      (await import('./municipal-id-card.ts')).benchMunicipalIdCard(quick ? { seconds: 2, applications: 20_000, cards: 40_000, requests: 50 } : {}),
+  },
+  {
     id: 'clocks',
     title: 'Deadline clocks: computations and recomputing every open clock (issues 5 and 6)',
     file: 'clocks.ts',

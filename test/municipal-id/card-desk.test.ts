@@ -124,6 +124,27 @@ describeEachDialect('municipal ID card desk', (dialect) => {
     }
   });
 
+  it('pages the print queue with keysets: every queued card once, oldest first, no OFFSET', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 27; i++) {
+      made.push(await makeCard(`Queue Person ${String.fromCharCode(65 + (i % 26))}${i}`, '1980-01-01'));
+      clock.advance(1000);
+    }
+    const seen: string[] = [];
+    let url: string | null = `${DESK}/print-queue`;
+    for (let pages = 0; url && pages < 10; pages++) {
+      const res = await printer.get(url);
+      expect(res.statusCode).toBe(200);
+      seen.push(...[...res.body.matchAll(/href="\/staff\/municipal-id\/cards\/([0-9A-Z]{26})"/g)].map((m) => m[1] as string));
+      const next = /<a class="usa-pagination__link usa-pagination__next-page" href="([^"]+)"/.exec(res.body)?.[1];
+      url = next ? next.replace(/&amp;/g, '&') : null;
+    }
+    const queued = (await t.ctx.db.kysely.selectFrom('id_cards').select(['id', 'created_at']).where('status', '=', 'queued').orderBy('created_at').orderBy('id').execute()).map((r) => r.id);
+    expect(seen).toEqual(queued);
+    for (const id of made) expect(seen).toContain(id);
+    expect((await printer.get(`${DESK}/print-queue?after=2026-12-01T00:00:00Z~${made[0]}`)).statusCode).toBe(422);
+  });
+
   it('reprints with the same number and the same credential', async () => {
     const id = await makeCard('Ntxhi Vaj', '1990-05-05');
     redirected(await printer.post(`${DESK}/cards/${id}/printed`, {}));

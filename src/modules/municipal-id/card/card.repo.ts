@@ -145,7 +145,8 @@ export const cardRepo = {
     let q = db.selectFrom('id_cards').select(LIST_COLUMNS).where('status', '=', status);
     const after = options.after;
     if (after) {
-      q = q.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]));
+      // A row-value comparison, so both SQLite and PostgreSQL walk the (status, created_at, id) index from there.
+      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
     }
     const rows = await q.orderBy('created_at').orderBy('id').limit(options.limit + 1).execute();
     return { rows: rows.slice(0, options.limit), more: rows.length > options.limit };

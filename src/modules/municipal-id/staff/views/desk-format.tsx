@@ -15,29 +15,52 @@ function intlLocale(ctx: ViewContext): string {
   return ctx.locale === 'hmn' ? 'en' : ctx.locale;
 }
 
+/**
+ * Formatters are built once per language, style and zone: constructing an `Intl.DateTimeFormat` costs far more
+ * than formatting with one (a list page formats dozens of dates).
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 /** A timestamp as the city's local date and time. */
 export function formatDateTime(ctx: ViewContext, jurisdiction: Jurisdiction, iso: string): string {
-  return new Intl.DateTimeFormat(intlLocale(ctx), { dateStyle: 'medium', timeStyle: 'short', timeZone: jurisdiction.locale.timezone.value }).format(new Date(iso));
+  return dateFormat(intlLocale(ctx), { dateStyle: 'medium', timeStyle: 'short', timeZone: jurisdiction.locale.timezone.value }).format(new Date(iso));
 }
 
 /** A time of day in the city. */
 export function formatTime(ctx: ViewContext, jurisdiction: Jurisdiction, iso: string): string {
-  return new Intl.DateTimeFormat(intlLocale(ctx), { timeStyle: 'short', timeZone: jurisdiction.locale.timezone.value }).format(new Date(iso));
+  return dateFormat(intlLocale(ctx), { timeStyle: 'short', timeZone: jurisdiction.locale.timezone.value }).format(new Date(iso));
 }
 
 /** A calendar date `YYYY-MM-DD` in the reader's language. */
 export function formatDay(ctx: ViewContext, day: string): string {
-  return new Intl.DateTimeFormat(intlLocale(ctx), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+  return dateFormat(intlLocale(ctx), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
 /** A month `YYYY-MM` in the reader's language. */
 export function formatMonth(ctx: ViewContext, month: string): string {
-  return new Intl.DateTimeFormat(intlLocale(ctx), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+  return dateFormat(intlLocale(ctx), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /** A number in the reader's language. */
 export function formatNumber(ctx: ViewContext, n: number): string {
-  return new Intl.NumberFormat(intlLocale(ctx)).format(n);
+  const locale = intlLocale(ctx);
+  let f = numberFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, f);
+  }
+  return f.format(n);
 }
 
 /** A count capped at the list's cap: "1,000 or more". */
