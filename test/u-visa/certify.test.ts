@@ -116,3 +116,61 @@ describeEachDialect('certifying: Supplement B, signing, documents', (dialect) =>
     now = new Date('2026-11-21T15:00:00Z');
   });
 });
+
+describeEachDialect('certifying a T visa: Form I-914 Supplement B', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    now = new Date('2026-11-20T15:00:00Z');
+    t = await createTestApp(dialect, { now: () => now });
+  });
+  afterAll(async () => t.close());
+
+  it('refuses blanks, certifies when complete, and starts no 6-month window (none is known for I-914B)', async () => {
+    const official = await signInAs(t, 'certifying-official');
+    const { token } = await attorneyToken(t);
+    const id = body<ApiStatus>(await apiFile(t, token, validRequest({ visaType: 'T', crimes: ['trafficking', 'involuntary-servitude'] }))).id;
+    const page = await official.get(`/staff/u-visa/requests/${id}/supplement`);
+    expect(page.body).toContain('Form I-914, Supplement B');
+    const answers: Record<string, string | string[]> = {
+      victimFamilyName: 'García López',
+      victimGivenName: 'María',
+      victimMiddleName__stock: 'N/A',
+      victimOtherNames__stock: 'None',
+      victimDateOfBirth: '1991-02-03',
+      victimANumber__stock: 'None',
+      victimGender: 'female',
+      officialName: 'Lt. Dana Ruiz',
+      officialTitle: 'Lieutenant, Human Trafficking Unit',
+      agencyName: 'Minneapolis Police Department',
+      agencyType: 'local',
+      agencyCategory: 'law-enforcement',
+      caseStatus: 'ongoing',
+      agencyCaseNumber: 'CCN 26-123456',
+      fbiOrSidNumber__stock: 'Unknown',
+      agencyAddress: '350 S 5th St, Minneapolis, MN 55415',
+      agencyPhone: '612 673 3000',
+      agencyEmail__stock: 'None',
+      traffickingTypes: ['labor-trafficking'],
+      victimCooperated: 'yes',
+      crimeDates: '03/2025 – 06/2026',
+      statutes: '18 U.S.C. 1589; Minn. Stat. 609.282',
+      crimeLocation: 'Minneapolis, Minnesota',
+      crimeDescription: '',
+      signatoryName: 'Lt. Dana Ruiz',
+      additionalInformation__stock: 'None',
+    };
+    expect((await official.post(`/staff/u-visa/requests/${id}/supplement`, answers)).statusCode).toBe(303);
+    const revision = async () => String((await t.ctx.db.kysely.selectFrom('u_visa_requests').select('revision').where('id', '=', id).executeTakeFirstOrThrow()).revision);
+    const refused = await official.post(`/staff/u-visa/requests/${id}/certify?lang=en`, { revision: await revision() });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('Description of the criminal activity: This item is blank');
+    await official.post(`/staff/u-visa/requests/${id}/supplement`, { ...answers, crimeDescription: 'Held on a farm and made to work without pay.' });
+    expect((await official.post(`/staff/u-visa/requests/${id}/certify`, { revision: await revision() })).statusCode).toBe(303);
+    expect(await t.ctx.clocks.forRecord({ owner: 'u-visa', recordType: 'u-visa.signature', recordId: id })).toEqual([]);
+    if (hasPdftotext()) {
+      const text = pdfText((await official.get(`/staff/u-visa/requests/${id}/supplement-b.pdf`)).rawPayload);
+      expect(text).toContain('Labor trafficking');
+      expect(text).toContain('Unknown');
+    }
+  });
+});

@@ -242,3 +242,23 @@ describeEachDialect('U-visa intake', (dialect) => {
     expect(crimes.statusCode).toBe(422);
   });
 });
+
+describeEachDialect('U-visa API description', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { now: () => NOW });
+  });
+  afterAll(async () => t.close());
+
+  it('is in the OpenAPI description with its body schema and the bearer scheme', async () => {
+    const res = await new TestBrowser(t.app).get('/api/openapi.json');
+    const doc = res.json<{ paths: Record<string, Record<string, { security?: unknown; 'x-access'?: string; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> }>();
+    const post = doc.paths['/api/v1/u-visa/requests']?.post;
+    expect(post?.['x-access']).toBe('u-visa.api.file');
+    expect(post?.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
+    const props = Object.keys(post?.requestBody?.content['application/json']?.schema.properties ?? {});
+    expect(props).toEqual(expect.arrayContaining(['visaType', 'crimes', 'expedite', 'expediteProofType', 'aNumber']));
+    expect(props).not.toContain('immigrationStatus');
+    expect(doc.paths['/api/v1/u-visa/requests/{id}']?.get?.['x-access']).toBe('u-visa.api.file');
+  });
+});
