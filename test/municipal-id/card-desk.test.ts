@@ -124,6 +124,27 @@ describeEachDialect('municipal ID card desk', (dialect) => {
     }
   });
 
+  it('keeps the card when the application is forgotten 30 days after the decision', async () => {
+    const app = await applyAs(t, { ...HODAN, name: 'Ayaan Warsame Nuur', birth: ['4', '4', '1977'] });
+    redirected(await printer.post(`${DESK}/applications/${app.id}/enrolment`, { identityConfirmed: 'yes', documents: ['foreign-passport', 'utility-bill'], feeWaiver: 'verified' }));
+    redirected(await postPhoto(t, printer, app.id, phoneJpeg({ width: 480, height: 640 })));
+    redirected(await approver.post(`${DESK}/applications/${app.id}/decision`, { decision: 'approved', reason: 'requirements-met' }));
+    const { id } = await t.ctx.db.kysely.selectFrom('id_cards').select('id').where('application_id', '=', app.id).executeTakeFirstOrThrow();
+    clock.advance(31 * DAY);
+    await signInAll();
+    const purged = await t.ctx.retention.purge({ only: ['municipal-id.application'] });
+    expect(purged.ok).toBe(true);
+    expect(await applicationStatus(t.ctx, app.id)).toBeUndefined();
+    expect(await t.ctx.vault.subjectStatus(app.id)).toBe('forgotten');
+    expect(await t.ctx.db.kysely.selectFrom('id_enrolments').select('application_id').where('application_id', '=', app.id).execute()).toEqual([]);
+    // The card stands on its own: readable, printable, and its first print no longer has an application to tell.
+    const page = await printer.get(`${DESK}/cards/${id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Ayaan Warsame Nuur');
+    redirected(await printer.post(`${DESK}/cards/${id}/printed`, {}));
+    expect((await verify(id)).status).toBe('valid');
+  });
+
   it('pages the print queue with keysets: every queued card once, oldest first, no OFFSET', async () => {
     const made: string[] = [];
     for (let i = 0; i < 27; i++) {
