@@ -9,7 +9,7 @@
  * decision. Every decrypting read and every change is written to the audit log in its transaction.
  */
 import { cardFactsProblem } from '../credential/credential.claims.ts';
-import { credentialQrSvg } from '../credential/credential.qr.ts';
+import { credentialQrMatrix } from '../credential/credential.qr.ts';
 import { type RevocationReason, issueCredential, revokeCard } from '../credential/credential.service.ts';
 import type { SealContext } from '../../../core/crypto/envelope.ts';
 import { KeyNotFoundError } from '../../../core/crypto/errors.ts';
@@ -362,7 +362,7 @@ export async function cardHtml(ctx: AppContext, card: { number: string; name: st
         gender: card.gender,
         veteran: card.veteran,
         photoJpeg: card.photoJpeg,
-        qrSvg: await credentialQrSvg(card.jws),
+        qr: credentialQrMatrix(card.jws),
         verifyUrl: `${ctx.config.baseUrl.replace(/\/+$/, '')}/verify`,
         cityName: ctx.jurisdiction.place.cityName.value,
       },

@@ -10,6 +10,7 @@
  * the name is marked with its script's language and direction (`../name-script.ts`).
  */
 import type { Translate } from '../../../../core/i18n/messages.ts';
+import type { QrMatrix } from '../../credential/credential.qr.ts';
 import { nameMarkup } from '../name-script.ts';
 
 /** CR80 in millimetres. */
@@ -30,8 +31,8 @@ export interface CardPrint {
   veteran: boolean;
   /** The re-encoded portrait JPEG. */
   photoJpeg: Buffer;
-  /** The credential's QR code as SVG (`credentialQrSvg`). */
-  qrSvg: string;
+  /** The credential's QR code as a module matrix (`credentialQrMatrix`), drawn here as vector shapes. */
+  qr: QrMatrix;
   /** Where a verifier checks a card (`<BASE_URL>/verify`), printed on the back. */
   verifyUrl: string;
   cityName: string;
@@ -83,6 +84,42 @@ function dataUrl(type: string, bytes: Buffer | string): string {
   return `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 
+/** Quiet zone around a QR code, in modules (the QR standard asks for 4). */
+const QUIET = 4;
+
+/**
+ * The path of a QR code's dark modules: one rectangle per horizontal run of dark modules, in module units with
+ * the quiet zone. Drawn inline (no image to decode) as vector shapes, so the code stays sharp at any printer
+ * resolution.
+ */
+export function qrPath(qr: QrMatrix): string {
+  const parts: string[] = [];
+  for (let y = 0; y < qr.size; y++) {
+    let x = 0;
+    while (x < qr.size) {
+      if (qr.modules[y * qr.size + x] !== 1) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < qr.size && qr.modules[y * qr.size + x] === 1) x++;
+      parts.push(`M${start + QUIET} ${y + QUIET}h${x - start}v1h${start - x}z`);
+    }
+  }
+  return parts.join('');
+}
+
+/** The QR code as inline SVG (white quiet zone, black modules). */
+function QrCode(props: { qr: QrMatrix; label: string }) {
+  const side = props.qr.size + 2 * QUIET;
+  return (
+    <svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${side} ${side}`} role="img" aria-label={props.label} shape-rendering="crispEdges">
+      <rect width={String(side)} height={String(side)} fill="#fff" />
+      <path d={qrPath(props.qr)} fill="#000" />
+    </svg>
+  );
+}
+
 /** The two sides of a card as one HTML document (front first). `t` translates labels (the card's language). */
 export function CardDocument(props: { card: CardPrint; t: Translate; lang: string }) {
   const { card, t } = props;
@@ -126,7 +163,7 @@ export function CardDocument(props: { card: CardPrint; t: Translate; lang: strin
           <p class="variant">{card.variantLabel}</p>
         </section>
         <section class="side back">
-          <img class="qr" src={dataUrl('image/svg+xml', card.qrSvg)} alt={t('municipalId.card.qrAlt')} />
+          <QrCode qr={card.qr} label={t('municipalId.card.qrAlt')} />
           <div class="text">
             <p>{t('municipalId.card.back.verify')}</p>
             <p class="url">{card.verifyUrl}</p>
