@@ -27,9 +27,13 @@ queue.define({
 const ctx = { db, now, log: createLogger({ level: 'silent' }) } as unknown as AppContext;
 
 await sql`insert into test_barrier (worker) values (${worker})`.execute(db.kysely);
-for (let i = 0; i < 500; i++) {
+// Starting a process with the TypeScript loader can take several seconds on a loaded machine: wait up to a
+// minute for the other worker, and say so if it never comes (rather than draining the queue alone).
+const barrierDeadline = Date.now() + 60_000;
+for (;;) {
   const { rows } = await sql<{ n: number }>`select count(*) as n from test_barrier`.execute(db.kysely);
   if (Number(rows[0]?.n) >= 2) break;
+  if (Date.now() > barrierDeadline) throw new Error(`${worker}: the other worker never started`);
   await new Promise((r) => setTimeout(r, 10));
 }
 const w = new JobWorker({ queue, ctx, id: worker, concurrency: 3 });
