@@ -21,7 +21,8 @@ queue.define({
   name: 'test.count',
   handler: async (_payload, run) => {
     await sql`insert into test_job_runs (job_id, worker) values (${run.jobId}, ${worker})`.execute(db.kysely);
-    await new Promise((r) => setTimeout(r, 5));
+    // Long enough that the queue takes seconds to drain, so both processes really compete even on a loaded machine.
+    await new Promise((r) => setTimeout(r, 25));
   },
 });
 const ctx = { db, now, log: createLogger({ level: 'silent' }) } as unknown as AppContext;
