@@ -21,6 +21,14 @@ queue.define({
   name: 'test.count',
   handler: async (_payload, run) => {
     await sql`insert into test_job_runs (job_id, worker) values (${run.jobId}, ${worker})`.execute(db.kysely);
+    // Hold this worker's first jobs until the other worker has run one too (at most 20 s), so the two really
+    // overlap however the machine schedules them. If the other could never claim anything, the test fails.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const { rows } = await sql<{ n: number }>`select count(*) as n from test_job_runs where worker <> ${worker}`.execute(db.kysely);
+      if (Number(rows[0]?.n) > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     // Long enough that the queue takes seconds to drain, so both processes really compete even on a loaded machine.
     await new Promise((r) => setTimeout(r, 25));
   },

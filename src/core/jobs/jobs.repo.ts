@@ -57,6 +57,38 @@ export const jobsRepo = {
     options: { workerId: string; names: readonly string[]; now: string; lockedUntil: string; limit: number },
   ): Promise<JobRow[]> {
     if (options.names.length === 0 || options.limit <= 0) return [];
+    if (dialect === 'postgres') {
+      // The candidates are picked once, in a CTE. Written as `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP
+      // LOCKED)`, PostgreSQL may run the sub-select again for every row it scans, each time skipping the rows
+      // it has just locked — and so claim the whole queue for one worker instead of `limit` jobs.
+      return db
+        .with('picked', (qb) =>
+          qb
+            .selectFrom('jobs')
+            .select('id')
+            .where('status', '=', 'queued')
+            .where('run_at', '<=', options.now)
+            .where('name', 'in', options.names)
+            .orderBy('run_at')
+            .orderBy('id')
+            .limit(options.limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .updateTable('jobs')
+        .from('picked')
+        .set((eb) => ({
+          status: 'running',
+          locked_by: options.workerId,
+          locked_until: options.lockedUntil,
+          attempts: eb('jobs.attempts', '+', 1),
+          updated_at: options.now,
+        }))
+        .whereRef('jobs.id', '=', 'picked.id')
+        .where('jobs.status', '=', 'queued')
+        .returningAll('jobs')
+        .execute();
+    }
     return db
       .updateTable('jobs')
       .set((eb) => ({
@@ -66,8 +98,9 @@ export const jobsRepo = {
         attempts: eb('attempts', '+', 1),
         updated_at: options.now,
       }))
-      .where('id', 'in', (eb) => {
-        let q = eb
+      // SQLite runs one writer at a time and evaluates this sub-select once.
+      .where('id', 'in', (eb) =>
+        eb
           .selectFrom('jobs')
           .select('id')
           .where('status', '=', 'queued')
@@ -75,10 +108,8 @@ export const jobsRepo = {
           .where('name', 'in', options.names)
           .orderBy('run_at')
           .orderBy('id')
-          .limit(options.limit);
-        if (dialect === 'postgres') q = q.forUpdate().skipLocked();
-        return q;
-      })
+          .limit(options.limit),
+      )
       .where('status', '=', 'queued')
       .returningAll()
       .execute();
