@@ -34,6 +34,7 @@ const DEMO_NAMES: Record<Role, string> = {
   'partner-attorney': 'Demo Partner Attorney',
   'certifying-official': 'Demo Certifying Official',
   'certifying-supervisor': 'Demo Certifying Supervisor',
+  'legal-defense-staff': 'Demo Legal Defense Staff',
 };
 
 /** A readable random password: `demo-XXXX-XXXX-XXXX-XXXX` (80 random bits). */

@@ -12,6 +12,8 @@ export const ROLES = [
   'certifying-official',
   /** Reviews certifying officials' work (denials, escalations of overdue U/T-visa certifications). */
   'certifying-supervisor',
+  /** Runs detention defense: hotline intake, eligibility, provider assignment (legal-defense module). */
+  'legal-defense-staff',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
