@@ -38,21 +38,29 @@ function random40(): number {
   return v;
 }
 
-/** Writes `value` (< 32^count) as `count` base32 characters. */
-function base32(value: number, count: number): string {
-  let out = '';
-  for (let i = count - 1; i >= 0; i--) {
-    const div = 32 ** i;
-    const digit = Math.floor(value / div);
-    out += CROCKFORD_ALPHABET[digit] as string;
-    value -= digit * div;
-  }
-  return out;
+/** Writes a 25-bit integer as 5 base32 characters. */
+function base32x5(v: number): string {
+  const a = CROCKFORD_ALPHABET;
+  return (a[(v >>> 20) & 31] as string) + (a[(v >>> 15) & 31] as string) + (a[(v >>> 10) & 31] as string) + (a[(v >>> 5) & 31] as string) + (a[v & 31] as string);
 }
+
+/** Writes a 20-bit integer as 4 base32 characters. */
+function base32x4(v: number): string {
+  const a = CROCKFORD_ALPHABET;
+  return (a[(v >>> 15) & 31] as string) + (a[(v >>> 10) & 31] as string) + (a[(v >>> 5) & 31] as string) + (a[v & 31] as string);
+}
+
+const P20 = 2 ** 20;
+const P25 = 2 ** 25;
 
 // 26 characters carry 130 bits: the first 10 the timestamp (48 bits, top two bits zero), then 8 for each half.
 function encodeId(timestamp: number, high: number, low: number): string {
-  return base32(timestamp, 10) + base32(high, 8) + base32(low, 8);
+  const tHigh = Math.floor(timestamp / P25);
+  const hHigh = Math.floor(high / P20);
+  const lHigh = Math.floor(low / P20);
+  return (
+    base32x5(tHigh) + base32x5(timestamp - tHigh * P25) + base32x4(hHigh) + base32x4(high - hHigh * P20) + base32x4(lHigh) + base32x4(low - lHigh * P20)
+  );
 }
 
 /**
