@@ -38,6 +38,8 @@ const envSchema = z.object({
   SMS_HTTP_TOKEN: z.string().optional(),
   TRUST_PROXY: boolean.default(false),
   RATE_LIMIT: boolean.default(true),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  RATE_LIMIT_STRICT_MAX: z.coerce.number().int().min(1).max(10_000_000).default(20),
   AUDIT_KEY_FILE: z.string().min(1).optional(),
   ID_ISSUER_KEY_FILE: z.string().min(1).optional(),
   BACKUP_DIR: z.string().min(1).optional(),
@@ -87,6 +89,12 @@ export interface Config {
   sms: { provider: 'log' | 'http'; url: string | undefined; token: string | undefined };
   trustProxy: boolean;
   rateLimit: boolean;
+  /**
+   * Requests per minute per client address (`RATE_LIMIT_MAX`, default 600) and, on sign-in and public
+   * submissions, state-changing requests per minute (`RATE_LIMIT_STRICT_MAX`, default 20). Raised only for a
+   * local test instance (the SQL injection scan), never in production.
+   */
+  rateLimitMax: { all: number; strict: number };
   /** Ed25519 keys that sign audit checkpoints (`AUDIT_KEY_FILE`; default beside the key file, never in DATA_DIR). */
   auditKeyFile: string;
   /** P-256 keys that sign municipal ID credentials (`ID_ISSUER_KEY_FILE`; default beside the key file, never in DATA_DIR). */
@@ -193,6 +201,7 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
     trustProxy: e.TRUST_PROXY,
     rateLimit: e.RATE_LIMIT,
+    rateLimitMax: { all: e.RATE_LIMIT_MAX, strict: e.RATE_LIMIT_STRICT_MAX },
     auditKeyFile,
     idIssuerKeyFile,
     backup: {

@@ -210,7 +210,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   if (config.rateLimit) {
     await app.register(fastifyRateLimit, {
       global: true,
-      max: (req) => (req.routeOptions.config?.strictRateLimit && req.method !== 'GET' ? 20 : 600),
+      max: (req) => (req.routeOptions.config?.strictRateLimit && req.method !== 'GET' ? config.rateLimitMax.strict : config.rateLimitMax.all),
       timeWindow: 60_000,
       keyGenerator: (req) => `${req.ip}|${req.routeOptions.config?.strictRateLimit && req.method !== 'GET' ? 'strict' : 'all'}`,
       errorResponseBuilder: (_req, context) => {
