@@ -3,5 +3,5 @@
  * so a program that serves "city residents" decides residency the same way the ID does. It returns a
  * placement only — the address is not kept by this module, and the caller decides whether to keep anything.
  */
-export { type AddressCheck, checkAddress } from './residency/residency.service.ts';
-export type { AddressQuery, MatchQuality } from './residency/geocoder.ts';
+export { type AddressCheck, checkAddress, defaultGeocoder } from './residency/residency.service.ts';
+export type { AddressQuery, Geocoder, MatchQuality } from './residency/geocoder.ts';
