@@ -32,7 +32,6 @@ import { duplicateIndex } from '../src/modules/municipal-id/application/applicat
 import { drawnPortrait } from '../src/modules/municipal-id/card/card.demo.ts';
 import { type CardActor, cardPdf, createCard, createHolder } from '../src/modules/municipal-id/card/card.service.ts';
 import { CR80_MM } from '../src/modules/municipal-id/card/views/card-document.tsx';
-import { sharedPdfPrinter } from '../src/modules/municipal-id/card/pdf-printer.ts';
 import { type Row, formatTable } from './bench-kit.ts';
 
 export interface CardBenchOptions {
@@ -230,7 +229,7 @@ export async function benchMunicipalIdCard(options: CardBenchOptions = {}): Prom
   const rows: Row[] = [];
   try {
     // --- Card PDF/s --------------------------------------------------------------------------------------
-    const printer = sharedPdfPrinter(ctx, { chromiumPath: config.chromiumPath });
+    const printer = ctx.pdf;
     if (!printer.available()) {
       rows.push({ name: 'card PDF', note: `skipped: no Chromium at ${config.chromiumPath}` });
     } else {

@@ -31,6 +31,7 @@ import { loadJurisdiction } from './core/jurisdiction/index.ts';
 import { createLogger } from './core/log.ts';
 import type { AppContext } from './core/modules/context.ts';
 import type { SanctuaryModule } from './core/modules/module.ts';
+import { PdfPrinter } from './core/pdf/pdf-printer.ts';
 import { MODULES } from './modules/index.ts';
 
 export interface BuildAppOptions {
@@ -118,7 +119,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       keys: vault.provider,
       notifier: createNotifier({ config, db, messages, sealer: vault, log, now, jurisdiction: loadJurisdiction(config.jurisdiction) }),
       forms: new FormRegistry(),
-      clocks: new ClockService({ db, now, jurisdiction: loadJurisdiction(config.jurisdiction), log }),
+      clocks: new ClockService({ db, now, jurisdiction: loadJurisdiction(config.jurisdiction), log, vault }),
+      pdf: new PdfPrinter({ chromiumPath: config.chromiumPath }),
     };
     // Each module's clock handlers, keyed by its id (the `owner` of the clocks it starts).
     for (const m of modules) if (m.clockHandlers) ctx.clocks.registerHandler(m.id, m.clockHandlers);
@@ -142,6 +144,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
         return { displayName: staff.displayName, roles: staff.roles, nav };
       },
     });
+    // The printer's browser (if one was launched) closes with the server.
+    app.addHook('onClose', async () => ctx.pdf.close());
     // Sessions load before any route's guard runs (it reads req.staff).
     registerSessionHook(app, ctx);
     // Partner systems calling /api/ with a scoped bearer token (after the session: a session wins).

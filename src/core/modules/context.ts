@@ -12,6 +12,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { RetentionService } from '../privacy/retention.service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
+import type { PdfPrinter } from '../pdf/pdf-printer.ts';
 
 /**
  * The services every route and job receives. Built once in `app.ts` (the composition root); nothing reads
@@ -42,4 +43,6 @@ export interface AppContext {
   notifier: Notifier;
   /** Deadline clocks from the profile's rules: start, pause, extend, meet, history, reminders (`core/clocks`). */
   clocks: ClockService;
+  /** HTML to PDF on a warm, pooled, offline Chromium (`core/pdf`); launched on first print, closed with the app. */
+  pdf: PdfPrinter;
 }

@@ -40,7 +40,6 @@ import staffSo from './locales/staff/so.json' with { type: 'json' };
 import { cardMigrations } from './migrations/card.ts';
 import { enrolmentMigrations } from './migrations/enrolment.ts';
 import { seedCardDemo } from './card/card.demo.ts';
-import { closeSharedPdfPrinter } from './card/pdf-printer.ts';
 import { registerStaffRoutes } from './staff/staff.routes.tsx';
 
 /**
@@ -100,8 +99,6 @@ export const municipalIdModule: SanctuaryModule = {
     await registerEnrolmentRoutes(app, ctx);
     await registerCardRoutes(app, ctx);
     await registerStaffRoutes(app, ctx);
-    // The warm Chromium that prints cards and letters closes with the app.
-    app.addHook('onClose', async () => closeSharedPdfPrinter(ctx));
   },
   seedDemo: seedCardDemo,
 };

@@ -26,7 +26,6 @@ import { markCardReady } from '../application/application.service.ts';
 import { ageOn, variantFor } from '../application/eligibility.ts';
 import { type CardListRow, type IdCardRow, type Keyset, cardRepo } from './card.repo.ts';
 import { formatCardNumber, isValidCardNumber, newCardNumber, normalizeCardNumber } from './card-number.ts';
-import { sharedPdfPrinter } from './pdf-printer.ts';
 import { CR80_MM, CardDocument } from './views/card-document.tsx';
 
 /** Audit record types. */
@@ -387,10 +386,9 @@ export async function cardPdf(ctx: AppContext, actor: CardActor, cardId: string)
   return printCard(ctx, html);
 }
 
-/** Prints a card's HTML on the app's shared, warm Chromium. */
+/** Prints a card's HTML on the app's warm Chromium (`ctx.pdf`). */
 export async function printCard(ctx: AppContext, html: string): Promise<Buffer> {
-  const printer = sharedPdfPrinter(ctx, { chromiumPath: ctx.config.chromiumPath });
-  return printer.print(html, { widthMm: CR80_MM.width, heightMm: CR80_MM.height });
+  return ctx.pdf.print(html, { widthMm: CR80_MM.width, heightMm: CR80_MM.height });
 }
 
 /** Marks a queued card printed (audited); tells the application, while it is kept, that its card is ready. */

@@ -9,7 +9,6 @@ import type { AppContext } from '../../../core/modules/context.ts';
 import { renderDocument } from '../../../core/views/render.ts';
 import { type Locale, isLocale } from '../../../core/i18n/locales.ts';
 import { type ApplicationActor, type ApplicationForEnrolment, decisionRetentionDays, getApplicationForEnrolment } from '../application/application.service.ts';
-import { sharedPdfPrinter } from '../card/pdf-printer.ts';
 import { DecisionLetter, LETTER_MM } from './views/decision-letter.tsx';
 
 /**
@@ -46,6 +45,5 @@ export async function decisionLetterPdf(ctx: AppContext, actor: ApplicationActor
       }),
     );
   });
-  const printer = sharedPdfPrinter(ctx, { chromiumPath: ctx.config.chromiumPath });
-  return printer.print(html, { widthMm: LETTER_MM.width, heightMm: LETTER_MM.height });
+  return ctx.pdf.print(html, { widthMm: LETTER_MM.width, heightMm: LETTER_MM.height });
 }

@@ -9,7 +9,7 @@ import { AppError } from '../../../core/http/errors.ts';
 import type { AppContext } from '../../../core/modules/context.ts';
 import type { ApplicationActor } from '../application/application.service.ts';
 import type { Keyset } from '../card/card.repo.ts';
-import { ChromiumMissingError } from '../card/pdf-printer.ts';
+import { ChromiumMissingError } from '../../../core/pdf/pdf-printer.ts';
 import { actingRole } from '../enrolment/enrolment.policy.ts';
 
 /** The acting staff member for a permission (the guard has already checked it). */

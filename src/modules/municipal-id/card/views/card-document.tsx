@@ -1,6 +1,6 @@
 /**
  * The print document of one municipal ID card: an HTML page per side (front, back) at the CR80 / ISO/IEC 7810
- * ID-1 size, 85.60 × 53.98 mm, printed to PDF by Chromium (`../pdf-printer.ts`). It is never served to a
+ * ID-1 size, 85.60 × 53.98 mm, printed to PDF by Chromium (`ctx.pdf`, core/pdf). It is never served to a
  * browser, so its styles are inline (a served page's CSP forbids that; this document runs with JavaScript off
  * and no network, see the printer).
  *

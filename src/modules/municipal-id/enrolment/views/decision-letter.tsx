@@ -1,7 +1,7 @@
 /**
  * The decision letter, printed to PDF by Chromium in the applicant's language: the decision, its reason in
  * plain words, what happens next, and what the city keeps. Never served to a browser: its styles are inline
- * (see `card/pdf-printer.ts`). The name is marked with its script's language and direction.
+ * (see core/pdf). The name is marked with its script's language and direction.
  */
 import type { Translate } from '../../../../core/i18n/messages.ts';
 import { nameMarkup } from '../../card/name-script.ts';

@@ -1,16 +1,20 @@
 /**
- * Prints HTML to PDF with the system Chromium (playwright-core), for ID cards and decision letters.
+ * The one HTML-to-PDF printer of the app: the system Chromium driven by playwright-core. Every module that
+ * prints (ID cards, decision letters, Supplement B answers) prints through `ctx.pdf`.
  *
  * Why Chromium and not a PDF library: names must print in every script people have — Somali and Hmong
  * (Latin with tone letters), Vietnamese (stacked diacritics), Amharic (Ethiopic), Arabic (right-to-left,
- * joined letter forms), Chinese. That needs a text shaper (HarfBuzz), bidi and font fallback, which a
- * browser has and PDF libraries do not. Fonts come from the system (Debian `fonts-noto-core`,
- * `fonts-noto-cjk`); nothing is fetched.
+ * joined letter forms), Chinese. That needs a text shaper (HarfBuzz), bidi and font fallback, which a browser
+ * has and PDF libraries do not. Fonts come from the system (Debian `fonts-noto-core`, `fonts-noto-cjk`).
  *
- * One browser is launched on first use and kept warm; a small pool of pages is reused (a new page costs
- * ~20 ms, a launch ~300 ms). Pages run with JavaScript off and every network request refused: the HTML
- * carries its images as `data:` URLs, so a printed document can reach nothing, and nothing reaches it.
- * If the browser dies it is launched again on the next print.
+ * - **Warm**: one browser is launched on first use (or by `warm()`) and kept for the life of the app; a
+ *   launch costs ~300 ms, a new page ~20 ms, so pages are pooled and reused.
+ * - **Bounded**: at most `pages` prints run at once; more wait in order for a free page.
+ * - **No network**: JavaScript is off, the context is offline, and every request that is not the inline
+ *   document or one of its `data:` URLs is refused, so a printed document can reach nothing (a stray URL in a
+ *   name fetches nothing) and nothing reaches it.
+ * - **Closed with the app** (`close()`, from `app.ts`): waiting prints are refused, the browser is closed.
+ *   If the browser dies meanwhile, the next print launches a new one.
  */
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -26,13 +30,13 @@ export class ChromiumMissingError extends Error {
 /** The options of a {@link PdfPrinter}. */
 export interface PdfPrinterOptions {
   chromiumPath: string;
-  /** Pages kept open and reused (default 4); prints beyond this wait for a free page. */
+  /** Pages kept open and reused, and so prints at once (default 4, at most 16); more wait for a free page. */
   pages?: number;
 }
 
-/** The size of a printed document's pages. */
+/** The size of a printed document's pages; without it, the document's CSS `@page` rule decides. */
 export interface PrintOptions {
-  /** Page size in millimetres (the page size wins over any CSS `@page` rule). */
+  /** Page size in millimetres (the page size wins over any CSS `@page` rule; boxes are cropped exactly). */
   widthMm: number;
   heightMm: number;
 }
@@ -73,21 +77,56 @@ export function cropPageBoxes(pdf: Buffer, widthPt: number, heightPt: number): B
 }
 
 /** Chromium flags: headless, no sandbox (containers), no GPU, no calls home, no extensions. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-extensions', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--disable-sync',
+  '--disable-extensions',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--metrics-recording-only',
+];
 
-/** A warm Chromium with a pool of pages that turns HTML into PDF. */
+/** Whether a request may load: only the inline document itself and its `data:` URLs. */
+export function allowedRequest(url: URL): boolean {
+  return url.protocol === 'data:' || url.href === 'about:blank';
+}
+
+interface Running {
+  browser: Browser;
+  context: BrowserContext;
+}
+
+/** A warm Chromium with a bounded pool of pages that turns self-contained HTML into PDF. */
 export class PdfPrinter {
   readonly #chromiumPath: string;
   readonly #size: number;
-  #starting: Promise<{ browser: Browser; context: BrowserContext }> | undefined;
+  #running: Promise<Running> | undefined;
   readonly #idle: Page[] = [];
   readonly #waiting: Array<{ resolve: (page: Page) => void; reject: (err: unknown) => void }> = [];
   #open = 0;
   #closed = false;
+  /** Requests refused since start (a test sees that a stray URL was blocked, not fetched). */
+  #blocked = 0;
 
   constructor(options: PdfPrinterOptions) {
     this.#chromiumPath = options.chromiumPath;
     this.#size = Math.max(1, Math.min(16, options.pages ?? 4));
+  }
+
+  /** Prints allowed at once (the page pool's size). */
+  get concurrency(): number {
+    return this.#size;
+  }
+
+  /** Requests a printed document tried to make and that were refused. */
+  get blockedRequests(): number {
+    return this.#blocked;
   }
 
   /** Whether the configured Chromium exists and is executable. */
@@ -100,38 +139,54 @@ export class PdfPrinter {
     }
   }
 
-  async #start(): Promise<{ browser: Browser; context: BrowserContext }> {
+  async #launch(): Promise<Running> {
     if (!this.available()) throw new ChromiumMissingError(this.#chromiumPath);
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: this.#chromiumPath, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ javaScriptEnabled: false, offline: true, locale: 'en-US', serviceWorkers: 'block' });
-    // Only the document itself and its data: URLs load; anything else (a stray URL in a name) is refused.
-    await context.route(
-      (url) => !url.protocol.startsWith('data') && url.href !== 'about:blank',
-      (route) => route.abort('blockedbyclient'),
-    );
-    browser.on('disconnected', () => {
-      // The pool's pages died with it; the next print launches a new browser.
-      this.#starting = undefined;
-      this.#idle.length = 0;
-      this.#open = 0;
-    });
-    return { browser, context };
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: false, offline: true, locale: 'en-US', serviceWorkers: 'block', acceptDownloads: false });
+      await context.route(
+        (url) => !allowedRequest(url),
+        (route) => {
+          this.#blocked++;
+          return route.abort('blockedbyclient');
+        },
+      );
+      browser.on('disconnected', () => {
+        // The pool's pages died with it; the next print launches a new browser.
+        this.#running = undefined;
+        this.#idle.length = 0;
+        this.#open = 0;
+      });
+      return { browser, context };
+    } catch (err) {
+      await browser.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   async #context(): Promise<BrowserContext> {
     if (this.#closed) throw new Error('the PDF printer is closed');
-    this.#starting ??= this.#start().catch((err: unknown) => {
-      this.#starting = undefined;
+    this.#running ??= this.#launch().catch((err: unknown) => {
+      this.#running = undefined;
       throw err;
     });
-    return (await this.#starting).context;
+    return (await this.#running).context;
+  }
+
+  /** Launches the browser now (e.g. at start), so the first print does not wait for it. */
+  async warm(): Promise<void> {
+    await this.#context();
   }
 
   async #acquire(): Promise<Page> {
     const context = await this.#context();
-    const idle = this.#idle.pop();
-    if (idle && !idle.isClosed()) return idle;
+    // Closed while the browser was starting.
+    if (this.#closed) throw new Error('the PDF printer is closed');
+    for (let idle = this.#idle.pop(); idle; idle = this.#idle.pop()) {
+      if (!idle.isClosed()) return idle;
+      this.#open = Math.max(0, this.#open - 1);
+    }
     if (this.#open < this.#size) {
       this.#open++;
       try {
@@ -145,10 +200,15 @@ export class PdfPrinter {
   }
 
   #release(page: Page, broken: boolean): void {
+    if (this.#closed) {
+      void page.close().catch(() => undefined);
+      for (const w of this.#waiting.splice(0)) w.reject(new Error('the PDF printer is closed'));
+      return;
+    }
     if (broken || page.isClosed()) {
       this.#open = Math.max(0, this.#open - 1);
       void page.close().catch(() => undefined);
-      // Someone waiting gets a fresh page instead.
+      // Whoever waits gets a fresh page instead.
       const next = this.#waiting.shift();
       if (next) this.#acquire().then(next.resolve, next.reject);
       return;
@@ -159,14 +219,16 @@ export class PdfPrinter {
   }
 
   /**
-   * Prints one HTML document (self-contained: styles inline, images as `data:` URLs) to a PDF whose pages are
-   * exactly the given size (see {@link cropPageBoxes}), backgrounds included. @throws ChromiumMissingError when Chromium is not installed.
+   * Prints one HTML document (self-contained: styles inline, images as `data:` URLs), backgrounds included.
+   * With `options`, every page is exactly that size (see {@link cropPageBoxes}); without, the document's CSS
+   * `@page` rule sets it. @throws ChromiumMissingError when Chromium is not installed.
    */
-  async print(html: string, options: PrintOptions): Promise<Buffer> {
+  async print(html: string, options?: PrintOptions): Promise<Buffer> {
     const page = await this.#acquire();
     let broken = false;
     try {
       await page.setContent(html, { waitUntil: 'load', timeout: 15_000 });
+      if (!options) return Buffer.from(await page.pdf({ preferCSSPageSize: true, printBackground: true }));
       const pdf = await page.pdf({
         width: `${options.widthMm}mm`,
         height: `${options.heightMm}mm`,
@@ -183,36 +245,18 @@ export class PdfPrinter {
     }
   }
 
-  /** Closes the browser (the app's `onClose`). */
+  /** Closes the browser (the app's `onClose`); prints waiting for a page are refused. */
   async close(): Promise<void> {
     this.#closed = true;
-    const starting = this.#starting;
-    this.#starting = undefined;
-    if (!starting) return;
+    for (const w of this.#waiting.splice(0)) w.reject(new Error('the PDF printer is closed'));
+    this.#idle.length = 0;
+    const running = this.#running;
+    this.#running = undefined;
+    if (!running) return;
     try {
-      const { browser } = await starting;
-      await browser.close();
+      await (await running).browser.close();
     } catch {
       // It never started, or is already gone.
     }
   }
-}
-
-const printers = new WeakMap<object, PdfPrinter>();
-
-/** The printer shared by everything built on one app context (created on first use). */
-export function sharedPdfPrinter(owner: object, options: PdfPrinterOptions): PdfPrinter {
-  let printer = printers.get(owner);
-  if (!printer) {
-    printer = new PdfPrinter(options);
-    printers.set(owner, printer);
-  }
-  return printer;
-}
-
-/** Closes and forgets the shared printer of `owner`, if any. */
-export async function closeSharedPdfPrinter(owner: object): Promise<void> {
-  const printer = printers.get(owner);
-  printers.delete(owner);
-  await printer?.close();
 }
