@@ -8,16 +8,16 @@ import { AppError } from '../../core/http/errors.ts';
 import { type Locale, isLocale } from '../../core/i18n/locales.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { renderDocument } from '../../core/views/render.ts';
-import { pdfPrinterFor } from './pdf-printer.ts';
 import { supplementFormFor } from './supplement-b/supplement-b.fields.ts';
 import { CLOCK_OWNER, CLOCK_RECORD_TYPES, notifyStaff } from './u-visa.clocks.ts';
 import type { RequestRow } from './u-visa.repo.ts';
 import { REQUEST_RECORD, type StaffActor, addAction, cityDate, openRequestRow, requireRow, shortReference } from './u-visa.service.ts';
 import { DecisionLetter, type LetterContent, SupplementDocument } from './views/documents.tsx';
 
-/** The printer of this app. */
+/** The app's printer (`ctx.pdf`, core/pdf); a translated 503 when Chromium is not installed. */
 function printer(ctx: AppContext) {
-  return pdfPrinterFor(ctx, ctx.config.chromiumPath);
+  if (!ctx.pdf.available()) throw new AppError('unavailable', { messageKey: 'u-visa.error.noChromium' });
+  return ctx.pdf;
 }
 
 /** The signed Supplement B answers as HTML (English), for a certified request. */

@@ -21,7 +21,6 @@ import { z } from 'zod';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
 import { parseInput } from '../../core/http/validate.ts';
 import type { AppContext } from '../../core/modules/context.ts';
-import { closePdfPrinter } from './pdf-printer.ts';
 import { readPostedAnswers, draftSupplement } from './supplement-b/supplement-b.answers.ts';
 import { supplementFormFor } from './supplement-b/supplement-b.fields.ts';
 import { registerUVisaApiRoutes } from './u-visa-api.routes.ts';
@@ -94,7 +93,6 @@ function validationFields(err: unknown): FieldError[] | null {
 
 /** Registers every route of the module. */
 export async function registerUVisaRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.addHook('onClose', async () => closePdfPrinter(ctx));
   const allows = (req: FastifyRequest, permission: string) => (req.staff ? ctx.permissions.allows(req.staff.roles, permission) : false);
   const can = (req: FastifyRequest) => ({
     prepare: allows(req, U_VISA_PERMISSIONS.prepare),
