@@ -84,9 +84,20 @@ export class TestBrowser {
     this.cookies.set(name, value);
   }
 
+  /**
+   * Makes sure this browser holds a CSRF token, as a person's browser does once it has shown any page with a
+   * form (the sign-in page, or for a signed-in member of staff the staff home with its sign-out form): the
+   * cookie is set only by pages that carry a form.
+   */
+  async withCsrf(): Promise<this> {
+    if (!this.csrf) await this.get('/staff/login');
+    if (!this.csrf) await this.get('/staff');
+    return this;
+  }
+
   /** Posts JSON the way `public/*.js` does: CSRF in the `x-csrf-token` header. */
   async postJson(url: string, body: unknown = {}, headers: Record<string, string> = {}) {
-    if (!this.csrf) await this.get('/');
+    await this.withCsrf();
     const res = await this.app.inject({
       method: 'POST',
       url,
@@ -111,7 +122,7 @@ export class TestBrowser {
 
   /** Posts a urlencoded form with the CSRF token (fetching one first if needed). */
   async post(url: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) {
-    if (!this.csrf) await this.get('/');
+    await this.withCsrf();
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries({ _csrf: this.csrf, ...form })) {
       for (const item of ([] as string[]).concat(v)) body.append(k, item);

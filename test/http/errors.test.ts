@@ -72,7 +72,7 @@ describe('error responses', () => {
 
   it('answers 415 for a content type it does not read, and 400 for malformed JSON', async () => {
     const browser = new TestBrowser(t.app);
-    await browser.get('/');
+    await browser.withCsrf();
     const xml = await t.app.inject({
       method: 'POST',
       url: '/test/echo',

@@ -51,6 +51,42 @@ describeEachDialect('HTTP foundation', (dialect) => {
     });
   }
 
+  it('serves the anonymous home page from memory per language and path, without a CSRF cookie', async () => {
+    const a = await t.app.inject({ method: 'GET', url: '/?lang=so' });
+    const b = await t.app.inject({ method: 'GET', url: '/?lang=so' });
+    expect(b.body).toBe(a.body);
+    expect(b.headers['content-security-policy']).toBe(a.headers['content-security-policy']);
+    expect(b.headers['cache-control']).toBe('no-store');
+    expect(b.headers['x-request-id']).not.toBe(a.headers['x-request-id']);
+    // A page without a form sets no CSRF cookie; only the language the visitor chose.
+    const cookies = ([] as string[]).concat(a.headers['set-cookie'] ?? []);
+    expect(cookies.some((c) => c.startsWith('__Host-csrf='))).toBe(false);
+    expect(cookies.some((c) => c.startsWith('__Host-lang=so'))).toBe(true);
+    // Other languages and other query strings are other entries: the language links keep the query.
+    const hmong = await t.app.inject({ method: 'GET', url: '/?lang=hmn' });
+    expect(hmong.body).toContain('<html lang="hmn"');
+    const withQuery = await t.app.inject({ method: 'GET', url: '/?lang=so&from=flyer' });
+    expect(withQuery.body).toContain('from=flyer');
+    expect(a.body).not.toContain('from=flyer');
+  });
+
+  it('never serves a cached page to staff, and never caches a page with a form', async () => {
+    const { signInAs } = await import('../helpers/staff.ts');
+    const staff = await signInAs(t, ['admin']);
+    await t.app.inject({ method: 'GET', url: '/?lang=en' });
+    const signedIn = await staff.get('/?lang=en');
+    expect(signedIn.body).toContain('/staff/logout');
+    const anonymous = await t.app.inject({ method: 'GET', url: '/?lang=en' });
+    expect(anonymous.body).not.toContain('/staff/logout');
+    // The sign-in page has a form: every visitor gets their own CSRF token in it.
+    const one = new TestBrowser(t.app);
+    const two = new TestBrowser(t.app);
+    await one.get('/staff/login');
+    await two.get('/staff/login');
+    expect(one.csrf).not.toBe('');
+    expect(two.csrf).not.toBe(one.csrf);
+  });
+
   it('negotiates the language from Accept-Language', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/', headers: { 'accept-language': 'es-MX,es;q=0.9' } });
     expect(res.body).toContain('<html lang="es"');

@@ -43,7 +43,7 @@ export function multipartBody(parts: readonly Part[], boundary = `----sanctuaryT
 
 /** Posts a multipart form with the browser's cookies and CSRF token (`_csrf` first, as our forms put it). */
 export async function postMultipart(t: TestApp, browser: TestBrowser, url: string, parts: readonly Part[], options: { csrf?: boolean } = {}) {
-  if (!browser.csrf) await browser.get('/');
+  await browser.withCsrf();
   const all: Part[] = options.csrf === false ? [...parts] : [{ name: '_csrf', value: browser.csrf }, ...parts];
   const { body, contentType } = multipartBody(all);
   return t.app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': contentType, cookie: browser.cookieHeader() } });

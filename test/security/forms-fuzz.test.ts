@@ -135,6 +135,7 @@ describe('fuzzing the public form endpoints', () => {
   it('answers the classic bad inputs with a translated 4xx', async () => {
     const spanish = new TestBrowser(t.app);
     await spanish.get('/?lang=es');
+    await spanish.withCsrf();
     const cases: Array<{ url: string; method?: 'GET' | 'POST'; payload?: string | Buffer; type?: string; status: number; key?: string }> = [
       { url: `${FORM}?%zz`, status: 400, key: 'error.badEncoding' },
       { url: `${FORM}?a=%E0%A4%A`, status: 400, key: 'error.badEncoding' },

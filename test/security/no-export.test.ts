@@ -192,7 +192,7 @@ async function sweepRoutes(t: TestApp, superuser: StaffBrowser, fingerprints: re
     const values = route.method === 'GET' && params.length > 0 ? candidates : [randomId()];
     for (const value of values) {
       const url = route.url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'type' ? 'privacy.demand' : name === 'token' ? 'A'.repeat(43) : value));
-      for (const who of [superuser, new TestBrowser(t.app)]) {
+      for (const who of [superuser, await new TestBrowser(t.app).withCsrf()]) {
         const res =
           route.method === 'GET'
             ? await who.get(url)

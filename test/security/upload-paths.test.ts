@@ -80,9 +80,9 @@ describeEachDialect('no upload path stores anything but the holder photo', (dial
     applicationId = second.id;
 
     const superuser = await signInAs(t, ROLES, { stepUp: true });
-    await superuser.get('/');
+    await superuser.withCsrf();
     const anonymous = new TestBrowser(t.app);
-    await anonymous.get('/');
+    await anonymous.withCsrf();
     for (const route of routeInventory(t.app)) {
       if (route.method === 'GET' || route.method === 'HEAD') continue;
       const key = `${route.method} ${route.url}`;

@@ -25,11 +25,11 @@ export async function registerCoreRoutes(app: FastifyInstance, ctx: AppContext, 
     async () => buildOpenApi(app, { title: 'Sanctuary API', version: API_VERSION, serverUrl: ctx.config.baseUrl }),
   );
 
-  app.get('/', { config: { access: 'public' } }, async (_req, reply) => {
-    const view = reply.viewContext();
-    const t = view.t;
-    const byId = new Map(modules.map((m) => [m.id, m]));
-    return reply.page(
+  const byId = new Map(modules.map((m) => [m.id, m]));
+  app.get('/', { config: { access: 'public' } }, async (_req, reply) =>
+    reply.cachedPage((view) => {
+      const t = view.t;
+      return (
       <Layout ctx={view} title={t('home.title')}>
         <section class="usa-prose sanctuary-hero">
           <h1>{t('home.heading', { city: view.cityName })}</h1>
@@ -64,15 +64,16 @@ export async function registerCoreRoutes(app: FastifyInstance, ctx: AppContext, 
             );
           })}
         </ul>
-      </Layout>,
-    );
-  });
+      </Layout>
+      );
+    }),
+  );
 
-  app.get('/privacy', { config: { access: 'public' } }, async (_req, reply) => {
-    const view = reply.viewContext();
-    const t = view.t;
-    const sections = ['collect', 'protect', 'share', 'keep', 'rights'] as const;
-    return reply.page(
+  const sections = ['collect', 'protect', 'share', 'keep', 'rights'] as const;
+  app.get('/privacy', { config: { access: 'public' } }, async (_req, reply) =>
+    reply.cachedPage((view) => {
+      const t = view.t;
+      return (
       <Layout ctx={view} title={t('privacy.title')}>
         <div class="usa-prose">
           <h1>{t('privacy.title')}</h1>
@@ -89,7 +90,8 @@ export async function registerCoreRoutes(app: FastifyInstance, ctx: AppContext, 
             </a>
           </p>
         </div>
-      </Layout>,
-    );
-  });
+      </Layout>
+      );
+    }),
+  );
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
@@ -44,6 +43,12 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a page; HTML responses are never cached (they may hold personal data). */
     page(node: Child, status?: number): Promise<FastifyReply>;
+    /**
+     * Renders a page that is the same for every anonymous visitor in one language (the home page, the privacy
+     * notice): the HTML is kept in memory per language and path and sent again without rendering. Never kept
+     * for a signed-in member of staff, or when the page used the CSRF token (a form).
+     */
+    cachedPage(build: (view: ViewContext) => Child): Promise<FastifyReply>;
     viewContext(): ViewContext;
   }
 }
@@ -114,6 +119,83 @@ export const LIMITS = {
   fields: 200,
 } as const;
 
+/** The security headers of every response, computed once (R27): no other origin may serve or frame anything. */
+export function securityHeaders(secure: boolean): Readonly<Record<string, string>> {
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    ...(secure ? ['upgrade-insecure-requests'] : []),
+  ].join(';');
+  return Object.freeze({
+    'content-security-policy': csp,
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    ...(secure ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+    // Anything may be personal: nothing is cached unless a route says otherwise (static assets do).
+    'cache-control': 'no-store',
+  });
+}
+
+type LogMethod = FastifyBaseLogger['info'];
+
+/**
+ * A request's logger that makes pino's child (bound to the request id) only when something is logged at an
+ * enabled level: most requests log nothing but the one request line, which is written on the parent.
+ */
+class RequestLogger {
+  readonly #parent: FastifyBaseLogger;
+  readonly #bindings: Record<string, unknown>;
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Record<string, unknown>) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  #log(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'): LogMethod | undefined {
+    if (!(this.#parent as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled(level)) return undefined;
+    this.#child ??= this.#parent.child(this.#bindings);
+    const child: FastifyBaseLogger = this.#child;
+    return child[level].bind(child);
+  }
+
+  get level(): string {
+    return this.#parent.level;
+  }
+
+  fatal: LogMethod = (...args: Parameters<LogMethod>) => this.#log('fatal')?.(...args);
+  error: LogMethod = (...args: Parameters<LogMethod>) => this.#log('error')?.(...args);
+  warn: LogMethod = (...args: Parameters<LogMethod>) => this.#log('warn')?.(...args);
+  info: LogMethod = (...args: Parameters<LogMethod>) => this.#log('info')?.(...args);
+  debug: LogMethod = (...args: Parameters<LogMethod>) => this.#log('debug')?.(...args);
+  trace: LogMethod = (...args: Parameters<LogMethod>) => this.#log('trace')?.(...args);
+  silent: LogMethod = () => undefined;
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): FastifyBaseLogger {
+    this.#child ??= this.#parent.child(this.#bindings);
+    return this.#child.child(bindings, options);
+  }
+}
+
+/** Anonymous pages kept per language and path ({@link FastifyReply.cachedPage}); bounded, oldest out first. */
+const PAGE_CACHE_ENTRIES = 512;
+
 /**
  * Builds the Fastify server with the platform's cross-cutting behaviour: request ids, redacted logs,
  * security headers, cookies, body limits, rate limits, language negotiation, CSRF, the access guard,
@@ -125,6 +207,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     // Fastify's own request logs would carry URLs (with query strings); we log route patterns instead.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) =>
+      (options.level || options.serializers ? logger.child(bindings, options) : new RequestLogger(logger, bindings)) as unknown as FastifyBaseLogger,
     genReqId: () => randomId(),
     requestIdHeader: false,
     bodyLimit: LIMITS.bodyBytes,
@@ -134,9 +218,13 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   });
 
   // Request logging without personal data: the route pattern, never the URL with its query.
+  // Written on the parent logger with the request id as a field: the same line a child would write, without
+  // making a child for every request.
+  const log = ctx.log as unknown as FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info(
-      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+    if (!log.isLevelEnabled('info')) return;
+    log.info(
+      { reqId: req.id, method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
   });
@@ -163,29 +251,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     }
   });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(config.secure ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: config.secure ? { maxAge: 63072000, includeSubDomains: true, preload: false } : false,
-    crossOriginEmbedderPolicy: false,
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    frameguard: { action: 'deny' },
-  });
+  const headers = securityHeaders(config.secure);
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: LIMITS.bodyBytes }, (req, body, done) => {
@@ -237,6 +303,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   app.decorateRequest('locale', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   app.addHook('onRequest', async (req, reply) => {
+    reply.headers(headers);
+    reply.header('x-request-id', req.id);
     const q = (req.query ?? {}) as Record<string | symbol, unknown>;
     const fromQuery = typeof q.lang === 'string' && isLocale(q.lang) && offered.includes(q.lang) ? q.lang : undefined;
     const cookie = req.cookies[LANG_COOKIE];
@@ -269,30 +337,50 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     verifyCsrf(req, config.baseUrl);
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (!reply.hasHeader('cache-control') || !req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    reply.header('x-request-id', req.id);
-    return payload;
-  });
-
+  const usedCsrf = new WeakSet<FastifyReply>();
   app.decorateReply('viewContext', function (this: FastifyReply): ViewContext {
-    const req = this.request;
-    const q = new URL(req.url, 'http://x');
-    q.searchParams.delete('lang');
+    return makeViewContext(this);
+  });
+  function makeViewContext(reply: FastifyReply): ViewContext {
+    const req = reply.request;
+    let path = req.url;
+    if (path.includes('lang=')) {
+      const q = new URL(req.url, 'http://x');
+      q.searchParams.delete('lang');
+      path = `${q.pathname}${q.search}`;
+    }
     return {
       locale: req.locale,
       t: req.t,
-      path: `${q.pathname}${q.search}`,
+      path,
       offeredLocales: offered,
       cityName,
       demo: config.demo,
-      csrfToken: csrfToken(req, this, true),
+      // The CSRF cookie is set only for pages that carry a form, when the view first asks for the token.
+      get csrfToken() {
+        usedCsrf.add(reply);
+        return csrfToken(req, reply, true);
+      },
       staff: req.staff ? hooks.nav(req) : undefined,
     };
-  });
+  }
   app.decorateReply('page', async function (this: FastifyReply, node: Child, status = 200): Promise<FastifyReply> {
     const html = await renderDocument(node);
     return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+  const pageCache = new Map<string, string>();
+  app.decorateReply('cachedPage', async function (this: FastifyReply, build: (view: ViewContext) => Child): Promise<FastifyReply> {
+    const req = this.request;
+    const view = this.viewContext();
+    const key = req.staff ? undefined : `${req.locale}\u0000${view.path}`;
+    const hit = key === undefined ? undefined : pageCache.get(key);
+    if (hit !== undefined) return this.code(200).type('text/html; charset=utf-8').send(hit);
+    const html = await renderDocument(build(view));
+    if (key !== undefined && !usedCsrf.has(this)) {
+      if (pageCache.size >= PAGE_CACHE_ENTRIES) pageCache.delete(pageCache.keys().next().value as string);
+      pageCache.set(key, html);
+    }
+    return this.code(200).type('text/html; charset=utf-8').send(html);
   });
 
   app.setNotFoundHandler({ preHandler: undefined }, async (req, reply) => {
