@@ -5,6 +5,7 @@
  * verifies. Chromium prints; the text is read back from the PDF by this repository's reader
  * (`pdf-reader.ts`) and, when poppler-utils is installed (CI installs it), by `pdftotext` too.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/core/db/transaction.ts';
 import { duplicateIndex } from '../../src/modules/municipal-id/application/application.service.ts';
@@ -20,6 +21,15 @@ import { chromiumAvailable } from '../browser/harness.ts';
 import { cardBackPng, hasPdftoppm, pdfPagePng } from './card-images.ts';
 import { containsLetters, hasPdftotext, letters, pdftotext, readPdf } from './pdf-reader.ts';
 
+/** Whether Debian's fonts-droid-fallback (a TrueType Han face) is installed, as `.ci/run` does. */
+function hasDroidFallback(): boolean {
+  try {
+    return execFileSync('fc-list', [':family=Droid Sans Fallback', 'family'], { encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    return false;
+  }
+}
+
 const SYSTEM: CardActor = { userId: null, role: 'system' };
 
 /** One name per script the issue names, and the Noto family that must draw it. */
@@ -28,7 +38,7 @@ const NAMES = [
   { script: 'Hmong', name: 'Ntxawm Vwj Xyooj', font: /NotoSans/, rtl: false },
   { script: 'Amharic (Ethiopic)', name: 'ዮሐንስ ገብረ መድኅን', font: /NotoSansEthiopic/, rtl: false },
   { script: 'Arabic', name: 'فاطمة الزهراء حسن', font: /NotoNaskhArabic|NotoSansArabic/, rtl: true },
-  { script: 'Chinese', name: '王小明', font: /NotoSansCJK/, rtl: false },
+  { script: 'Chinese', name: '王小明', font: /DroidSansFallback|NotoSansCJK/, rtl: false },
   { script: 'Vietnamese', name: 'Nguyễn Thị Phương Thảo', font: /NotoSans/, rtl: false },
 ] as const;
 
@@ -91,6 +101,15 @@ describe.skipIf(!chromiumAvailable())('card PDF (Chromium)', () => {
       if (hasPdftotext()) expect(letters(pdftotext(pdf, 1))).toContain(letters(n.name));
     });
   }
+
+  it.skipIf(!hasDroidFallback())('a Chinese name is embedded as a subset TrueType font, not Type3 paths (fonts-droid-fallback)', async () => {
+    const pdf = await cardPdf(t.ctx, SYSTEM, cards.get('Chinese') as string);
+    const text = pdf.toString('latin1');
+    expect(text).toMatch(/\/BaseFont\s*\/[A-Z]{6}\+DroidSansFallback/);
+    expect(text).not.toMatch(/\/Subtype\s*\/Type3/);
+    // The Latin names never needed Type3 either.
+    expect((await cardPdf(t.ctx, SYSTEM, cards.get('Somali') as string)).toString('latin1')).not.toMatch(/\/Subtype\s*\/Type3/);
+  });
 
   it('detects tofu: a character no installed font has is drawn as glyph 0 and does not read back', async () => {
     const doc = await cardHtml(t.ctx, {

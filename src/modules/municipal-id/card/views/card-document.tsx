@@ -48,6 +48,17 @@ export interface CardPrint {
  */
 const FONTS = 'Noto Sans, Noto Naskh Arabic, Noto Sans Hebrew, Noto Sans Ethiopic, sans-serif';
 
+/**
+ * Chinese names: Droid Sans Fallback (Debian `fonts-droid-fallback`), a TrueType face, before Noto Sans CJK.
+ * Chromium's PDF backend embeds a TrueType face as a subset CID font, but draws every glyph of Noto CJK (a
+ * CFF font) — and of any face it has to embolden itself — as a Type3 font of paths, which made a card with a
+ * Chinese name print three times slower than a Latin one. So the name is not emboldened (`font-synthesis:
+ * none`: Droid has no bold face; the name stays the largest text on the card). Without the package, Noto
+ * Sans CJK prints it as before, only slower. Japanese and Korean names keep Noto CJK's forms for those
+ * languages.
+ */
+const HAN_FONTS = 'Noto Sans, Droid Sans Fallback, Noto Sans CJK SC, sans-serif';
+
 /** The card's style sheet: no quotes, `<`, `>` or `&`, so JSX escaping leaves it unchanged (checked in a test). */
 export const CSS = `
 @page { size: ${CR80_MM.width}mm ${CR80_MM.height}mm; margin: 0; }
@@ -61,6 +72,7 @@ html, body { width: ${CR80_MM.width}mm; font-family: ${FONTS}; color: #1b1b1b; -
 .photo { position: absolute; left: 3mm; top: 12mm; width: 24mm; height: 32mm; object-fit: cover; border: 0.2mm solid #71767a; }
 .facts { position: absolute; left: 30mm; top: 11.5mm; right: 3mm; }
 .name { font-weight: 700; line-height: 1.15; margin-bottom: 1.4mm; overflow-wrap: anywhere; unicode-bidi: isolate; }
+.name:lang(zh) { font-family: ${HAN_FONTS}; font-synthesis: none; }
 .name.s1 { font-size: 11pt; } .name.s2 { font-size: 9pt; } .name.s3 { font-size: 7.5pt; }
 dl { display: grid; grid-template-columns: auto 1fr; column-gap: 2mm; row-gap: 0.5mm; font-size: 6pt; }
 dt { color: #565c65; } dd { font-weight: 700; }
