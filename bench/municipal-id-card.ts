@@ -50,7 +50,7 @@ const SYSTEM: CardActor = { userId: null, role: 'system' };
 const NOW = new Date('2026-12-02T15:00:00.000Z');
 /** Names in Latin script (Somali, Hmong, Spanish, Vietnamese): most of the city's cards. */
 const LATIN_NAMES = ['Hodan Abdi Warsame', 'Ntxhi Vaj', 'María José Hernández', 'Nguyễn Thị Phương Thảo'];
-/** The same with Ethiopic, Arabic and Chinese names: Chinese costs most (Noto CJK is a CFF font, embedded as Type3). */
+/** The same with Ethiopic, Arabic and Chinese names (Chinese in Droid Sans Fallback, embedded as a TrueType subset, not Noto CJK's Type3 paths). */
 const MIXED_NAMES = [...LATIN_NAMES, 'ዮሐንስ ገብረ መድኅን', 'فاطمة الزهراء حسن', '王小明', 'Kalkidan Tesfaye'];
 
 function percentile(sorted: readonly number[], p: number): number {
