@@ -11,7 +11,7 @@ export interface Program {
 }
 
 export const PROGRAMS: readonly Program[] = [
-  { number: 1, module: 'legal-defense', status: 'planned' },
+  { number: 1, module: 'legal-defense', status: 'in-progress' },
   { number: 2, module: 'municipal-id', status: 'in-progress' },
   { number: 3, module: 'county-accountability', status: 'planned' },
   { number: 4, module: 'shield', status: 'planned' },

@@ -1,0 +1,40 @@
+import type { SanctuaryModule } from '../../core/modules/module.ts';
+import en from './locales/en.json' with { type: 'json' };
+import es from './locales/es.json' with { type: 'json' };
+import so from './locales/so.json' with { type: 'json' };
+import hmn from './locales/hmn.json' with { type: 'json' };
+import { legalDefenseMigrations } from './migrations/index.ts';
+import { legalDefenseClockHandlers } from './legal-defense.assignment.ts';
+import { legalDefenseClassification } from './legal-defense.classification.ts';
+import { legalDefenseSeedDemo } from './legal-defense.demo.ts';
+import { legalDefenseReportForm } from './legal-defense.form.ts';
+import { LEGAL_DEFENSE_PERMISSIONS, legalDefensePermissions } from './legal-defense.policy.ts';
+import { legalDefenseRetention } from './legal-defense.retention.ts';
+import { registerLegalDefenseRoutes } from './legal-defense.routes.tsx';
+
+/**
+ * Program 1: legal representation for every detained resident. Family, friends, the person or their
+ * attorney report a detention at `/forms/legal-defense-report` (a hotline's system through
+ * `POST /api/v1/legal-defense/reports`; staff by phone at `/staff/legal-defense/intake`); the report is
+ * merged with earlier ones about the same person, checked for residency (no merits screening), and offered to
+ * a provider by a capacity-aware rotation with a conflict check; the provider accepts within the service
+ * level or the case moves on; the clock from report to first attorney contact is tracked and escalated.
+ */
+export const legalDefenseModule: SanctuaryModule = {
+  id: 'legal-defense',
+  migrations: legalDefenseMigrations,
+  permissions: legalDefensePermissions,
+  catalogs: { en, es, so, hmn },
+  classification: legalDefenseClassification,
+  retention: legalDefenseRetention,
+  program: {
+    titleKey: 'program.legal-defense.title',
+    summaryKey: 'program.legal-defense.summary',
+    publicHref: '/forms/legal-defense-report',
+    staffHref: { href: '/staff/legal-defense', permission: LEGAL_DEFENSE_PERMISSIONS.read },
+  },
+  forms: [legalDefenseReportForm],
+  clockHandlers: legalDefenseClockHandlers,
+  routes: registerLegalDefenseRoutes,
+  seedDemo: legalDefenseSeedDemo,
+};

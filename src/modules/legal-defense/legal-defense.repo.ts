@@ -1,0 +1,270 @@
+/**
+ * Data access for the detention-defense tables. Sealed columns pass through as opaque text: this file never
+ * decrypts.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../core/db/transaction.ts';
+
+export interface LegalDefenseProviderTable {
+  id: string;
+  name: string;
+  active: number;
+  available: number;
+  capacity: number;
+  /** Offered and accepted cases not yet closed (kept in step with assignments). */
+  open_cases: number;
+  /** JSON array of language codes. */
+  languages: string;
+  last_assigned_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LegalDefenseAttorneyTable {
+  id: string;
+  provider_id: string;
+  user_id: string;
+  active: number;
+  created_at: string;
+}
+
+export interface LegalDefensePartyTable {
+  id: string;
+  provider_id: string;
+  party_index: string;
+  created_at: string;
+}
+
+export interface LegalDefenseCaseTable {
+  id: string;
+  status: string;
+  open: number;
+  channel: string;
+  person_language: string;
+  contact_language: string;
+  detained_on: string;
+  residency_basis: string | null;
+  disposition: string | null;
+  disposition_reason: string | null;
+  disposition_at: string | null;
+  provider_id: string | null;
+  assignment_id: string | null;
+  attorney_user_id: string | null;
+  contact_clock_id: string | null;
+  first_contact_at: string | null;
+  report_count: number;
+  a_number_index: string | null;
+  identity_index: string | null;
+  person_sealed: string;
+  a_number_sealed: string | null;
+  detention_sealed: string;
+  contact_sealed: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface LegalDefenseReportTable {
+  id: string;
+  case_id: string;
+  channel: string;
+  reporter_role: string;
+  filed_by: string | null;
+  reference_index: string | null;
+  language: string;
+  merged: number;
+  received_at: string;
+  report_sealed: string;
+}
+
+export interface LegalDefenseAssignmentTable {
+  id: string;
+  case_id: string;
+  provider_id: string;
+  status: string;
+  offered_at: string;
+  responded_at: string | null;
+  clock_id: string | null;
+  reason_code: string | null;
+  /** JSON: why this provider (codes and counts only). */
+  explanation: string;
+  actor_id: string | null;
+}
+
+export interface LegalDefenseEventTable {
+  id: string;
+  case_id: string;
+  kind: string;
+  at: string;
+  actor_id: string | null;
+  reason_code: string | null;
+}
+
+export interface LegalDefenseIdempotencyTable {
+  id: string;
+  principal_id: string;
+  key_index: string;
+  body_index: string;
+  report_id: string;
+  case_id: string;
+  created_at: string;
+}
+
+declare module '../../core/db/schema.ts' {
+  interface Database {
+    legal_defense_providers: LegalDefenseProviderTable;
+    legal_defense_attorneys: LegalDefenseAttorneyTable;
+    legal_defense_parties: LegalDefensePartyTable;
+    legal_defense_cases: LegalDefenseCaseTable;
+    legal_defense_reports: LegalDefenseReportTable;
+    legal_defense_assignments: LegalDefenseAssignmentTable;
+    legal_defense_events: LegalDefenseEventTable;
+    legal_defense_idempotency: LegalDefenseIdempotencyTable;
+  }
+}
+
+export type CaseRow = Selectable<LegalDefenseCaseTable>;
+export type ReportRow = Selectable<LegalDefenseReportTable>;
+export type ProviderRow = Selectable<LegalDefenseProviderTable>;
+export type AssignmentRow = Selectable<LegalDefenseAssignmentTable>;
+
+/** The queue's columns: categories and dates only (no sealed value). */
+export type QueueRow = Pick<CaseRow, 'id' | 'status' | 'channel' | 'person_language' | 'detained_on' | 'provider_id' | 'report_count' | 'contact_clock_id' | 'created_at' | 'first_contact_at'>;
+const QUEUE_COLUMNS = ['id', 'status', 'channel', 'person_language', 'detained_on', 'provider_id', 'report_count', 'contact_clock_id', 'created_at', 'first_contact_at'] as const;
+
+export const legalDefenseRepo = {
+  async insertCase(db: Executor, row: Insertable<LegalDefenseCaseTable>): Promise<void> {
+    await db.insertInto('legal_defense_cases').values(row).execute();
+  },
+  async findCase(db: Executor, id: string): Promise<CaseRow | undefined> {
+    return db.selectFrom('legal_defense_cases').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  /** Changes a case only at the revision read (optimistic lock). Returns false when someone else changed it first. */
+  async updateCase(db: Executor, id: string, revision: number, patch: Updateable<LegalDefenseCaseTable>): Promise<boolean> {
+    const res = await db
+      .updateTable('legal_defense_cases')
+      .set({ ...patch, revision: revision + 1 })
+      .where('id', '=', id)
+      .where('revision', '=', revision)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+  /** The open case of the person with this A-number index, or else this name + date-of-birth index. */
+  async findOpenCaseByIndexes(db: Executor, indexes: { aNumber: string | null; identity: string | null }): Promise<CaseRow | undefined> {
+    if (indexes.aNumber) {
+      const byA = await db.selectFrom('legal_defense_cases').selectAll().where('a_number_index', '=', indexes.aNumber).where('open', '=', 1).orderBy('id').executeTakeFirst();
+      if (byA) return byA;
+    }
+    if (indexes.identity) {
+      return db.selectFrom('legal_defense_cases').selectAll().where('identity_index', '=', indexes.identity).where('open', '=', 1).orderBy('id').executeTakeFirst();
+    }
+    return undefined;
+  },
+  async insertReport(db: Executor, row: Insertable<LegalDefenseReportTable>): Promise<void> {
+    await db.insertInto('legal_defense_reports').values(row).execute();
+  },
+  async reportsOf(db: Executor, caseId: string): Promise<ReportRow[]> {
+    return db.selectFrom('legal_defense_reports').selectAll().where('case_id', '=', caseId).orderBy('received_at').orderBy('id').execute();
+  },
+  async findReportByReference(db: Executor, referenceIndex: string): Promise<{ case_id: string; received_at: string } | undefined> {
+    return db.selectFrom('legal_defense_reports').select(['case_id', 'received_at']).where('reference_index', '=', referenceIndex).executeTakeFirst();
+  },
+  async insertEvent(db: Executor, row: Insertable<LegalDefenseEventTable>): Promise<void> {
+    await db.insertInto('legal_defense_events').values(row).execute();
+  },
+  async eventsOf(db: Executor, caseId: string) {
+    return db.selectFrom('legal_defense_events').selectAll().where('case_id', '=', caseId).orderBy('at').orderBy('id').execute();
+  },
+  async listQueue(db: Executor, options: { statuses: readonly string[]; after?: string; limit: number }): Promise<QueueRow[]> {
+    let q = db.selectFrom('legal_defense_cases').select(QUEUE_COLUMNS).where('open', '=', 1).where('status', 'in', options.statuses);
+    if (options.after) q = q.where('id', '>', options.after);
+    return q.orderBy('id').limit(options.limit).execute();
+  },
+  async countOpenByStatus(db: Executor): Promise<Array<{ status: string; n: number }>> {
+    const rows = await db
+      .selectFrom('legal_defense_cases')
+      .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
+      .where('open', '=', 1)
+      .groupBy('status')
+      .execute();
+    return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+  },
+  /** A provider's cases still open (offered or accepted), newest first: categories only. */
+  async listForProvider(db: Executor, providerId: string, limit: number): Promise<QueueRow[]> {
+    return db.selectFrom('legal_defense_cases').select(QUEUE_COLUMNS).where('provider_id', '=', providerId).where('open', '=', 1).orderBy('created_at', 'desc').limit(limit).execute();
+  },
+
+  // Providers ---------------------------------------------------------------------------------------------
+  async listProviders(db: Executor): Promise<ProviderRow[]> {
+    return db.selectFrom('legal_defense_providers').selectAll().orderBy('name').orderBy('id').execute();
+  },
+  async findProvider(db: Executor, id: string): Promise<ProviderRow | undefined> {
+    return db.selectFrom('legal_defense_providers').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  async insertProvider(db: Executor, row: Insertable<LegalDefenseProviderTable>): Promise<void> {
+    await db.insertInto('legal_defense_providers').values(row).execute();
+  },
+  async updateProvider(db: Executor, id: string, patch: Updateable<LegalDefenseProviderTable>): Promise<void> {
+    await db.updateTable('legal_defense_providers').set(patch).where('id', '=', id).execute();
+  },
+  /** Adds `delta` to a provider's open-case count (never below zero). */
+  async addOpenCases(db: Executor, id: string, delta: number, lastAssignedAt?: string): Promise<void> {
+    await db
+      .updateTable('legal_defense_providers')
+      .set((eb) => ({
+        open_cases: eb.case().when(eb('open_cases', '+', delta), '<', 0).then(0).else(eb('open_cases', '+', delta)).end(),
+        ...(lastAssignedAt ? { last_assigned_at: lastAssignedAt } : {}),
+      }))
+      .where('id', '=', id)
+      .execute();
+  },
+  async insertAttorney(db: Executor, row: Insertable<LegalDefenseAttorneyTable>): Promise<void> {
+    await db.insertInto('legal_defense_attorneys').values(row).execute();
+  },
+  async attorneysOf(db: Executor, providerId: string) {
+    return db.selectFrom('legal_defense_attorneys').selectAll().where('provider_id', '=', providerId).orderBy('created_at').execute();
+  },
+  /** The provider an active attorney account works for. */
+  async providerOfUser(db: Executor, userId: string): Promise<string | undefined> {
+    const row = await db.selectFrom('legal_defense_attorneys').select('provider_id').where('user_id', '=', userId).where('active', '=', 1).executeTakeFirst();
+    return row?.provider_id;
+  },
+  async insertParty(db: Executor, row: Insertable<LegalDefensePartyTable>): Promise<void> {
+    await db.insertInto('legal_defense_parties').values(row).execute();
+  },
+  async countParties(db: Executor, providerId: string): Promise<number> {
+    const row = await db.selectFrom('legal_defense_parties').select((eb) => eb.fn.countAll<number | string>().as('n')).where('provider_id', '=', providerId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+  /** Providers with an existing party matching any of the indexes (a conflict). */
+  async conflictedProviders(db: Executor, indexes: readonly string[]): Promise<string[]> {
+    if (indexes.length === 0) return [];
+    const rows = await db.selectFrom('legal_defense_parties').select('provider_id').distinct().where('party_index', 'in', indexes).execute();
+    return rows.map((r) => r.provider_id);
+  },
+
+  // Assignments -------------------------------------------------------------------------------------------
+  async insertAssignment(db: Executor, row: Insertable<LegalDefenseAssignmentTable>): Promise<void> {
+    await db.insertInto('legal_defense_assignments').values(row).execute();
+  },
+  async findAssignment(db: Executor, id: string): Promise<AssignmentRow | undefined> {
+    return db.selectFrom('legal_defense_assignments').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  async assignmentsOf(db: Executor, caseId: string): Promise<AssignmentRow[]> {
+    return db.selectFrom('legal_defense_assignments').selectAll().where('case_id', '=', caseId).orderBy('offered_at').orderBy('id').execute();
+  },
+  /** Settles an offered assignment; false when it was no longer offered (someone settled it first). */
+  async settleAssignment(db: Executor, id: string, patch: { status: string; responded_at: string; reason_code: string | null; actor_id: string | null }): Promise<boolean> {
+    const res = await db.updateTable('legal_defense_assignments').set(patch).where('id', '=', id).where('status', '=', 'offered').executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  // Idempotency -------------------------------------------------------------------------------------------
+  async findIdempotent(db: Executor, principalId: string, keyIndex: string) {
+    return db.selectFrom('legal_defense_idempotency').selectAll().where('principal_id', '=', principalId).where('key_index', '=', keyIndex).executeTakeFirst();
+  },
+  async insertIdempotent(db: Executor, row: Insertable<LegalDefenseIdempotencyTable>): Promise<void> {
+    await db.insertInto('legal_defense_idempotency').values(row).execute();
+  },
+};

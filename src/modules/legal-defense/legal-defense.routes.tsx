@@ -1,0 +1,267 @@
+/**
+ * The program's staff pages, the provider attorneys' pages, and the partner API.
+ *
+ * | method | path | access |
+ * |---|---|---|
+ * | GET | `/staff/legal-defense` | `legal-defense.cases.read` (categories only) |
+ * | GET, POST | `/staff/legal-defense/intake` | `legal-defense.cases.intake` (phone screen) |
+ * | GET | `/staff/legal-defense/cases/:id` | `legal-defense.cases.read` (decrypts; audited) |
+ * | GET | `/staff/legal-defense/cases/:id/restricted` | `legal-defense.restricted.read` (A-number, location; audited) |
+ * | POST | `/staff/legal-defense/cases/:id/eligibility`, `…/offer` | `legal-defense.cases.decide` |
+ * | GET, POST | `/staff/legal-defense/providers`, POST `…/:id`, `…/:id/attorneys`, `…/:id/parties` | `legal-defense.providers.manage` |
+ * | GET | `/staff/legal-defense/assigned`, `…/assigned/:id` | `legal-defense.assigned.work` (own provider's cases only; audited) |
+ * | GET | `/staff/legal-defense/assigned/:id/restricted` | `legal-defense.restricted.read` (own provider's cases only; audited) |
+ * | POST | `/staff/legal-defense/assigned/:id/accept`, `…/decline`, `…/contact` | `legal-defense.assigned.work` |
+ * | POST | `/api/v1/legal-defense/reports` | `legal-defense.api.report` (a partner's scoped bearer token) |
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError, type FieldError } from '../../core/http/errors.ts';
+import { parseInput } from '../../core/http/validate.ts';
+import type { AppContext } from '../../core/modules/context.ts';
+import { inTransaction } from '../../core/db/transaction.ts';
+import { secretsFor } from '../../core/auth/auth-secrets.ts';
+import { registerLegalDefenseApiRoutes } from './legal-defense-api.routes.ts';
+import { acceptCase, addParty, addProvider, declineCase, linkAttorney, offerAgain, offerCase, recordFirstContact, updateProvider } from './legal-defense.assignment.ts';
+import { recordEligibility } from './legal-defense.eligibility.ts';
+import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
+import { legalDefenseRepo } from './legal-defense.repo.ts';
+import { DECLINE_REASONS, caseParamsSchema, eligibilitySchema, isIsoDate, normalizeANumber, providerSchema } from './legal-defense.schemas.ts';
+import { type CaseScope, type StaffActor, createReport, listQueue, parseReport, readCase, readRestricted } from './legal-defense.service.ts';
+import { IntakeView } from './views/intake.view.tsx';
+import { AssignedView, CaseView, ProvidersView, QueueView, RestrictedView } from './views/staff.views.tsx';
+
+const langOnly = z.strictObject({ lang: z.string().max(10).optional() });
+const detailQuery = z.strictObject({ done: z.string().regex(/^[a-z-]{1,40}$/).optional(), lang: z.string().max(10).optional() });
+const queueQuery = z.strictObject({
+  view: z.enum(['waiting', 'assigned']).default('waiting'),
+  after: z.string().regex(/^[0-9A-Za-z]{26}$/).optional(),
+  lang: z.string().max(10).optional(),
+});
+const declineBody = z.strictObject({ _csrf: z.string().optional(), reason: z.enum(DECLINE_REASONS, 'legal-defense.error.reason') });
+const emptyBody = z.strictObject({ _csrf: z.string().optional() });
+const attorneyBody = z.strictObject({ _csrf: z.string().optional(), email: z.string().trim().min(3, 'legal-defense.error.required').max(254) });
+const partyBody = z
+  .strictObject({
+    _csrf: z.string().optional(),
+    aNumber: z.string().trim().max(20).optional(),
+    givenName: z.string().trim().max(100).optional(),
+    familyName: z.string().trim().max(100).optional(),
+    dateOfBirth: z.string().trim().max(10).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.aNumber && normalizeANumber(a.aNumber) === null) ctx.addIssue({ code: 'custom', path: ['aNumber'], message: 'legal-defense.error.aNumber' });
+    if (a.dateOfBirth && !isIsoDate(a.dateOfBirth)) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'legal-defense.error.date' });
+  });
+
+/** The acting staff member for a permission (the guard has already checked it). */
+function staffActor(req: FastifyRequest, permission: string): StaffActor {
+  const staff = req.staff;
+  if (!staff) throw new AppError('unauthorized');
+  return { userId: staff.userId, role: actingRole(staff.roles, permission), requestId: req.id };
+}
+
+function caseId(req: FastifyRequest): string {
+  const parsed = caseParamsSchema.safeParse(req.params);
+  if (!parsed.success) throw new AppError('not_found');
+  return parsed.data.id;
+}
+
+function formValues(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
+  return out;
+}
+
+function validationFields(err: unknown): FieldError[] | null {
+  return err instanceof AppError && err.code === 'validation' ? err.fields : null;
+}
+
+/** Registers every route of the module. */
+export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const tz = ctx.jurisdiction.locale.timezone.value;
+  const allows = (req: FastifyRequest, permission: string) => (req.staff ? ctx.permissions.allows(req.staff.roles, permission) : false);
+  const providerNames = async () => new Map((await legalDefenseRepo.listProviders(ctx.db.kysely)).map((p) => [p.id, p.name]));
+  const income = ctx.jurisdiction.incomeRules.legalDefenseIncomeScreening.value;
+
+  async function showCase(req: FastifyRequest, reply: FastifyReply, id: string, mode: 'program' | 'provider', extra: { errors?: FieldError[]; values?: Record<string, string>; done?: string } = {}, status = 200) {
+    const actor = staffActor(req, mode === 'program' ? P.read : P.assigned);
+    const detail = await readCase(ctx, actor, id, { kind: mode });
+    return reply.page(
+      <CaseView
+        ctx={reply.viewContext()}
+        detail={detail}
+        mode={mode}
+        timeZone={tz}
+        now={ctx.now()}
+        incomeScreening={income}
+        providers={await providerNames()}
+        can={{ decide: allows(req, P.decide), restricted: allows(req, P.restricted) }}
+        {...extra}
+      />,
+      status,
+    );
+  }
+
+  // Program staff ------------------------------------------------------------------------------------------
+  app.get('/staff/legal-defense', { config: { access: { permission: P.read } } }, async (req, reply) => {
+    const query = parseInput(queueQuery, req.query);
+    const page = await listQueue(ctx, { view: query.view, after: query.after });
+    return reply.page(<QueueView ctx={reply.viewContext()} view={query.view} {...page} providers={await providerNames()} timeZone={tz} can={{ intake: allows(req, P.intake), providers: allows(req, P.providers) }} />);
+  });
+
+  app.get('/staff/legal-defense/intake', { config: { access: { permission: P.intake } } }, async (req, reply) => {
+    parseInput(langOnly, req.query);
+    return reply.page(<IntakeView ctx={reply.viewContext()} />);
+  });
+
+  app.post('/staff/legal-defense/intake', { config: { access: { permission: P.intake } } }, async (req, reply) => {
+    const actor = staffActor(req, P.intake);
+    const raw = { ...formValues(req.body) };
+    const now = ctx.now();
+    try {
+      const input = parseReport(ctx, raw, now);
+      const filed = await inTransaction(ctx.db, (tx) => createReport(ctx, tx, { input, channel: 'phone', filer: { kind: 'staff', actor }, now, offer: offerCase }));
+      const row = await legalDefenseRepo.findCase(ctx.db.kysely, filed.caseId);
+      return reply.code(201).page(<IntakeView ctx={reply.viewContext()} created={{ caseId: filed.caseId, reference: filed.reference, merged: filed.merged, status: row?.status ?? 'reported' }} />, 201);
+    } catch (err) {
+      const fields = validationFields(err);
+      if (fields && fields.length > 0) return reply.page(<IntakeView ctx={reply.viewContext()} errors={fields} values={raw} />, 422);
+      throw err;
+    }
+  });
+
+  app.get('/staff/legal-defense/cases/:id', { config: { access: { permission: P.read } } }, async (req, reply) => {
+    const query = parseInput(detailQuery, req.query);
+    return showCase(req, reply, caseId(req), 'program', { done: query.done });
+  });
+
+  /** The restricted page: program staff (with `read`) see any case; an attorney only their provider's. */
+  async function restricted(req: FastifyRequest, reply: FastifyReply, scope: CaseScope, back: string) {
+    parseInput(langOnly, req.query);
+    const detail = await readRestricted(ctx, staffActor(req, P.restricted), caseId(req), scope);
+    return reply.page(<RestrictedView ctx={reply.viewContext()} detail={detail} back={back} timeZone={tz} />);
+  }
+  app.get('/staff/legal-defense/cases/:id/restricted', { config: { access: { permission: P.restricted } } }, async (req, reply) => {
+    const id = caseId(req);
+    // A partner attorney holds `restricted` but not `read`: through this path they are scoped like on their own pages.
+    const scope: CaseScope = allows(req, P.read) ? { kind: 'program' } : { kind: 'provider' };
+    return restricted(req, reply, scope, `/staff/legal-defense/cases/${id}`);
+  });
+
+  app.post('/staff/legal-defense/cases/:id/eligibility', { config: { access: { permission: P.decide } } }, async (req, reply) => {
+    const id = caseId(req);
+    try {
+      const input = parseInput(eligibilitySchema, req.body);
+      await recordEligibility(ctx, staffActor(req, P.decide), id, input);
+    } catch (err) {
+      const fields = validationFields(err);
+      if (fields && fields.length > 0) return showCase(req, reply, id, 'program', { errors: fields, values: formValues(req.body) }, 422);
+      throw err;
+    }
+    return reply.redirect(`/staff/legal-defense/cases/${id}?done=eligibility`, 303);
+  });
+
+  app.post('/staff/legal-defense/cases/:id/offer', { config: { access: { permission: P.decide } } }, async (req, reply) => {
+    const id = caseId(req);
+    parseInput(emptyBody, req.body ?? {});
+    const explanation = await offerAgain(ctx, staffActor(req, P.decide), id);
+    return reply.redirect(`/staff/legal-defense/cases/${id}?done=${explanation.chosen ? 'offered' : 'no-provider'}`, 303);
+  });
+
+  // Providers ----------------------------------------------------------------------------------------------
+  const providerId = (req: FastifyRequest) => caseId(req);
+  app.get('/staff/legal-defense/providers', { config: { access: { permission: P.providers } } }, async (req, reply) => {
+    const query = parseInput(detailQuery, req.query);
+    return reply.page(<ProvidersView ctx={reply.viewContext()} providers={await legalDefenseRepo.listProviders(ctx.db.kysely)} done={query.done} />);
+  });
+  app.post('/staff/legal-defense/providers', { config: { access: { permission: P.providers } } }, async (req, reply) => {
+    try {
+      await addProvider(ctx, staffActor(req, P.providers), parseInput(providerSchema, req.body));
+    } catch (err) {
+      const fields = validationFields(err);
+      if (fields && fields.length > 0) return reply.page(<ProvidersView ctx={reply.viewContext()} providers={await legalDefenseRepo.listProviders(ctx.db.kysely)} errors={fields} values={formValues(req.body)} />, 422);
+      throw err;
+    }
+    return reply.redirect('/staff/legal-defense/providers?done=provider-added', 303);
+  });
+  app.post('/staff/legal-defense/providers/:id', { config: { access: { permission: P.providers } } }, async (req, reply) => {
+    const id = providerId(req);
+    try {
+      await updateProvider(ctx, staffActor(req, P.providers), id, parseInput(providerSchema, req.body));
+    } catch (err) {
+      const fields = validationFields(err);
+      if (fields && fields.length > 0) return reply.page(<ProvidersView ctx={reply.viewContext()} providers={await legalDefenseRepo.listProviders(ctx.db.kysely)} errors={fields} />, 422);
+      throw err;
+    }
+    return reply.redirect('/staff/legal-defense/providers?done=provider-saved', 303);
+  });
+  app.post('/staff/legal-defense/providers/:id/attorneys', { config: { access: { permission: P.providers } } }, async (req, reply) => {
+    const id = providerId(req);
+    try {
+      const body = parseInput(attorneyBody, req.body);
+      const user = await ctx.db.kysely.selectFrom('auth_users').select('id').where('email_lookup', '=', secretsFor(ctx).emailLookupKey(body.email)).executeTakeFirst();
+      if (!user) throw new AppError('validation', { fields: [{ field: 'email', key: 'legal-defense.error.notAttorney' }] });
+      await linkAttorney(ctx, staffActor(req, P.providers), id, user.id);
+    } catch (err) {
+      const fields = validationFields(err);
+      if (fields && fields.length > 0) return reply.page(<ProvidersView ctx={reply.viewContext()} providers={await legalDefenseRepo.listProviders(ctx.db.kysely)} errors={fields} />, 422);
+      throw err;
+    }
+    return reply.redirect('/staff/legal-defense/providers?done=attorney-linked', 303);
+  });
+  app.post('/staff/legal-defense/providers/:id/parties', { config: { access: { permission: P.providers } } }, async (req, reply) => {
+    const id = providerId(req);
+    try {
+      const body = parseInput(partyBody, req.body);
+      await addParty(ctx, staffActor(req, P.providers), id, {
+        aNumber: body.aNumber ? (normalizeANumber(body.aNumber) ?? undefined) : undefined,
+        givenName: body.givenName || undefined,
+        familyName: body.familyName || undefined,
+        dateOfBirth: body.dateOfBirth || undefined,
+      });
+    } catch (err) {
+      const fields = validationFields(err);
+      if (fields && fields.length > 0) return reply.page(<ProvidersView ctx={reply.viewContext()} providers={await legalDefenseRepo.listProviders(ctx.db.kysely)} errors={fields} />, 422);
+      throw err;
+    }
+    return reply.redirect('/staff/legal-defense/providers?done=party-added', 303);
+  });
+
+  // Provider attorneys -------------------------------------------------------------------------------------
+  app.get('/staff/legal-defense/assigned', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
+    parseInput(langOnly, req.query);
+    const actor = staffActor(req, P.assigned);
+    const provider = await legalDefenseRepo.providerOfUser(ctx.db.kysely, actor.userId);
+    const items = provider ? await legalDefenseRepo.listForProvider(ctx.db.kysely, provider, 200) : [];
+    return reply.page(<AssignedView ctx={reply.viewContext()} items={items} linked={provider !== undefined} timeZone={tz} />);
+  });
+  app.get('/staff/legal-defense/assigned/:id', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
+    const query = parseInput(detailQuery, req.query);
+    return showCase(req, reply, caseId(req), 'provider', { done: query.done });
+  });
+  app.get('/staff/legal-defense/assigned/:id/restricted', { config: { access: { permission: P.restricted } } }, async (req, reply) => {
+    const id = caseId(req);
+    return restricted(req, reply, { kind: 'provider' }, `/staff/legal-defense/assigned/${id}`);
+  });
+  app.post('/staff/legal-defense/assigned/:id/accept', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
+    const id = caseId(req);
+    parseInput(emptyBody, req.body ?? {});
+    await acceptCase(ctx, staffActor(req, P.assigned), id);
+    return reply.redirect(`/staff/legal-defense/assigned/${id}?done=accepted`, 303);
+  });
+  app.post('/staff/legal-defense/assigned/:id/decline', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
+    const id = caseId(req);
+    const body = parseInput(declineBody, req.body ?? {});
+    await declineCase(ctx, staffActor(req, P.assigned), id, body.reason);
+    return reply.redirect('/staff/legal-defense/assigned', 303);
+  });
+  app.post('/staff/legal-defense/assigned/:id/contact', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
+    const id = caseId(req);
+    parseInput(emptyBody, req.body ?? {});
+    await recordFirstContact(ctx, staffActor(req, P.assigned), id);
+    return reply.redirect(`/staff/legal-defense/assigned/${id}?done=contacted`, 303);
+  });
+
+  await registerLegalDefenseApiRoutes(app, ctx);
+}

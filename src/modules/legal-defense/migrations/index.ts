@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import type { NamedMigrations } from '../../../core/db/migrator.ts';
+
+/**
+ * The detention-defense tables. Each detained person's case is its own vault subject (same id in
+ * `subjects`); the reports about them, their assignments and their history are rows of that subject, so
+ * forgetting the case deletes them all and destroys the key of every sealed value.
+ *
+ * `legal_defense_cases` keeps in plain text only what the queue, the assignment and the figures need
+ * (status, language, dates, the assigned provider); the name, date of birth, A-number, where the person was
+ * taken and is held, and the safe contact are sealed. A-number and name + date of birth have keyed blind
+ * indexes, so reports about the same person merge without a plaintext lookup.
+ *
+ * Providers keep a running count of their open cases (`open_cases`), so an assignment decision reads 50
+ * provider rows, never 100,000 cases. Providers' existing parties are blind indexes only (conflict check).
+ */
+export const legalDefenseMigrations: NamedMigrations = {
+  '202612050100_legal_defense_tables': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('legal_defense_providers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('available', 'integer', (c) => c.notNull())
+        .addColumn('capacity', 'integer', (c) => c.notNull())
+        .addColumn('open_cases', 'integer', (c) => c.notNull())
+        .addColumn('languages', 'text', (c) => c.notNull())
+        .addColumn('last_assigned_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('legal_defense_attorneys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider_id', 'text', (c) => c.notNull().references('legal_defense_providers.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().unique())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('legal_defense_parties')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider_id', 'text', (c) => c.notNull().references('legal_defense_providers.id'))
+        .addColumn('party_index', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('legal_defense_parties_index').on('legal_defense_parties').columns(['party_index', 'provider_id']).execute();
+
+      await db.schema
+        .createTable('legal_defense_cases')
+        .addColumn('id', 'text', (c) => c.primaryKey().references('subjects.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('open', 'integer', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('person_language', 'text', (c) => c.notNull())
+        .addColumn('contact_language', 'text', (c) => c.notNull())
+        .addColumn('detained_on', 'text', (c) => c.notNull())
+        .addColumn('residency_basis', 'text')
+        .addColumn('disposition', 'text')
+        .addColumn('disposition_reason', 'text')
+        .addColumn('disposition_at', 'text')
+        .addColumn('provider_id', 'text', (c) => c.references('legal_defense_providers.id'))
+        .addColumn('assignment_id', 'text')
+        .addColumn('attorney_user_id', 'text')
+        .addColumn('contact_clock_id', 'text')
+        .addColumn('first_contact_at', 'text')
+        .addColumn('report_count', 'integer', (c) => c.notNull())
+        .addColumn('a_number_index', 'text')
+        .addColumn('identity_index', 'text')
+        .addColumn('person_sealed', 'text', (c) => c.notNull())
+        .addColumn('a_number_sealed', 'text')
+        .addColumn('detention_sealed', 'text', (c) => c.notNull())
+        .addColumn('contact_sealed', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('closed_at', 'text')
+        .execute();
+      await db.schema.createIndex('legal_defense_cases_queue').on('legal_defense_cases').columns(['open', 'status', 'created_at', 'id']).execute();
+      await db.schema.createIndex('legal_defense_cases_provider').on('legal_defense_cases').columns(['provider_id', 'open', 'created_at']).execute();
+      await db.schema.createIndex('legal_defense_cases_a_number').on('legal_defense_cases').column('a_number_index').execute();
+      await db.schema.createIndex('legal_defense_cases_identity').on('legal_defense_cases').column('identity_index').execute();
+      await db.schema.createIndex('legal_defense_cases_closed').on('legal_defense_cases').column('closed_at').execute();
+
+      await db.schema
+        .createTable('legal_defense_reports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('case_id', 'text', (c) => c.notNull().references('legal_defense_cases.id').onDelete('cascade'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('reporter_role', 'text', (c) => c.notNull())
+        .addColumn('filed_by', 'text')
+        .addColumn('reference_index', 'text', (c) => c.unique())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('merged', 'integer', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('report_sealed', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('legal_defense_reports_case').on('legal_defense_reports').columns(['case_id', 'received_at']).execute();
+
+      await db.schema
+        .createTable('legal_defense_assignments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('case_id', 'text', (c) => c.notNull().references('legal_defense_cases.id').onDelete('cascade'))
+        .addColumn('provider_id', 'text', (c) => c.notNull().references('legal_defense_providers.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('offered_at', 'text', (c) => c.notNull())
+        .addColumn('responded_at', 'text')
+        .addColumn('clock_id', 'text')
+        .addColumn('reason_code', 'text')
+        .addColumn('explanation', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .execute();
+      await db.schema.createIndex('legal_defense_assignments_case').on('legal_defense_assignments').columns(['case_id', 'offered_at']).execute();
+      await db.schema.createIndex('legal_defense_assignments_provider').on('legal_defense_assignments').columns(['provider_id', 'status']).execute();
+
+      await db.schema
+        .createTable('legal_defense_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('case_id', 'text', (c) => c.notNull().references('legal_defense_cases.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('reason_code', 'text')
+        .execute();
+      await db.schema.createIndex('legal_defense_events_case').on('legal_defense_events').columns(['case_id', 'at']).execute();
+
+      await db.schema
+        .createTable('legal_defense_idempotency')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('key_index', 'text', (c) => c.notNull())
+        .addColumn('body_index', 'text', (c) => c.notNull())
+        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('legal_defense_idempotency_key').on('legal_defense_idempotency').columns(['principal_id', 'key_index']).unique().execute();
+      await db.schema.createIndex('legal_defense_idempotency_created').on('legal_defense_idempotency').column('created_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['legal_defense_idempotency', 'legal_defense_events', 'legal_defense_assignments', 'legal_defense_reports', 'legal_defense_cases', 'legal_defense_parties', 'legal_defense_attorneys', 'legal_defense_providers']) {
+        await db.schema.dropTable(t).execute();
+      }
+    },
+  },
+};

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/core/auth/api-tokens.ts';
+import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
+import { type Candidate, acceptCase, addParty, addProvider, chooseProvider, declineCase, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
+import { recordEligibility } from '../../src/modules/legal-defense/legal-defense.eligibility.ts';
+import { normalizeANumber } from '../../src/modules/legal-defense/legal-defense.schemas.ts';
+import { type StaffActor, readCase, readRestricted } from '../../src/modules/legal-defense/legal-defense.service.ts';
+import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { describeEachDialect } from '../helpers/db.ts';
+import { type StaffBrowser, signInAs } from '../helpers/staff.ts';
+
+let clock = new Date('2026-11-20T15:00:00Z');
+
+/** A valid report (the API's JSON and the phone screen's fields). */
+function report(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    reporterRole: 'family',
+    givenName: 'María',
+    familyName: 'García López',
+    dateOfBirth: '1990-02-03',
+    detainedOn: '2026-11-20',
+    detainedPlace: 'Lake St and Bloomington Ave',
+    facility: 'whipple-federal-building',
+    personLanguage: 'es',
+    livesInCity: 'yes',
+    contactName: 'Luis García',
+    contactMethod: 'sms',
+    contactPhone: '(612) 555-0142',
+    language: 'es',
+    ...overrides,
+  };
+}
+
+describe('pure rules', () => {
+  it('normalises A-numbers and refuses what is not one', () => {
+    expect(normalizeANumber('A-123-456-789')).toBe('A123456789');
+    expect(normalizeANumber('a 12345678')).toBe('A012345678');
+    expect(normalizeANumber('A1234')).toBeNull();
+    expect(normalizeANumber('B123456789')).toBeNull();
+  });
+
+  it('rotation: language match first, then longest since the last offer, skipping conflicts, full and unavailable providers', () => {
+    const base = { active: true, available: true, capacity: 10, openCases: 0, lastAssignedAt: null };
+    const providers: Candidate[] = [
+      { ...base, id: 'a', languages: ['en'], lastAssignedAt: '2026-01-01T00:00:00.000Z' },
+      { ...base, id: 'b', languages: ['en', 'es'], lastAssignedAt: '2026-02-01T00:00:00.000Z' },
+      { ...base, id: 'c', languages: ['es'], lastAssignedAt: '2026-01-15T00:00:00.000Z' },
+      { ...base, id: 'd', languages: ['es'], openCases: 10 },
+      { ...base, id: 'e', languages: ['es'], available: false },
+    ];
+    const none = new Set<string>();
+    const es = chooseProvider(providers, { language: 'es', conflicted: none, declined: none });
+    expect(es.chosen).toBe('c');
+    expect(es.languageMatch).toBe(true);
+    expect(es.excluded).toEqual([{ providerId: 'd', reason: 'full' }, { providerId: 'e', reason: 'unavailable' }]);
+    expect(chooseProvider(providers, { language: 'es', conflicted: new Set(['c']), declined: none }).chosen).toBe('b');
+    const so = chooseProvider(providers, { language: 'so', conflicted: none, declined: new Set(['a']) });
+    expect(so).toMatchObject({ chosen: 'c', languageMatch: false, candidates: 2 });
+    expect(chooseProvider(providers, { language: 'es', conflicted: new Set(['a', 'b', 'c']), declined: none }).chosen).toBeNull();
+  });
+});
+
+describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) => {
+  let t: TestApp;
+  let token = '';
+  let staff: StaffBrowser;
+  let staffActor: StaffActor;
+  const attorneys: Array<{ browser: StaffBrowser; actor: StaffActor }> = [];
+  const providers: string[] = [];
+
+  const api = (body: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/legal-defense/reports', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers } });
+  const count = async (table: 'legal_defense_cases' | 'legal_defense_reports' | 'legal_defense_assignments' | 'clocks' | 'subjects') =>
+    Number((await t.ctx.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const counts = async () => ({ cases: await count('legal_defense_cases'), reports: await count('legal_defense_reports'), offers: await count('legal_defense_assignments'), clocks: await count('clocks'), subjects: await count('subjects') });
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { now: () => clock });
+    const hotline = await signInAs(t, 'partner-attorney');
+    token = (await createApiToken(t.ctx, { userId: hotline.userId, label: 'Hotline', scopes: ['legal-defense.api.report'], days: 30, actor: OPERATOR })).token;
+    staff = await signInAs(t, 'legal-defense-staff');
+    staffActor = { userId: staff.userId, role: 'legal-defense-staff' };
+    // Three providers: Spanish-speaking A and B, Somali-speaking C.
+    for (const [name, languages] of [['Provider A', ['en', 'es']], ['Provider B', ['es']], ['Provider C', ['so']]] as const) {
+      providers.push(await addProvider(t.ctx, staffActor, { name, capacity: 5, languages: [...languages], available: true }));
+    }
+    for (const p of providers) {
+      const browser = await signInAs(t, 'partner-attorney');
+      await linkAttorney(t.ctx, staffActor, p, browser.userId);
+      attorneys.push({ browser, actor: { userId: browser.userId, role: 'partner-attorney' } });
+    }
+  });
+  afterAll(async () => t.close());
+
+  it('a hotline reports through the API: sealed, eligible by attestation, offered to a Spanish-speaking provider, 24-hour contact clock', async () => {
+    const res = await api(report({ aNumber: 'A-200-300-401' }), { 'idempotency-key': 'hotline-1' });
+    expect(res.statusCode).toBe(201);
+    const body = res.json<{ caseId: string; merged: boolean; status: string; contactDueAt: string; reference: string }>();
+    expect(body).toMatchObject({ merged: false, status: 'offered', contactDueAt: '2026-11-21T15:00:00.000Z' });
+    expect(body.reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').selectAll().where('id', '=', body.caseId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'offered', residency_basis: 'attestation', provider_id: providers[0], person_language: 'es' });
+    // Nothing personal in plain text.
+    expect(JSON.stringify(row)).not.toContain('García');
+    expect(JSON.stringify(row)).not.toContain('200300401');
+    expect(JSON.stringify(row)).not.toContain('Lake St');
+    const offer = await t.ctx.db.kysely.selectFrom('legal_defense_assignments').selectAll().where('case_id', '=', body.caseId).executeTakeFirstOrThrow();
+    expect(JSON.parse(offer.explanation)).toMatchObject({ chosen: providers[0], languageMatch: true, candidates: 3 });
+    const acceptClock = await t.ctx.clocks.get(offer.clock_id as string);
+    expect(acceptClock?.dueAt.toISOString()).toBe('2026-11-20T19:00:00.000Z');
+  });
+
+  it('the same Idempotency-Key and body returns the first result and files nothing; another body with it is refused', async () => {
+    const before = await counts();
+    const again = await api(report({ aNumber: 'A-200-300-401' }), { 'idempotency-key': 'hotline-1' });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json<{ merged: boolean; reference?: string }>()).toMatchObject({ merged: false });
+    expect(again.json<{ reference?: string }>().reference).toBeUndefined();
+    const other = await api(report({ givenName: 'Otra' }), { 'idempotency-key': 'hotline-1', 'accept-language': 'es' });
+    expect(other.statusCode).toBe(422);
+    expect(other.json<{ error: { message: string } }>().error.message).toContain('Idempotency-Key ya se usó');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('reports about the same person merge: by A-number, and by name and date of birth', async () => {
+    const byA = await api(report({ givenName: 'Maria', familyName: 'Garcia', dateOfBirth: '', aNumber: '200300401', contactName: 'Ana' }));
+    expect(byA.statusCode).toBe(201);
+    const first = byA.json<{ caseId: string; merged: boolean }>();
+    expect(first.merged).toBe(true);
+    const byName = await api(report({ givenName: 'MARÍA', familyName: 'garcía lópez', aNumber: '' }));
+    expect(byName.json<{ caseId: string; merged: boolean }>()).toMatchObject({ caseId: first.caseId, merged: true });
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['report_count', 'status']).where('id', '=', first.caseId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ report_count: 3, status: 'offered' });
+    // Still one offer: a merge does not offer the case twice.
+    expect(await t.ctx.db.kysely.selectFrom('legal_defense_assignments').select('id').where('case_id', '=', first.caseId).execute()).toHaveLength(1);
+  });
+
+  it('bad input: translated 422s and nothing half-written; an out-of-scope token is refused', async () => {
+    const hotline = await signInAs(t, 'partner-attorney');
+    const uVisaOnly = (await createApiToken(t.ctx, { userId: hotline.userId, label: 'Other', scopes: ['u-visa.api.file'], days: 30, actor: OPERATOR })).token;
+    const before = await counts();
+    const bad = await api(report({ aNumber: 'A12', detainedOn: '2026-11-21', facility: 'guantanamo', personLanguage: 'xx' }), { 'accept-language': 'so' });
+    expect(bad.statusCode).toBe(422);
+    const fields = bad.json<{ error: { fields: Array<{ field: string; message: string }> } }>().error.fields;
+    expect(Object.fromEntries(fields.map((f) => [f.field, f.message]))).toMatchObject({
+      aNumber: 'Lambarka A waa A iyo 8 ama 9 god, tusaale A-123-456-789',
+      detainedOn: 'Taariikhdani waa mustaqbalka',
+      facility: 'Ka dooro meel liiska, "Meel kale" ama "Ma aqaan"',
+      personLanguage: 'Ka dooro luuqad liiska',
+    });
+    expect((await api([1, 2])).statusCode).toBe(422);
+    expect((await api(report(), { 'idempotency-key': 'bad key with spaces' })).statusCode).toBe(400);
+    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/legal-defense/reports', payload: JSON.stringify(report()), headers: { 'content-type': 'application/json', authorization: `Bearer ${uVisaOnly}` } });
+    expect(refused.statusCode).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('phone intake: one page with the first question focused; saves a report and shows the reference', async () => {
+    const page = await staff.get('/staff/legal-defense/intake');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<input[^>]*id="field-givenName"[^>]*autofocus/);
+    const res = await staff.post('/staff/legal-defense/intake', { ...(report({ givenName: 'Hodan', familyName: 'Abdi', dateOfBirth: '1985-05-05', personLanguage: 'so', facility: 'unknown', language: 'en' }) as Record<string, string>) });
+    expect(res.statusCode).toBe(201);
+    expect(res.body).toContain('Report saved');
+    const refused = await staff.post('/staff/legal-defense/intake', { ...(report({ detainedOn: 'yesterday' }) as Record<string, string>) });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('Enter a real date');
+  });
+
+  it('providers see only their assigned cases; restricted fields are a separate, audited read', async () => {
+    const somali = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['id', 'provider_id']).where('person_language', '=', 'so').executeTakeFirstOrThrow();
+    expect(somali.provider_id).toBe(providers[2]);
+    const own = attorneys[2] as (typeof attorneys)[number];
+    const other = attorneys[0] as (typeof attorneys)[number];
+    expect((await own.browser.get(`/staff/legal-defense/assigned/${somali.id}`)).statusCode).toBe(200);
+    expect((await other.browser.get(`/staff/legal-defense/assigned/${somali.id}`)).statusCode).toBe(404);
+    expect((await other.browser.get(`/staff/legal-defense/cases/${somali.id}/restricted`)).statusCode).toBe(404);
+    await expect(readCase(t.ctx, other.actor, somali.id, { kind: 'provider' })).rejects.toMatchObject({ code: 'not_found' });
+    const restricted = await readRestricted(t.ctx, own.actor, somali.id, { kind: 'provider' });
+    expect(restricted.detention).toMatchObject({ facility: 'unknown', detainedPlace: 'Lake St and Bloomington Ave' });
+    const audit = await t.ctx.db.kysely.selectFrom('audit_log').select(['actor_id', 'outcome', 'detail']).where('record_id', '=', somali.id).where('action', '=', 'record.read').execute();
+    expect(audit).toContainEqual({ actor_id: own.actor.userId, outcome: 'success', detail: 'field.restricted' });
+    expect(audit).toContainEqual({ actor_id: other.actor.userId, outcome: 'denied', detail: 'reason.not-assigned' });
+    // The list shows no names (categories only).
+    const list = await own.browser.get('/staff/legal-defense/assigned');
+    expect(list.body).toContain(somali.id.slice(-8));
+    expect(list.body).not.toContain('Hodan');
+  });
+
+  it('decline goes to the next provider at once; no answer within 4 hours expires the offer and moves on; accept and first contact meet the clocks', async () => {
+    const filed = (await api(report({ givenName: 'José', familyName: 'Pérez', dateOfBirth: '1970-07-07', aNumber: '' }))).json<{ caseId: string }>();
+    const first = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+    const holder = attorneys[providers.indexOf(first.provider_id as string)] as (typeof attorneys)[number];
+    const explanation = await declineCase(t.ctx, holder.actor, filed.caseId, 'no-capacity');
+    expect(explanation.chosen).not.toBe(first.provider_id);
+    expect(explanation.excluded).toContainEqual({ providerId: first.provider_id, reason: 'declined' });
+    // Nobody answers: 4 hours later the reminder job expires the offer and offers the case again.
+    clock = new Date(clock.getTime() + 4 * 3_600_000 + 60_000);
+    await t.ctx.clocks.tick(t.ctx);
+    const assignments = await t.ctx.db.kysely.selectFrom('legal_defense_assignments').select(['provider_id', 'status']).where('case_id', '=', filed.caseId).orderBy('offered_at').orderBy('id').execute();
+    expect(assignments.map((a) => a.status)).toEqual(['declined', 'expired', 'offered']);
+    const third = assignments[2]?.provider_id as string;
+    const attorney = attorneys[providers.indexOf(third)] as (typeof attorneys)[number];
+    await expect(recordFirstContact(t.ctx, attorney.actor, filed.caseId)).rejects.toMatchObject({ code: 'conflict' });
+    await acceptCase(t.ctx, attorney.actor, filed.caseId);
+    await recordFirstContact(t.ctx, attorney.actor, filed.caseId);
+    const detail = await readCase(t.ctx, staffActor, filed.caseId, { kind: 'program' });
+    expect(detail.status).toBe('contacted');
+    expect(detail.contactClock).toMatchObject({ status: 'met', metLate: false });
+    expect(detail.events.map((e) => e.kind)).toEqual(['reported', 'eligible', 'offered', 'declined', 'offered', 'expired', 'offered', 'accepted', 'contacted']);
+    // Open-case counts stayed in step: only the accepting provider holds it.
+    const loads = await t.ctx.db.kysely.selectFrom('legal_defense_providers').select(['id', 'open_cases']).execute();
+    expect(loads.reduce((n, p) => n + p.open_cases, 0)).toBe(await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('provider_id', 'is not', null).where('open', '=', 1).execute().then((r) => r.length));
+  });
+
+  it('conflict check: a provider with the person as an existing party is never offered the case', async () => {
+    await addParty(t.ctx, staffActor, providers[0] as string, { aNumber: 'A987654321' });
+    await addParty(t.ctx, staffActor, providers[1] as string, { givenName: 'Ana', familyName: 'Ruiz', dateOfBirth: '1980-01-01' });
+    const filed = (await api(report({ givenName: 'ana', familyName: 'RUIZ', dateOfBirth: '1980-01-01', aNumber: 'A-987-654-321' }))).json<{ caseId: string; status: string }>();
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['status', 'provider_id']).where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'offered', provider_id: providers[2] });
+    const offer = await t.ctx.db.kysely.selectFrom('legal_defense_assignments').select('explanation').where('case_id', '=', filed.caseId).executeTakeFirstOrThrow();
+    const excluded = (JSON.parse(offer.explanation) as { excluded: unknown[] }).excluded;
+    expect(excluded).toEqual(expect.arrayContaining([{ providerId: providers[0], reason: 'conflict' }, { providerId: providers[1], reason: 'conflict' }]));
+  });
+
+  it('eligibility by staff: "not sure" waits for staff; not eligible closes with referrals; no merits question is asked', async () => {
+    const filed = (await api(report({ givenName: 'Pa', familyName: 'Vang', dateOfBirth: '1975-03-03', livesInCity: 'unknown', personLanguage: 'hmn' }))).json<{ caseId: string; status: string }>();
+    expect(filed.status).toBe('reported');
+    // The clock moved on hours in an earlier test: sign in again (sessions time out).
+    staff = await signInAs(t, 'legal-defense-staff');
+    const page = await staff.get(`/staff/legal-defense/cases/${filed.caseId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Universal representation');
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('revision').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+    await expect(recordEligibility(t.ctx, staffActor, filed.caseId, { revision: row.revision, decision: 'ineligible' })).rejects.toBeDefined();
+    await recordEligibility(t.ctx, staffActor, filed.caseId, { revision: row.revision, decision: 'ineligible', reason: 'not-resident' });
+    const closed = await staff.get(`/staff/legal-defense/cases/${filed.caseId}?lang=hmn`);
+    expect(closed.body).toContain('Xa mus rau qhov twg');
+    expect(closed.body).toContain('Immigrant Law Center of Minnesota');
+    const after = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['status', 'open', 'disposition_reason', 'closed_at']).where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'ineligible', open: 0, disposition_reason: 'not-resident' });
+    expect(after.closed_at).not.toBeNull();
+  });
+});
