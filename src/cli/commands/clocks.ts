@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { allMigrations } from '../../app.ts';
 import { ClockService } from '../../core/clocks/clocks.service.ts';
+import { type Vault, openVault } from '../../core/crypto/vault.ts';
 import { openDatabase } from '../../core/db/database.ts';
 import { migrationPlan } from '../../core/db/migrator.ts';
 import { loadJurisdiction } from '../../core/jurisdiction/index.ts';
@@ -38,6 +39,7 @@ export const clocksCommand: Command = {
     if (action === 'status' && values.stale) throw new UsageError('--stale goes with recompute');
     const cfg = config();
     const db = openDatabase(cfg.database);
+    let vault: Vault | undefined;
     try {
       const pending = (await migrationPlan(db, allMigrations())).filter((m) => m.status === 'pending');
       if (pending.length > 0) {
@@ -45,8 +47,8 @@ export const clocksCommand: Command = {
         return 1;
       }
       const jurisdiction = loadJurisdiction(cfg.jurisdiction);
-      const clocks = new ClockService({ db, now: () => new Date(), jurisdiction, log: createLogger({ level: 'warn' }) });
       if (action === 'status') {
+        const clocks = new ClockService({ db, now: () => new Date(), jurisdiction, log: createLogger({ level: 'warn' }) });
         const counts = await clocks.openCounts();
         if (values.json) io.out(JSON.stringify({ jurisdiction: jurisdiction.id, version: jurisdiction.version, open: counts }, null, 2));
         else {
@@ -56,12 +58,16 @@ export const clocksCommand: Command = {
         }
         return 0;
       }
+      // The vault opens the clocks that count from a date of birth (their exact dates are sealed).
+      vault = await openVault(cfg, { db });
+      const clocks = new ClockService({ db, now: () => new Date(), jurisdiction, log: createLogger({ level: 'warn' }), vault });
       io.err(`Recomputing ${values.stale ? 'stale' : 'all'} open clocks with profile ${jurisdiction.id} ${jurisdiction.version}…`);
       const report = values.stale ? await clocks.recomputeStale() : await clocks.recomputeAll();
       if (values.json) io.out(JSON.stringify(report));
       else io.out(`Recomputed ${report.scanned} open clock(s) in ${report.ms} ms: ${report.changed} due date(s) changed.`);
       return 0;
     } finally {
+      await vault?.close();
       await db.close();
     }
   },

@@ -4,8 +4,11 @@ const RETENTION = 'Kept while the record it times exists; the owner module delet
 
 /**
  * Classification of the deadline engine. A clock names the record it times by owner, record type and id
- * only: no name, no case facts, nothing sealed, no blind index. Its times are data about a person's case
- * (when a request was received, when it was certified), hence `private`.
+ * only: no name, no case facts, no blind index. Its times are data about a person's case (when a request was
+ * received, when it was certified), hence `private`. A clock that counts from a personal date (an age-out
+ * alert counts from a date of birth) is sealed under the record's vault subject: its exact start, due and
+ * next-action times are in `sealed`, and its plain time columns hold only the week (`due_date` an ISO week
+ * such as `2027-W15`). Forgetting that subject deletes such clocks and destroys the key of what was sealed.
  */
 export const clocksClassification = defineClassification([
   {
@@ -13,17 +16,18 @@ export const clocksClassification = defineClassification([
     class: 'private',
     purpose: 'Statutory and service-level deadlines of program records: when each is due, and where it stands',
     retention: RETENTION,
+    subjectColumn: 'subject_id',
     columns: {
       id: 'Random clock id',
       owner: 'Module that owns the record the clock times',
       record_type: 'Kind of record timed (a code)',
       record_id: 'Id of the record timed (never a name)',
       rules: 'Names of the jurisdiction profile rules that apply (the earliest due governs)',
-      started_at: 'When the clock started (the event the rule counts from)',
-      start_date: 'The local date it started from, when it counts from a date (an age-out alert counts from a date of birth)',
+      started_at: 'When the clock started (the event the rule counts from); for a sealed clock, when it was created',
+      start_date: 'The local date it started from, when it counts from a non-personal date (a signature date); always empty for a sealed clock',
       status: 'Running, paused, overdue, met or stopped',
-      due_at: 'When the clock becomes overdue',
-      due_date: 'Last local day to act',
+      due_at: 'When the clock becomes overdue; for a sealed clock only the week (Monday 00:00 UTC)',
+      due_date: 'Last local day to act; for a sealed clock only the ISO week',
       governing_rule: 'The rule that sets the due date (the stricter governs)',
       paused_since: 'When the current pause began',
       pause_reason: 'Reason code of the current pause',
@@ -36,11 +40,16 @@ export const clocksClassification = defineClassification([
       cycle: 'Schedule generation (restarts reminders after a resume or an extension)',
       reminders_sent: 'Reminders sent in this generation',
       escalation_level: 'Escalation steps taken in this generation',
-      next_action_at: 'When the reminder job must next look at the clock',
+      next_action_at: 'When the reminder job must next look at the clock; for a sealed clock only the week',
       rules_digest: 'Digest of the profile rules and holidays the due date was computed with',
       revision: 'Counter that detects concurrent changes',
       created_at: 'When created',
-      updated_at: 'When last changed',
+      updated_at: 'When last changed; for a sealed clock only the week',
+      subject_id: 'Vault subject of the record, for a clock that counts from a personal date (a date of birth); empty otherwise',
+      sealed: {
+        purpose: 'Exact start (the date of birth), due and next-action times of a clock that counts from a personal date, sealed under the subject key',
+        protection: 'encrypted',
+      },
     },
   },
   {
@@ -52,15 +61,15 @@ export const clocksClassification = defineClassification([
       id: 'Random event id',
       clock_id: 'The clock',
       kind: 'What happened (a code)',
-      at: 'When it happened',
+      at: 'When it happened; for a sealed clock only the week (a reminder time would tell the birthday)',
       dedupe_key: 'Makes a reminder, overdue flag or escalation happen once per clock',
       reason_code: 'Reason code of a pause, an extension or a stop',
       note_key: 'Message key explaining a good-cause delay (never free text)',
       days: 'Days of a good-cause extension',
       level: 'Reminder number or escalation level',
       escalate_to: 'Role code an escalation goes to (supervisor, …)',
-      due_before: 'Due time before the event',
-      due_after: 'Due time after the event',
+      due_before: 'Due time before the event; for a sealed clock only the week',
+      due_after: 'Due time after the event; for a sealed clock only the week',
       governing_rule: 'The rule that governed after the event',
       actor_id: 'Staff account that caused the event (empty for the engine)',
     },

@@ -100,4 +100,19 @@ export const clocksMigrations: NamedMigrations = {
       await db.schema.dropTable('clock_recomputations').execute();
     },
   },
+  // Clocks that count from a personal date (an age-out alert counts from a date of birth) keep their exact
+  // dates sealed under the record's vault subject; the plain columns hold only the week, for the scheduler.
+  // Forgetting the subject deletes these clocks (and destroys the key of what was sealed).
+  '202612050100_core_clocks_sealed': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('clocks').addColumn('subject_id', 'text').execute();
+      await db.schema.alterTable('clocks').addColumn('sealed', 'text').execute();
+      await db.schema.createIndex('clocks_subject').on('clocks').column('subject_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('clocks_subject').execute();
+      await db.schema.alterTable('clocks').dropColumn('sealed').execute();
+      await db.schema.alterTable('clocks').dropColumn('subject_id').execute();
+    },
+  },
 };

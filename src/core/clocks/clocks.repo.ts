@@ -51,6 +51,14 @@ export interface ClocksTable {
   revision: number;
   created_at: string;
   updated_at: string;
+  /**
+   * The vault subject whose key seals the exact dates of a clock that counts from a personal date (a date of
+   * birth); `NULL` for other clocks. Such a clock's plain `started_at` is when it was created, its `due_at`,
+   * `due_date`, `next_action_at` and `updated_at` only the week (see `sealed`).
+   */
+  subject_id: string | null;
+  /** Sealed JSON of the exact `started_at`, `start_date`, `due_at`, `due_date` and `next_action_at`. */
+  sealed: string | null;
 }
 
 /** One thing that happened to a clock. Append-only. */
@@ -120,6 +128,8 @@ export type RecomputeRow = Pick<
   | 'next_action_at'
   | 'rules_digest'
   | 'revision'
+  | 'subject_id'
+  | 'sealed'
 >;
 
 /** One row of a batched due-time update. */
@@ -223,13 +233,15 @@ export const clocksRepo = {
   async scanOpen(db: Executor, options: { afterId: string; limit: number; stale?: StaleFilter }): Promise<RecomputeRow[]> {
     let q = db
       .selectFrom('clocks')
-      .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'rules_digest', 'revision'])
+      .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'rules_digest', 'revision', 'subject_id', 'sealed'])
       .where('id', '>', options.afterId)
       .where('status', 'in', OPEN_STATUSES);
     const stale = options.stale;
     if (stale) {
       q = q.where('rules_digest', '<>', stale.digest);
-      if (stale.since !== null) q = q.where('updated_at', '>=', stale.since);
+      const since = stale.since;
+      // A sealed clock's `updated_at` is only its week: it counts as written since the run began.
+      if (since !== null) q = q.where((eb) => eb.or([eb('updated_at', '>=', since), eb('sealed', 'is not', null)]));
     }
     return q.orderBy('id').limit(options.limit).execute();
   },
@@ -246,7 +258,7 @@ export const clocksRepo = {
           .sum<number>(
             eb
               .case()
-              .when(eb.and([eb('rules_digest', '<>', stale.digest), eb('updated_at', '>=', stale.since ?? '')]))
+              .when(eb.and([eb('rules_digest', '<>', stale.digest), eb.or([eb('updated_at', '>=', stale.since ?? ''), eb('sealed', 'is not', null)])]))
               .then(1)
               .else(0)
               .end(),
@@ -264,7 +276,8 @@ export const clocksRepo = {
   /** Whether any open clock may carry a due date from another version of the rules. */
   async hasStale(db: Executor, stale: StaleFilter): Promise<boolean> {
     let q = db.selectFrom('clocks').select('id').where('status', 'in', OPEN_STATUSES).where('rules_digest', '<>', stale.digest);
-    if (stale.since !== null) q = q.where('updated_at', '>=', stale.since);
+    const since = stale.since;
+    if (since !== null) q = q.where((eb) => eb.or([eb('updated_at', '>=', since), eb('sealed', 'is not', null)]));
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   },
 

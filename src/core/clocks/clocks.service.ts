@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.ts';
+import type { Vault } from '../crypto/vault.ts';
 import type { Db } from '../db/database.ts';
 import { type Executor, type Tx, inTransaction } from '../db/transaction.ts';
 import { AppError } from '../http/errors.ts';
@@ -13,6 +14,7 @@ import {
   ClockCalculator,
   ClockRuleError,
 } from './clock-math.ts';
+import { isoWeekLabel, weekStartIso } from './clock-weeks.ts';
 import {
   type ClockEventKind,
   type ClockEventRow,
@@ -121,7 +123,24 @@ export interface StartClockOptions {
   start: ClockStart;
   /** Staff account that started it. */
   by?: string;
+  /**
+   * The vault subject of the record, for a clock that counts from a personal date (a date of birth): its
+   * exact start, due and reminder dates are then sealed under that subject's key and the plain columns keep
+   * only the week. Forgetting the subject deletes the clock and makes what was sealed unreadable.
+   */
+  sealUnder?: string;
 }
+
+/** The exact times of a sealed clock (what its plain columns hold only by the week). */
+interface SealedTimes {
+  started_at: string;
+  start_date: string | null;
+  due_at: string;
+  due_date: string;
+  next_action_at: string | null;
+}
+
+const SEALED_AT = (rowId: string) => ({ table: 'clocks', column: 'sealed', rowId });
 
 /** Counts of one {@link ClockService.tick}. */
 export interface TickReport {
@@ -210,16 +229,18 @@ export class ClockService {
   readonly #db: Db;
   readonly #now: () => Date;
   readonly #log: Logger | undefined;
+  readonly #vault: Pick<Vault, 'useSubject' | 'sealJson'> | undefined;
   readonly #calc: ClockCalculator;
   readonly #handlers = new Map<string, ClockHandlers>();
   readonly #ruleLists = new Map<string, CompiledRule[]>();
   readonly #slot: DueSlot = { dueMs: 0, dueDay: 0, governing: 0 };
   readonly #scratch: DueSlot = { dueMs: 0, dueDay: 0, governing: 0 };
 
-  constructor(deps: { db: Db; now: () => Date; jurisdiction: Jurisdiction; log?: Logger }) {
+  constructor(deps: { db: Db; now: () => Date; jurisdiction: Jurisdiction; log?: Logger; vault?: Pick<Vault, 'useSubject' | 'sealJson'> }) {
     this.#db = deps.db;
     this.#now = deps.now;
     this.#log = deps.log;
+    this.#vault = deps.vault;
     this.#calc = ClockCalculator.for(deps.jurisdiction);
   }
 
@@ -244,7 +265,7 @@ export class ClockService {
   /** One clock, or `undefined`. */
   async get(id: string, db: Executor = this.#db.kysely): Promise<ClockView | undefined> {
     const row = await clocksRepo.byId(db, id);
-    return row ? this.#view(row) : undefined;
+    return row ? this.#view(await this.#exact(row)) : undefined;
   }
 
   /** Every event of a clock, oldest first: the full history. */
@@ -254,7 +275,8 @@ export class ClockService {
 
   /** The clocks of one record (all statuses), oldest first. */
   async forRecord(options: { owner: string; recordType: string; recordId: string }, db: Executor = this.#db.kysely): Promise<ClockView[]> {
-    return (await clocksRepo.forRecord(db, options.owner, options.recordType, options.recordId)).map((r) => this.#view(r));
+    const rows = await clocksRepo.forRecord(db, options.owner, options.recordType, options.recordId);
+    return Promise.all(rows.map(async (r) => this.#view(await this.#exact(r))));
   }
 
   /** Open clocks (running, paused, overdue), soonest due first; `dueBefore` keeps those due before a time. */
@@ -266,7 +288,10 @@ export class ClockService {
       limit: Math.min(Math.max(options.limit ?? 100, 1), 10_000),
       statuses: options.includePaused === false ? ['running', 'overdue'] : OPEN_STATUSES,
     });
-    return rows.map((r) => this.#view(r));
+    const views = await Promise.all(rows.map(async (r) => this.#view(await this.#exact(r))));
+    // A sealed clock is listed by the week it is due in: keep only those whose exact due time qualifies.
+    const before = options.dueBefore?.getTime();
+    return before === undefined ? views : views.filter((v) => v.dueAt.getTime() < before);
   }
 
   /** Open clocks by owner and status, with how many still carry an older profile's due time (counts only). */
@@ -317,6 +342,10 @@ export class ClockService {
     if (!isOwner(options.owner)) throw invalid('owner', 'clocks.error.badOwner');
     if (!isRecordType(options.recordType)) throw invalid('recordType', 'clocks.error.badRecord');
     if (!RECORD_ID.test(options.recordId)) throw invalid('recordId', 'clocks.error.badRecord');
+    if (options.sealUnder !== undefined) {
+      if (!RECORD_ID.test(options.sealUnder)) throw invalid('sealUnder', 'clocks.error.badRecord');
+      if (!this.#vault) throw new Error('A sealed clock needs the vault (ClockService deps.vault)');
+    }
     const names = [...options.rules];
     if (names.length === 0 || names.length > 8 || new Set(names).size !== names.length || names.some((n) => !RULE_NAME.test(n))) {
       throw invalid('rules', 'clocks.error.unknownRule');
@@ -361,9 +390,11 @@ export class ClockService {
       revision: 0,
       created_at: nowIso,
       updated_at: nowIso,
+      subject_id: options.sealUnder ?? null,
+      sealed: null,
     };
-    await clocksRepo.insert(tx, row);
-    await this.#event(tx, row.id, 'started', nowIso, { due_after: row.due_at, governing_rule: row.governing_rule, actor_id: options.by ?? null });
+    await clocksRepo.insert(tx, await this.#stored(row));
+    await this.#event(tx, row, 'started', nowIso, { due_after: row.due_at, governing_rule: row.governing_rule, actor_id: options.by ?? null });
     return this.#view(row);
   }
 
@@ -381,7 +412,7 @@ export class ClockService {
     const nowIso = this.#now().toISOString();
     const patch = { status: 'paused' as const, paused_since: nowIso, pause_reason: reasonCode, next_action_at: null, updated_at: nowIso };
     await this.#write(tx, row, patch);
-    await this.#event(tx, id, 'paused', nowIso, { reason_code: reasonCode, due_before: row.due_at, actor_id: options.by ?? null });
+    await this.#event(tx, row, 'paused', nowIso, { reason_code: reasonCode, due_before: row.due_at, actor_id: options.by ?? null });
     return this.#view({ ...row, ...patch });
   }
 
@@ -414,7 +445,7 @@ export class ClockService {
       updated_at: nowIso,
     };
     await this.#write(tx, row, patch);
-    await this.#event(tx, id, 'resumed', nowIso, {
+    await this.#event(tx, row, 'resumed', nowIso, {
       reason_code: row.pause_reason,
       due_before: row.due_at,
       due_after: patch.due_at,
@@ -461,7 +492,7 @@ export class ClockService {
       updated_at: nowIso,
     };
     await this.#write(tx, row, patch);
-    await this.#event(tx, id, 'extended', nowIso, {
+    await this.#event(tx, row, 'extended', nowIso, {
       reason_code: options.reasonCode,
       note_key: options.noteKey ?? null,
       days: options.days,
@@ -487,7 +518,7 @@ export class ClockService {
     const nowIso = now.toISOString();
     const patch = { status: 'met' as const, met_at: whenIso, next_action_at: null, updated_at: nowIso, ...this.#closePause(row, when) };
     await this.#write(tx, row, patch);
-    await this.#event(tx, id, 'met', whenIso, { due_before: row.due_at, governing_rule: row.governing_rule, actor_id: options.by ?? null });
+    await this.#event(tx, row, 'met', whenIso, { due_before: row.due_at, governing_rule: row.governing_rule, actor_id: options.by ?? null });
     return this.#view({ ...row, ...patch });
   }
 
@@ -500,7 +531,7 @@ export class ClockService {
     const nowIso = now.toISOString();
     const patch = { status: 'stopped' as const, stopped_at: nowIso, stop_reason: reasonCode, next_action_at: null, updated_at: nowIso, ...this.#closePause(row, now) };
     await this.#write(tx, row, patch);
-    await this.#event(tx, id, 'stopped', nowIso, { reason_code: reasonCode, due_before: row.due_at, actor_id: options.by ?? null });
+    await this.#event(tx, row, 'stopped', nowIso, { reason_code: reasonCode, due_before: row.due_at, actor_id: options.by ?? null });
     return this.#view({ ...row, ...patch });
   }
 
@@ -533,10 +564,25 @@ export class ClockService {
       const nowMs = this.#now().getTime();
       const nowIso = iso(nowMs);
       const done = await inTransaction(this.#db, async (tx) => {
-        const rows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, stale });
-        if (rows.length === 0) return true;
+        const scannedRows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, stale });
+        if (scannedRows.length === 0) return true;
+        // Sealed clocks (counting from a date of birth) are few: open them one by one, write them one by one.
+        const sealedRows = new Map<string, RecomputeRow>();
+        for (const r of scannedRows) if (r.sealed !== null) sealedRows.set(r.id, r);
+        const rows = sealedRows.size === 0 ? scannedRows : await Promise.all(scannedRows.map((r) => this.#exact(r)));
         const updates = this.#recomputeBatch(rows, nowMs, digest);
-        const written = updates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, updates, digest, nowIso) : [];
+        const plainUpdates = sealedRows.size === 0 ? updates : updates.filter((u) => !sealedRows.has(u.id));
+        const written = plainUpdates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, plainUpdates, digest, nowIso) : [];
+        if (sealedRows.size > 0) {
+          const exactById = new Map(rows.map((r) => [r.id, r]));
+          for (const u of updates) {
+            const row = exactById.get(u.id);
+            if (!row || row.subject_id === null) continue;
+            const { id: _id, revision, ...fields } = u;
+            const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
+            if (await clocksRepo.update(tx, u.id, revision, patch)) written.push(u.id);
+          }
+        }
         if (written.length > 0) {
           const writtenSet = new Set(written);
           const before = new Map<string, string>();
@@ -549,7 +595,13 @@ export class ClockService {
           for (const u of updates) {
             // A new reminder schedule alone is not a new due date: no history entry.
             if (!writtenSet.has(u.id) || (before.get(u.id) === u.due_at && governingBefore.get(u.id) === u.governing_rule)) continue;
-            events.push({ id: randomId(), clockId: u.id, dueBefore: before.get(u.id) ?? null, dueAfter: u.due_at, governingRule: u.governing_rule });
+            const dueBefore = before.get(u.id) ?? null;
+            // A sealed clock's history keeps its due times by the week only.
+            if (sealedRows.has(u.id)) {
+              events.push({ id: randomId(), clockId: u.id, dueBefore: dueBefore && weekStartIso(Date.parse(dueBefore)), dueAfter: weekStartIso(Date.parse(u.due_at)), governingRule: u.governing_rule });
+            } else {
+              events.push({ id: randomId(), clockId: u.id, dueBefore, dueAfter: u.due_at, governingRule: u.governing_rule });
+            }
           }
           await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
         }
@@ -599,7 +651,8 @@ export class ClockService {
         if (row.rules_digest === digest) continue;
         // Same due time under a new profile: only the reminder schedule may have changed with the rule.
         const next = row.status === 'paused' ? null : this.#nextAction(governing, row.status, slot.dueMs, row.reminders_sent, row.escalation_level);
-        if (next === row.next_action_at) continue;
+        // A sealed clock always takes the new digest: its coarse `updated_at` cannot tell the run it was checked.
+        if (next === row.next_action_at && row.sealed === null) continue;
       }
       let { status, cycle, reminders_sent: remindersSent, escalation_level: escalationLevel } = row;
       if (status === 'overdue' && slot.dueMs > nowMs) {
@@ -666,7 +719,8 @@ export class ClockService {
 
   async #act(tx: Tx, ctx: AppContext, id: string): Promise<{ reminders: number; overdue: number; escalated: number } | null> {
     const counts = { reminders: 0, overdue: 0, escalated: 0 };
-    const row = await clocksRepo.lockById(tx, this.#db.dialect, id);
+    const locked = await clocksRepo.lockById(tx, this.#db.dialect, id);
+    const row = locked ? await this.#exact(locked) : undefined;
     const now = this.#now();
     const nowMs = now.getTime();
     const nowIso = now.toISOString();
@@ -686,12 +740,12 @@ export class ClockService {
         if (at <= nowMs && at < dueMs) latest = i;
       });
       if (latest >= remindersSent) {
-        const inserted = await this.#event(tx, id, 'reminder', nowIso, { dedupe_key: `reminder:${row.cycle}:${latest}`, level: latest + 1, due_before: row.due_at });
+        const inserted = await this.#event(tx, row, 'reminder', nowIso, { dedupe_key: `reminder:${row.cycle}:${latest}`, level: latest + 1, due_before: row.due_at });
         if (inserted) notices.push({ kind: 'reminder', level: latest + 1, escalateTo: null });
         remindersSent = latest + 1;
       }
     } else if (status === 'running') {
-      const inserted = await this.#event(tx, id, 'overdue', nowIso, { dedupe_key: `overdue:${row.cycle}`, level: 0, due_before: row.due_at });
+      const inserted = await this.#event(tx, row, 'overdue', nowIso, { dedupe_key: `overdue:${row.cycle}`, level: 0, due_before: row.due_at });
       if (inserted) notices.push({ kind: 'overdue', level: 0, escalateTo: null });
       status = 'overdue';
       remindersSent = governing.reminders.length;
@@ -703,7 +757,7 @@ export class ClockService {
       });
       if (latest >= escalationLevel) {
         const to = (governing.escalations[latest] as { to: string }).to;
-        const inserted = await this.#event(tx, id, 'escalated', nowIso, { dedupe_key: `escalated:${row.cycle}:${latest + 1}`, level: latest + 1, escalate_to: to, due_before: row.due_at });
+        const inserted = await this.#event(tx, row, 'escalated', nowIso, { dedupe_key: `escalated:${row.cycle}:${latest + 1}`, level: latest + 1, escalate_to: to, due_before: row.due_at });
         if (inserted) notices.push({ kind: 'escalated', level: latest + 1, escalateTo: to });
         escalationLevel = latest + 1;
       }
@@ -790,34 +844,92 @@ export class ClockService {
     if (typeof id !== 'string' || !RECORD_ID.test(id)) throw new AppError('not_found', { messageKey: 'clocks.error.notFound' });
     const row = await clocksRepo.lockById(tx, this.#db.dialect, id);
     if (!row) throw new AppError('not_found', { messageKey: 'clocks.error.notFound' });
-    return row;
+    return this.#exact(row);
   }
 
   async #write(tx: Executor, row: ClockRow, patch: Partial<ClockRow>): Promise<void> {
     // The row is locked, so the revision can only have moved if the caller's transaction changed it itself.
-    if (!(await clocksRepo.update(tx, row.id, row.revision, patch))) throw conflict('clocks.error.changed');
+    if (!(await clocksRepo.update(tx, row.id, row.revision, await this.#storedPatch(row, patch)))) throw conflict('clocks.error.changed');
   }
 
+  /**
+   * The patch to write: for a sealed clock, the exact times sealed again and only their weeks in plain (the
+   * plain `started_at` — when the clock was created — never changes).
+   */
+  async #storedPatch(row: Pick<ClockRow, 'id' | 'subject_id' | keyof SealedTimes>, patch: Partial<ClockRow>): Promise<Partial<ClockRow>> {
+    if (row.subject_id === null) return patch;
+    const merged = { ...row, ...patch };
+    return { ...patch, ...(await this.#seal(row.subject_id, row.id, merged, patch.updated_at ?? this.#now().toISOString())) };
+  }
+
+  /**
+   * The row as stored. A clock that counts from a personal date (`subject_id` set) keeps its exact start,
+   * due and next-action times sealed under the subject's key (AAD: clocks/sealed/id); its plain columns hold
+   * when the clock was created and the *week* of each time — enough to schedule, not to tell a birthday.
+   */
+  async #stored(row: ClockRow): Promise<ClockRow> {
+    if (row.subject_id === null) return { ...row, sealed: null };
+    return { ...row, started_at: row.created_at, start_date: null, ...(await this.#seal(row.subject_id, row.id, row, row.updated_at)) };
+  }
+
+  async #seal(
+    subjectId: string,
+    clockId: string,
+    exact: SealedTimes,
+    updatedAt: string,
+  ): Promise<Pick<ClockRow, 'due_at' | 'due_date' | 'next_action_at' | 'updated_at' | 'sealed'>> {
+    const vault = this.#vault;
+    if (!vault) throw new Error('A sealed clock needs the vault (ClockService deps.vault)');
+    const times: SealedTimes = { started_at: exact.started_at, start_date: exact.start_date, due_at: exact.due_at, due_date: exact.due_date, next_action_at: exact.next_action_at };
+    const dueMs = Date.parse(exact.due_at);
+    return {
+      due_at: weekStartIso(dueMs),
+      due_date: isoWeekLabel(dueMs),
+      next_action_at: exact.next_action_at === null ? null : weekStartIso(Date.parse(exact.next_action_at)),
+      updated_at: weekStartIso(Date.parse(updatedAt)),
+      sealed: await vault.sealJson(subjectId, times, SEALED_AT(clockId)),
+    };
+  }
+
+  /**
+   * The row with its exact times: a sealed clock is opened with its subject's key (a forgotten subject's
+   * clock cannot be: `KeyNotFoundError`). Other rows are returned as they are.
+   */
+  async #exact<R extends Pick<ClockRow, 'id' | 'subject_id' | 'sealed'>>(row: R): Promise<R> {
+    if (row.sealed === null || row.subject_id === null) return row;
+    const vault = this.#vault;
+    if (!vault) throw new Error('A sealed clock needs the vault (ClockService deps.vault)');
+    const sealed = row.sealed;
+    const times = await vault.useSubject(row.subject_id, (c) => c.openJson<SealedTimes>(sealed, SEALED_AT(row.id)));
+    return { ...row, ...times };
+  }
+
+  /**
+   * Appends an event. For a sealed clock the event's time and due times are kept by the week only: a
+   * reminder's time would otherwise tell the birthday it counts down to.
+   */
   async #event(
     tx: Executor,
-    clockId: string,
+    clock: Pick<ClockRow, 'id' | 'subject_id'>,
     kind: ClockEventKind,
     at: string,
     fields: Partial<Omit<ClockEventRow, 'id' | 'clock_id' | 'kind' | 'at'>>,
   ): Promise<boolean> {
+    const sealed = clock.subject_id !== null;
+    const coarse = (v: string | null | undefined) => (v ? (sealed ? weekStartIso(Date.parse(v)) : v) : null);
     return clocksRepo.insertEvent(tx, {
       id: randomId(),
-      clock_id: clockId,
+      clock_id: clock.id,
       kind,
-      at,
+      at: coarse(at) as string,
       dedupe_key: fields.dedupe_key ?? null,
       reason_code: fields.reason_code ?? null,
       note_key: fields.note_key ?? null,
       days: fields.days ?? null,
       level: fields.level ?? null,
       escalate_to: fields.escalate_to ?? null,
-      due_before: fields.due_before ?? null,
-      due_after: fields.due_after ?? null,
+      due_before: coarse(fields.due_before),
+      due_after: coarse(fields.due_after),
       governing_rule: fields.governing_rule ?? null,
       actor_id: fields.actor_id ?? null,
     });

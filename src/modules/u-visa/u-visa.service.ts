@@ -329,6 +329,8 @@ export async function startAgeOutClock(ctx: AppContext, tx: Executor, options: {
     recordId: options.requestId,
     rules: [rule],
     start: options.dateOfBirth,
+    // A date of birth: the clock's exact dates are sealed under the request's subject, never kept in plain.
+    sealUnder: options.requestId,
     by: options.by ?? undefined,
   });
   return clock.id;
