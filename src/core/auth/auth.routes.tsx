@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { isRandomId } from '../crypto/random.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
@@ -39,6 +38,9 @@ import {
   stepUpHref,
 } from './session-hook.ts';
 import { EnrolPasskeyPage, EnrolPasswordPage, EnrolProblemPage, EnrolTotpPage } from './views/enrol.view.tsx';
+import { lazyRequire } from '../lazy.ts';
+
+const loadQrCode = lazyRequire<typeof import('qrcode')>('qrcode');
 import { LOGIN_NOTICES, type LoginNotice, LoginPage } from './views/login.view.tsx';
 import { AccountPage, NewUserPage, StaffHomePage, StepUpPage, UserPage, UsersPage } from './views/staff.view.tsx';
 
@@ -157,7 +159,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext):
     }
     if (state.step === 'totp') {
       const { secret, uri } = await enrolmentTotp(ctx, { token, browserToken, issuer: serviceName(req, reply) });
-      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      const svg = await loadQrCode().toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       const qrDataUri = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
       return reply.page(<EnrolTotpPage ctx={view} token={token} withPasskey={state.needsPasskey} secret={secret} qrDataUri={qrDataUri} />);
     }
@@ -199,7 +201,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext):
     const state = await getEnrolment(ctx, { token, browserToken });
     if (state.status !== 'ok') return reply.page(<EnrolProblemPage ctx={reply.viewContext()} problem={state.status} />, problemStatus(state.status));
     const { secret, uri } = await enrolmentTotp(ctx, { token, browserToken, issuer: serviceName(req, reply) });
-    const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const svg = await loadQrCode().toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     const qrDataUri = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
     return reply.page(
       <EnrolTotpPage

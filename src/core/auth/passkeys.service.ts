@@ -1,18 +1,19 @@
-import {
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Executor } from '../db/transaction.ts';
 import { type ChallengePurpose, authRepo } from './auth.repo.ts';
 import type { AuthDeps } from './sessions.service.ts';
+
+// Loaded on the first passkey ceremony: the library and its ASN.1 dependencies are a large share of what an
+// instance would otherwise load at start and keep in memory (issue 2).
+let webauthnModule: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthn = () => (webauthnModule ??= import('@simplewebauthn/server'));
 
 /**
  * Passkeys (WebAuthn) with @simplewebauthn/server: registration and assertion ceremonies, one-time
@@ -122,7 +123,7 @@ export async function passkeyRegistrationOptions(
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const { rpID } = relyingParty(deps.config);
   const existing = await authRepo.passkeysOf(deps.db.kysely, input.userId);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: input.rpName,
     rpID,
     userName: input.userName,
@@ -154,7 +155,7 @@ export async function verifyPasskeyRegistration(
   if (!challenge) return null;
   const { rpID, origin } = relyingParty(deps.config);
   try {
-    const result = await verifyRegistrationResponse({
+    const result = await (await webauthn()).verifyRegistrationResponse({
       response: input.response,
       expectedChallenge: challenge,
       expectedOrigin: origin,
@@ -202,7 +203,7 @@ export async function passkeyAssertionOptions(
     input.purpose === 'step-up'
       ? (await authRepo.passkeysOf(deps.db.kysely, input.userId)).map((p) => ({ id: p.id, transports: JSON.parse(p.transports) as string[] }))
       : undefined;
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID,
     userVerification: 'required',
     allowCredentials: allow,
@@ -227,7 +228,7 @@ export async function verifyPasskeyAssertion(
   if (input.userId !== undefined && stored.user_id !== input.userId) return null;
   const { rpID, origin } = relyingParty(deps.config);
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await (await webauthn()).verifyAuthenticationResponse({
       response: input.response,
       expectedChallenge: challenge,
       expectedOrigin: origin,

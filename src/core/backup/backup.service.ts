@@ -20,9 +20,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { randomId } from '../crypto/random.ts';
-import type { DatabaseTarget } from '../db/database.ts';
+import { type DatabaseTarget, postgresDriver } from '../db/database.ts';
 import type { BackupKeyRing } from './backup-key.ts';
 import { type BackupHeader, readBackupFile, readBackupHeader, writeBackupFile } from './backup-file.ts';
 import {
@@ -181,7 +180,7 @@ export async function createBackup(options: {
       tables = sqliteManifestTables(dump);
     } else {
       const url = options.target.url;
-      const client = new pg.Client({ connectionString: url });
+      const client = new (postgresDriver().Client)({ connectionString: url });
       await client.connect();
       try {
         await client.query('begin isolation level repeatable read read only');
@@ -304,7 +303,7 @@ export async function restoreBackup(options: { target: DatabaseTarget; keys: Bac
 }
 
 async function dropTablesNotIn(url: string, keep: ReadonlySet<string>): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (postgresDriver().Client)({ connectionString: url });
   await client.connect();
   try {
     await client.query('begin');

@@ -10,9 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
-// Imported for its side effect too: bigint columns parse to numbers, as the application reads them.
-import '../db/database.ts';
+import type pg from 'pg';
+// The driver with bigint columns parsed to numbers, as the application reads them.
+import { postgresDriver } from '../db/database.ts';
 
 export interface TableManifest {
   name: string;
@@ -110,7 +110,7 @@ export async function postgresManifestTables(client: pg.ClientBase): Promise<Tab
 
 /** Computes the manifest of a live PostgreSQL database in a fresh REPEATABLE READ snapshot. */
 export async function postgresManifest(url: string): Promise<TableManifest[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (postgresDriver().Client)({ connectionString: url });
   await client.connect();
   try {
     await client.query('begin isolation level repeatable read read only');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { lazyRequire } from '../lazy.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,8 +18,19 @@ export interface Db {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns bigint/numeric as strings by default; counts we use fit in a JS number.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+const loadPg = lazyRequire<typeof import('pg')>('pg');
+let pgTypesSet = false;
+
+/** The PostgreSQL driver (`pg`), loaded only when something talks to PostgreSQL. */
+export function postgresDriver(): typeof import('pg') {
+  const pg = loadPg();
+  if (!pgTypesSet) {
+    // PostgreSQL returns bigint/numeric as strings by default; counts we use fit in a JS number.
+    pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+    pgTypesSet = true;
+  }
+  return pg;
+}
 
 /**
  * Opens the database. SQLite gets WAL, foreign keys, a busy timeout and `synchronous=FULL` so an
@@ -45,7 +56,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+  const pool = new (postgresDriver().Pool)({ connectionString: target.url, max: options.poolSize ?? 10 });
   // An idle client whose connection the server closed (restart, failover, pg_terminate_backend) is reported
   // here. The pool has already discarded it and opens a new one on demand; without a listener Node would treat
   // the event as an uncaught error and stop the whole service.

@@ -3,12 +3,14 @@
  * the print queue (queued, printed, issued, and a lost card replaced), made through the same services as a
  * real approval (sealed, signed, audited). The photos are drawn here: no picture of a real person.
  */
-import jpeg from 'jpeg-js';
 import { inTransaction } from '../../../core/db/transaction.ts';
 import type { AppContext } from '../../../core/modules/context.ts';
 import { duplicateIndex } from '../application/application.service.ts';
+import { lazyRequire } from '../../../core/lazy.ts';
 import { reencodePhoto } from '../enrolment/photo.ts';
 import { type CardActor, createCard, createHolder, markHandedOver, markPrinted, replace } from './card.service.ts';
+
+const jpegJs = lazyRequire<typeof import('jpeg-js')>('jpeg-js');
 
 const SYSTEM: CardActor = { userId: null, role: 'system' };
 
@@ -37,7 +39,7 @@ export function drawnPortrait(hue: number): Buffer {
       data[i + 3] = 255;
     }
   }
-  return reencodePhoto(Buffer.from(jpeg.encode({ width, height, data }, 90).data)).jpeg;
+  return reencodePhoto(Buffer.from(jpegJs().encode({ width, height, data }, 90).data)).jpeg;
 }
 
 /** Seeds the demo card holders and cards. */

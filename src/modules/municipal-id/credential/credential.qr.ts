@@ -4,15 +4,23 @@
  * JavaScript decoders: pngjs, jpeg-js, jsQR) with limits on bytes and pixels, so a hostile image costs
  * bounded memory and time.
  */
-import jpeg from 'jpeg-js';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
-import QRCode from 'qrcode';
+import type jsQRModule from 'jsqr';
+import type QRCode from 'qrcode';
+import { lazyRequire } from '../../../core/lazy.ts';
 import { MAX_QR_VERSION, SHC_PREFIX, jwsToDigits } from './credential.codec.ts';
 import type { ReasonCode } from './credential.reasons.ts';
 
+// The QR and image codecs load on first use, not at start (issue 2's idle memory).
+const qrcode = lazyRequire<typeof import('qrcode')>('qrcode');
+const jpegJs = lazyRequire<typeof import('jpeg-js')>('jpeg-js');
+const pngJs = lazyRequire<typeof import('pngjs')>('pngjs');
 // jsQR is CommonJS whose typings declare an ES default export; at run time the module itself is the function.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as typeof jsQRModule.default;
+type JsQr = typeof jsQRModule.default;
+const loadJsQr = lazyRequire<JsQr & { default?: JsQr }>('jsqr');
+const jsQR: JsQr = (...args) => {
+  const m = loadJsQr();
+  return (m.default ?? m)(...args);
+};
 
 /** Error correction for printed cards: M survives a scuffed or slightly dirty card and keeps ours ≤ version 22. */
 export const CARD_QR_ERROR_CORRECTION = 'M' as const;
@@ -39,7 +47,7 @@ export interface QrMatrix {
  * @throws RangeError when it would need a version above 22 (the card's claims are too long).
  */
 export function credentialQrMatrix(jws: string): QrMatrix {
-  const qr = QRCode.create(credentialSegments(jws), { errorCorrectionLevel: CARD_QR_ERROR_CORRECTION });
+  const qr = qrcode().create(credentialSegments(jws), { errorCorrectionLevel: CARD_QR_ERROR_CORRECTION });
   if (qr.version > MAX_QR_VERSION) throw new RangeError(`the credential needs QR version ${qr.version}; at most ${MAX_QR_VERSION} is allowed`);
   return { version: qr.version, size: qr.modules.size, modules: Uint8Array.from(qr.modules.data) };
 }
@@ -47,13 +55,13 @@ export function credentialQrMatrix(jws: string): QrMatrix {
 /** The QR code as an SVG document (4-module quiet zone), e.g. for the card's HTML/PDF. */
 export async function credentialQrSvg(jws: string): Promise<string> {
   credentialQrMatrix(jws);
-  return QRCode.toString(credentialSegments(jws), { type: 'svg', errorCorrectionLevel: CARD_QR_ERROR_CORRECTION, margin: 4 });
+  return qrcode().toString(credentialSegments(jws), { type: 'svg', errorCorrectionLevel: CARD_QR_ERROR_CORRECTION, margin: 4 });
 }
 
 /** The QR code as a PNG (`scale` pixels per module, 4-module quiet zone). */
 export async function credentialQrPng(jws: string, options: { scale?: number } = {}): Promise<Buffer> {
   credentialQrMatrix(jws);
-  return QRCode.toBuffer(credentialSegments(jws), { type: 'png', errorCorrectionLevel: CARD_QR_ERROR_CORRECTION, margin: 4, scale: options.scale ?? 6 });
+  return qrcode().toBuffer(credentialSegments(jws), { type: 'png', errorCorrectionLevel: CARD_QR_ERROR_CORRECTION, margin: 4, scale: options.scale ?? 6 });
 }
 
 /** Limits on an uploaded image. */
@@ -116,10 +124,10 @@ export function decodeQrImage(buf: Buffer): { ok: true; qr: DecodedQr } | { ok: 
   let rgba: { data: Uint8ClampedArray; width: number; height: number };
   try {
     if (size.kind === 'png') {
-      const png = PNG.sync.read(buf);
+      const png = pngJs().PNG.sync.read(buf);
       rgba = { data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height };
     } else {
-      const img = jpeg.decode(buf, {
+      const img = jpegJs().decode(buf, {
         useTArray: true,
         formatAsRGBA: true,
         maxResolutionInMP: IMAGE_LIMITS.pixels / 1_000_000,

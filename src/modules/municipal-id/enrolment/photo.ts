@@ -16,8 +16,11 @@
  *
  * The caller seals the result with the vault (the holder's key); the upload itself is never written anywhere.
  */
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import { lazyRequire } from '../../../core/lazy.ts';
+
+// The codecs load on the first photo, not at start (issue 2's idle memory).
+const jpegJs = lazyRequire<typeof import('jpeg-js')>('jpeg-js');
+const pngJs = lazyRequire<typeof import('pngjs')>('pngjs');
 
 /** Limits on an uploaded photo. */
 export const PHOTO_LIMITS = {
@@ -144,10 +147,10 @@ function decode(buf: Buffer, kind: 'jpeg' | 'png'): Rgba {
   let img: Rgba;
   try {
     if (kind === 'png') {
-      const png = PNG.sync.read(buf);
+      const png = pngJs().PNG.sync.read(buf);
       img = { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
     } else {
-      const decoded = jpeg.decode(buf, {
+      const decoded = jpegJs().decode(buf, {
         useTArray: true,
         formatAsRGBA: true,
         maxResolutionInMP: PHOTO_LIMITS.maxPixels / 1_000_000,
@@ -297,7 +300,7 @@ export function reencodePhoto(upload: Buffer): Portrait {
   const upright = applyOrientation(decoded, kind === 'jpeg' ? exifOrientation(upload) : 1);
   const portrait = toPortrait(upright);
   // A fresh object with the pixels only: jpeg-js would write an `exifBuffer` or `comments` it finds on its input.
-  const encoded = jpeg.encode({ width: portrait.width, height: portrait.height, data: portrait.data }, PORTRAIT.quality);
+  const encoded = jpegJs().encode({ width: portrait.width, height: portrait.height, data: portrait.data }, PORTRAIT.quality);
   return { jpeg: Buffer.from(encoded.data), width: portrait.width, height: portrait.height };
 }
 
