@@ -240,6 +240,9 @@ export class ClockCalculator {
     return Object.hasOwn(this.profile.clocks, name) && (this.profile.clocks as Record<string, unknown>)[name] !== undefined;
   }
 
+  /** The year of each calendar that `isBusinessDay` used last. */
+  readonly #hot: Partial<Record<HolidayCalendar, { first: number; end: number; flags: Uint8Array }>> = {};
+
   #yearFlags(calendar: HolidayCalendar, year: number): YearFlags {
     let byYear = this.#calendars.get(calendar);
     if (!byYear) {
@@ -264,9 +267,16 @@ export class ClockCalculator {
     return entry;
   }
 
-  /** Whether a day is a weekday that is not an observed holiday of `calendar`. */
+  /**
+   * Whether a day is a weekday that is not an observed holiday of `calendar`. The year last used per calendar
+   * is kept at hand: counting business days walks day by day through the same year, so most calls are one
+   * range check and one array read (no year arithmetic, no map lookups).
+   */
   isBusinessDay(day: number, calendar: HolidayCalendar): boolean {
+    const hot = this.#hot[calendar];
+    if (hot !== undefined && day >= hot.first && day < hot.end) return hot.flags[day - hot.first] === 0;
     const entry = this.#yearFlags(calendar, yearOfDay(day));
+    this.#hot[calendar] = { first: entry.first, end: entry.first + entry.flags.length, flags: entry.flags };
     return entry.flags[day - entry.first] === 0;
   }
 

@@ -646,8 +646,8 @@ export class ClockService {
       const startDay = row.start_date ? isoToDay(row.start_date) : zone.localDay(startMs);
       calc.computeCompositeInto(rules, startMs, startDay, parsePauses(row.pauses), parseExtensions(row.extensions), slot, this.#scratch);
       const governing = rules[slot.governing] as CompiledRule;
-      const dueIso = iso(slot.dueMs);
-      if (dueIso === row.due_at && governing.name === row.governing_rule) {
+      // Compared as numbers: most clocks do not move, and they then cost no date text.
+      if (slot.dueMs === Date.parse(row.due_at) && governing.name === row.governing_rule) {
         if (row.rules_digest === digest) continue;
         // Same due time under a new profile: only the reminder schedule may have changed with the rule.
         const next = row.status === 'paused' ? null : this.#nextAction(governing, row.status, slot.dueMs, row.reminders_sent, row.escalation_level);
@@ -665,7 +665,7 @@ export class ClockService {
         id: row.id,
         revision: row.revision,
         status,
-        due_at: dueIso,
+        due_at: iso(slot.dueMs),
         due_date: dayToIso(slot.dueDay),
         governing_rule: governing.name,
         next_action_at: status === 'paused' ? null : this.#nextAction(governing, status, slot.dueMs, remindersSent, escalationLevel),
