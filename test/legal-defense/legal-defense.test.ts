@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/core/auth/api-tokens.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { type Candidate, acceptCase, addParty, addProvider, chooseProvider, declineCase, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
+import { meetDeadline, recordProceeding } from '../../src/modules/legal-defense/legal-defense.court.ts';
 import { recordEligibility } from '../../src/modules/legal-defense/legal-defense.eligibility.ts';
 import { normalizeANumber } from '../../src/modules/legal-defense/legal-defense.schemas.ts';
 import { type StaffActor, readCase, readRestricted } from '../../src/modules/legal-defense/legal-defense.service.ts';
@@ -242,5 +243,42 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     const after = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['status', 'open', 'disposition_reason', 'closed_at']).where('id', '=', filed.caseId).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ status: 'ineligible', open: 0, disposition_reason: 'not-resident' });
     expect(after.closed_at).not.toBeNull();
+  });
+
+  it('court: a hearing on the calendar, the judge decision starts the BIA appeal, reconsider and reopen clocks from the profile; a filing meets one; only the accepting provider records', async () => {
+    const filed = (await api(report({ givenName: 'Court', familyName: 'Case', dateOfBirth: '1988-08-08', personLanguage: 'so' }))).json<{ caseId: string }>();
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+    const holder = attorneys[providers.indexOf(row.provider_id as string)] as (typeof attorneys)[number];
+    const stranger = attorneys.find((a) => a !== holder) as (typeof attorneys)[number];
+    // Not yet accepted: the provider cannot record court events.
+    await expect(recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'master-calendar', on: '2026-12-01' }, 'provider')).rejects.toMatchObject({ code: 'conflict' });
+    await acceptCase(t.ctx, holder.actor, filed.caseId);
+    await expect(recordProceeding(t.ctx, stranger.actor, filed.caseId, { kind: 'ij-decision', on: '2026-11-02' }, 'provider')).rejects.toMatchObject({ code: 'not_found' });
+    // A hearing may be scheduled ahead; a decision may not be in the future; an unknown kind is refused.
+    expect(await recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'master-calendar', on: '2026-12-01' }, 'provider')).toEqual([]);
+    await expect(recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'ij-decision', on: '2026-12-30' }, 'provider')).rejects.toMatchObject({ code: 'validation' });
+    await expect(recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'deportation', on: '2026-11-02' }, 'provider')).rejects.toMatchObject({ code: 'validation' });
+    const clocks = await recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'ij-decision', on: '2026-11-02' }, 'provider');
+    expect(clocks).toHaveLength(3);
+    await recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'last-arrival', on: '2026-01-10' }, 'provider');
+    const detail = await readCase(t.ctx, holder.actor, filed.caseId, { kind: 'provider' });
+    expect(detail.proceedings.map((p) => p.kind)).toEqual(['last-arrival', 'ij-decision', 'master-calendar']);
+    // 30 calendar days from 2 November, kept on the earlier date; 90 days to reopen; the asylum year rolls a Sunday to Monday.
+    expect(Object.fromEntries(detail.deadlines.map((c) => [c.governingRule, c.dueDate]))).toEqual({
+      biaAppeal: '2026-12-02',
+      motionToReconsider: '2026-12-02',
+      motionToReopen: '2027-01-31',
+      asylumOneYear: '2027-01-11',
+    });
+    const appeal = detail.deadlines.find((c) => c.governingRule === 'biaAppeal');
+    await meetDeadline(t.ctx, holder.actor, filed.caseId, appeal?.id as string, 'provider');
+    await expect(meetDeadline(t.ctx, holder.actor, filed.caseId, detail.contactClock?.id as string, 'provider')).rejects.toMatchObject({ code: 'not_found' });
+    const after = await readCase(t.ctx, holder.actor, filed.caseId, { kind: 'provider' });
+    expect(after.deadlines.find((c) => c.governingRule === 'biaAppeal')?.status).toBe('met');
+    // The case page in Somali shows the court section with the deadlines in words.
+    const page = await staff.get(`/staff/legal-defense/cases/${filed.caseId}?lang=so`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Maxkamadda socdaalka');
+    expect(page.body).toContain('Codsi dib u furid (90 maalmood)');
   });
 });

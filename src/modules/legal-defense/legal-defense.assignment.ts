@@ -139,7 +139,7 @@ async function notifyProvider(ctx: AppContext, tx: Tx, providerId: string, caseI
   await mailStaff(ctx, tx, attorneys, { template: 'legal-defense.notify.offered', caseId, link: `/staff/legal-defense/assigned/${caseId}` });
 }
 
-async function mailStaff(ctx: AppContext, tx: Tx, people: ReadonlyArray<{ id: string; email: string }>, options: { template: string; caseId: string; link: string }): Promise<void> {
+async function mailStaff(ctx: AppContext, tx: Tx, people: ReadonlyArray<{ id: string; email: string }>, options: { template: string; caseId: string; link: string; extra?: Record<string, string> }): Promise<void> {
   const secrets = secretsFor(ctx);
   const locale = ctx.jurisdiction.locale.defaultLanguage.value;
   const rule = ctx.jurisdiction.clocks.legalDefenseProviderAccept.value;
@@ -150,7 +150,7 @@ async function mailStaff(ctx: AppContext, tx: Tx, people: ReadonlyArray<{ id: st
         channel: 'email',
         to: email,
         template: options.template,
-        values: { reference: options.caseId.slice(-8), hours: rule.amount, link: `${ctx.config.baseUrl}${options.link}` },
+        values: { reference: options.caseId.slice(-8), hours: rule.amount, link: `${ctx.config.baseUrl}${options.link}`, ...options.extra },
         locale: isLocale(locale) ? locale : 'en',
         subjectRef: person.id,
         about: { type: 'legal-defense.case', id: options.caseId },
@@ -317,12 +317,39 @@ async function programStaff(tx: Tx): Promise<Array<{ id: string; email: string }
     .execute();
 }
 
+/** A court deadline comes close (or passed): the accepting attorney is told; program staff too once it passed. */
+async function mailDeadline(ctx: AppContext, tx: Tx, notice: ClockNotice, overdue: boolean): Promise<void> {
+  const caseId = notice.clock.recordId;
+  const row = await legalDefenseRepo.findCase(tx, caseId);
+  if (!row || row.open !== 1) return;
+  const people: Array<{ id: string; email: string }> = [];
+  if (row.attorney_user_id) {
+    const attorney = await tx.selectFrom('auth_users').select(['id', 'email_display as email']).where('id', '=', row.attorney_user_id).where('status', '=', 'active').executeTakeFirst();
+    if (attorney) people.push(attorney);
+  }
+  if (overdue) people.push(...(await programStaff(tx)).filter((p) => p.id !== row.attorney_user_id));
+  await mailStaff(ctx, tx, people, {
+    template: overdue ? 'legal-defense.notify.deadlineOverdue' : 'legal-defense.notify.deadline',
+    caseId,
+    link: `/staff/legal-defense/assigned/${caseId}`,
+    extra: { dueDate: notice.clock.dueDate, rule: notice.clock.governingRule },
+  });
+}
+
 /**
  * What the deadline engine calls: an offer not answered by its due time expires and the case goes to the next
  * provider; a first-contact clock that falls overdue or escalates is mailed to program staff (ids only).
  */
 export const legalDefenseClockHandlers: ClockHandlers = {
+  async onReminder(notice: ClockNotice, { tx, ctx }: ClockHandlerRun) {
+    if (notice.clock.recordType !== CLOCK_RECORD_TYPES.deadline) return;
+    await mailDeadline(ctx, tx, notice, false);
+  },
   async onOverdue(notice: ClockNotice, { tx, ctx }: ClockHandlerRun) {
+    if (notice.clock.recordType === CLOCK_RECORD_TYPES.deadline) {
+      await mailDeadline(ctx, tx, notice, true);
+      return;
+    }
     if (notice.clock.recordType === CLOCK_RECORD_TYPES.accept) {
       await expireOffer(ctx, tx, notice.clock.id, notice.at);
       return;

@@ -118,6 +118,22 @@ export const legalDefenseClassification = defineClassification([
     },
   },
   {
+    table: 'legal_defense_proceedings',
+    class: 'private',
+    purpose: 'The case through immigration court: Notice to Appear, hearings (the hearing calendar), decisions, and the last arrival date for the asylum one-year deadline',
+    retention: CASE_RETENTION,
+    subjectColumn: 'case_id',
+    program: PROGRAM,
+    columns: {
+      id: 'Random row id',
+      case_id: 'The case (and vault subject)',
+      kind: 'Which court event (a code); decides which deadline clocks start',
+      on_date: 'The day of the event, or of a scheduled hearing (deadlines count from it)',
+      actor_id: 'The attorney or staff account that recorded it',
+      created_at: 'When it was recorded',
+    },
+  },
+  {
     table: 'legal_defense_idempotency',
     class: 'private',
     purpose: 'Idempotency keys of the partner API: a retried report returns the first result instead of filing twice',

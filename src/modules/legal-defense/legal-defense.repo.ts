@@ -111,6 +111,16 @@ export interface LegalDefenseIdempotencyTable {
   created_at: string;
 }
 
+export interface LegalDefenseProceedingTable {
+  id: string;
+  case_id: string;
+  kind: string;
+  /** The event's local date (a hearing may be scheduled ahead). */
+  on_date: string;
+  actor_id: string | null;
+  created_at: string;
+}
+
 declare module '../../core/db/schema.ts' {
   interface Database {
     legal_defense_providers: LegalDefenseProviderTable;
@@ -121,6 +131,7 @@ declare module '../../core/db/schema.ts' {
     legal_defense_assignments: LegalDefenseAssignmentTable;
     legal_defense_events: LegalDefenseEventTable;
     legal_defense_idempotency: LegalDefenseIdempotencyTable;
+    legal_defense_proceedings: LegalDefenseProceedingTable;
   }
 }
 

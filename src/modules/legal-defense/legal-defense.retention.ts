@@ -19,10 +19,10 @@ export const legalDefenseRetention: RetentionPolicy[] = [
     shredSubjects: { column: 'id' },
     async deleteRows(tx: Executor, ids: readonly (string | number)[]) {
       const caseIds = ids.map(String);
-      // Both kinds of clock name the case as their record.
+      // Every kind of clock (contact, accept, court deadlines) names the case as its record.
       for (const recordType of Object.values(CLOCK_RECORD_TYPES)) await clocksRepo.deleteForRecords(tx, CLOCK_OWNER, recordType, caseIds);
       // The case rows went with their subject; delete any left (a subject forgotten earlier by other means).
-      for (const t of ['legal_defense_events', 'legal_defense_assignments', 'legal_defense_reports'] as const) await tx.deleteFrom(t).where('case_id', 'in', caseIds).execute();
+      for (const t of ['legal_defense_proceedings', 'legal_defense_events', 'legal_defense_assignments', 'legal_defense_reports'] as const) await tx.deleteFrom(t).where('case_id', 'in', caseIds).execute();
       await tx.deleteFrom('legal_defense_cases').where('id', 'in', caseIds).execute();
       return caseIds.length;
     },

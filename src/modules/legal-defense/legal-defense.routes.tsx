@@ -12,6 +12,8 @@
  * | GET | `/staff/legal-defense/assigned`, `…/assigned/:id` | `legal-defense.assigned.work` (own provider's cases only; audited) |
  * | GET | `/staff/legal-defense/assigned/:id/restricted` | `legal-defense.restricted.read` (own provider's cases only; audited) |
  * | POST | `/staff/legal-defense/assigned/:id/accept`, `…/decline`, `…/contact` | `legal-defense.assigned.work` |
+ * | POST | `/staff/legal-defense/cases/:id/proceedings`, `…/deadlines/:clock/met` | `legal-defense.cases.decide` |
+ * | POST | `/staff/legal-defense/assigned/:id/proceedings`, `…/deadlines/:clock/met` | `legal-defense.assigned.work` (accepted cases only) |
  * | POST | `/api/v1/legal-defense/reports` | `legal-defense.api.report` (a partner's scoped bearer token) |
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +25,7 @@ import { inTransaction } from '../../core/db/transaction.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { registerLegalDefenseApiRoutes } from './legal-defense-api.routes.ts';
 import { acceptCase, addParty, addProvider, declineCase, linkAttorney, offerAgain, offerCase, recordFirstContact, updateProvider } from './legal-defense.assignment.ts';
+import { meetDeadline, recordProceeding } from './legal-defense.court.ts';
 import { recordEligibility } from './legal-defense.eligibility.ts';
 import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
@@ -97,6 +100,7 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
         incomeScreening={income}
         providers={await providerNames()}
         can={{ decide: allows(req, P.decide), restricted: allows(req, P.restricted) }}
+        canCourt={detail.open && (mode === 'program' ? allows(req, P.decide) : detail.status === 'accepted' || detail.status === 'contacted')}
         {...extra}
       />,
       status,
@@ -262,6 +266,31 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
     await recordFirstContact(ctx, staffActor(req, P.assigned), id);
     return reply.redirect(`/staff/legal-defense/assigned/${id}?done=contacted`, 303);
   });
+
+  // Court: events and their deadline clocks --------------------------------------------------------------
+  const proceedingBody = z.strictObject({ _csrf: z.string().optional(), kind: z.string().max(40), on: z.string().max(10) });
+  const clockParams = z.strictObject({ id: z.string().regex(/^[0-9A-Z]{26}$/), clock: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) });
+  for (const [prefix, mode, permission] of [['cases', 'program', P.decide], ['assigned', 'provider', P.assigned]] as const) {
+    app.post(`/staff/legal-defense/${prefix}/:id/proceedings`, { config: { access: { permission } } }, async (req, reply) => {
+      const id = caseId(req);
+      try {
+        const body = parseInput(proceedingBody, req.body ?? {});
+        await recordProceeding(ctx, staffActor(req, permission), id, { kind: body.kind, on: body.on }, mode);
+      } catch (err) {
+        const fields = validationFields(err);
+        if (fields && fields.length > 0) return showCase(req, reply, id, mode, { errors: fields, values: formValues(req.body) }, 422);
+        throw err;
+      }
+      return reply.redirect(`/staff/legal-defense/${prefix}/${id}?done=proceeding`, 303);
+    });
+    app.post(`/staff/legal-defense/${prefix}/:id/deadlines/:clock/met`, { config: { access: { permission } } }, async (req, reply) => {
+      const parsed = clockParams.safeParse(req.params);
+      if (!parsed.success) throw new AppError('not_found');
+      parseInput(emptyBody, req.body ?? {});
+      await meetDeadline(ctx, staffActor(req, permission), parsed.data.id, parsed.data.clock, mode);
+      return reply.redirect(`/staff/legal-defense/${prefix}/${parsed.data.id}?done=deadline-met`, 303);
+    });
+  }
 
   await registerLegalDefenseApiRoutes(app, ctx);
 }

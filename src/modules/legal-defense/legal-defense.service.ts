@@ -31,7 +31,7 @@ export const REPORT_FORM_ID = 'legal-defense-report';
 export const CASE_RECORD = 'legal-defense.case';
 /** The owner of the module's clocks. */
 export const CLOCK_OWNER = 'legal-defense';
-export const CLOCK_RECORD_TYPES = { contact: 'legal-defense.case', accept: 'legal-defense.assignment' } as const;
+export const CLOCK_RECORD_TYPES = { contact: 'legal-defense.case', accept: 'legal-defense.assignment', deadline: 'legal-defense.deadline' } as const;
 /**
  * Closed cases are forgotten three years after closing: long enough for an appeal to the BIA and a petition
  * for review after the case closes at the provider, and for the program's figures; not a standing list of
@@ -352,6 +352,9 @@ export interface CaseDetail {
   contactClock: ClockView | null;
   contactHistory: ClockEventView[];
   acceptClock: ClockView | null;
+  proceedings: Array<{ id: string; kind: string; on: string }>;
+  /** Court deadline clocks (one per rule), soonest first. */
+  deadlines: ClockView[];
 }
 
 /** "Why this provider": codes and counts only. */
@@ -411,6 +414,8 @@ export async function readCase(ctx: AppContext, actor: StaffActor, id: string, s
       contactClock,
       contactHistory: contactClock ? await ctx.clocks.historyOf(contactClock.id, tx) : [],
       acceptClock,
+      proceedings: (await tx.selectFrom('legal_defense_proceedings').select(['id', 'kind', 'on_date']).where('case_id', '=', id).orderBy('on_date').orderBy('id').execute()).map((p) => ({ id: p.id, kind: p.kind, on: p.on_date })),
+      deadlines: (await ctx.clocks.forRecord({ owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.deadline, recordId: id }, tx)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
     };
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.read', record: { type: CASE_RECORD, id }, purpose: 'case-work', requestId: actor.requestId });
     return detail;

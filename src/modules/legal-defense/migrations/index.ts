@@ -146,4 +146,21 @@ export const legalDefenseMigrations: NamedMigrations = {
       }
     },
   },
+  '202612050200_legal_defense_proceedings': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('legal_defense_proceedings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('case_id', 'text', (c) => c.notNull().references('legal_defense_cases.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('on_date', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('legal_defense_proceedings_case').on('legal_defense_proceedings').columns(['case_id', 'on_date']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('legal_defense_proceedings').execute();
+    },
+  },
 };

@@ -2,6 +2,7 @@ import type { FieldError } from '../../../core/http/errors.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup, SummaryList, Table, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
+import { PROCEEDING_KINDS } from '../legal-defense.court.ts';
 import { REFERRALS } from '../legal-defense.eligibility.ts';
 import { facilityName } from '../legal-defense.facilities.ts';
 import type { ProviderRow, QueueRow } from '../legal-defense.repo.ts';
@@ -120,6 +121,8 @@ export function CaseView(props: {
   incomeScreening: boolean;
   providers: ReadonlyMap<string, string>;
   can: { decide: boolean; restricted: boolean };
+  /** May record court events and filings (program staff, or the provider once it accepted). */
+  canCourt?: boolean;
   errors?: Err;
   values?: Readonly<Record<string, string>>;
   done?: string;
@@ -245,6 +248,48 @@ export function CaseView(props: {
           ) : null}
         </section>
       ) : null}
+
+      <section aria-labelledby="court-heading">
+        <h2 id="court-heading">{t('legal-defense.court.title')}</h2>
+        {d.proceedings.length === 0 ? <p>{t('legal-defense.court.none')}</p> : null}
+        {d.proceedings.length > 0 ? (
+          <Table
+            caption={t('legal-defense.court.calendar')}
+            headers={[t('legal-defense.court.on'), t('legal-defense.court.kind')]}
+            rows={d.proceedings.map((p) => [p.on, t(`legal-defense.proceeding.${p.kind}`)])}
+          />
+        ) : null}
+        {d.deadlines.length > 0 ? (
+          <>
+            <h3>{t('legal-defense.court.deadlines')}</h3>
+            <ul class="usa-list">
+              {d.deadlines.map((c) => (
+                <li>
+                  {t(`legal-defense.rule.${c.governingRule}`)}: {c.dueDate} — <ClockLine ctx={ctx} clock={c} timeZone={props.timeZone} now={props.now} />
+                  {props.canCourt && (c.status === 'running' || c.status === 'overdue') ? (
+                    <form method="post" action={`${base}/deadlines/${c.id}/met`} class="sanctuary-inline-form">
+                      <CsrfField ctx={ctx} />
+                      <button type="submit" class="usa-button usa-button--unstyled">
+                        {t('legal-defense.court.filed', { rule: t(`legal-defense.rule.${c.governingRule}`) })}
+                      </button>
+                    </form>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {props.canCourt ? (
+          <form method="post" action={`${base}/proceedings`} class="usa-form">
+            <CsrfField ctx={ctx} />
+            <FormGroup name="kind" type="select" label={t('legal-defense.court.kind')} value={v('kind')} error={errOf(ctx, errors, 'kind')} choices={PROCEEDING_KINDS.map((k) => ({ value: k, label: t(`legal-defense.proceeding.${k}`) }))} />
+            <FormGroup name="on" type="date" label={t('legal-defense.court.on')} hint={t('legal-defense.court.onHint')} value={v('on')} error={errOf(ctx, errors, 'on')} />
+            <button type="submit" class="usa-button usa-button--outline">
+              {t('legal-defense.court.add')}
+            </button>
+          </form>
+        ) : null}
+      </section>
 
       <h2>{t('legal-defense.case.offers')}</h2>
       {d.assignments.length === 0 ? <p>{t('legal-defense.case.noOffers')}</p> : null}
