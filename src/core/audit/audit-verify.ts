@@ -3,17 +3,20 @@
  * checkpoints. Finds an edited entry (its hash no longer matches), a deleted one (a gap in `seq`), an
  * inserted or reordered one (a broken `prev_hash` link or time going backwards), a truncated tail (the head
  * or a checkpoint lies beyond the last entry), and a consistently rewritten chain (it no longer passes
- * through a signed checkpoint's hash).
+ * through a signed checkpoint's hash). Alongside the chain it rebuilds the RFC 6962 Merkle tree of the
+ * entries (`merkle.ts`) and checks it against the root each v2 checkpoint signed (R32).
  *
  * Streams the chain in keyset pages, so memory stays flat however long the log is.
  */
 import { hash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import type { Executor } from '../db/transaction.ts';
 import { GENESIS_HASH } from './audit-entry.ts';
 import { type AuditCheckpointRow, type AuditLogRow, auditRepo } from './audit.repo.ts';
 import { type SignedCheckpoint, checkCheckpointSignature } from './checkpoint.ts';
+import { MerkleAccumulator, leafHash } from './merkle.ts';
 import type { AuditVerifyKey } from './signing-key.ts';
 
 /** What kind of damage a problem shows. */
@@ -33,6 +36,8 @@ export interface AuditVerifyReport {
   /** Sequence number and hash of the last entry read (0 and the genesis hash for an empty log). */
   lastSeq: number;
   lastHash: string;
+  /** RFC 6962 Merkle tree root (hex) over every entry read. */
+  root: string;
   /** Checkpoints whose signature and hash were checked, and how many of them came from outside the database. */
   checkpointsChecked: number;
   externalCheckpoints: number;
@@ -55,6 +60,62 @@ export interface AuditVerifyOptions {
   /** Stop collecting details after this many problems (default 50); counting continues. */
   maxProblems?: number;
   onProgress?: (entriesRead: number, expectedTotal: number) => void;
+  /** Logs at least this long build the Merkle tree on a worker thread (default 20,000). */
+  workerThreshold?: number;
+}
+
+/** Builds the Merkle tree of the entries as pages of canonical encodings arrive, keeping the roots asked for. */
+interface TreeBuilder {
+  add(page: string[]): void;
+  finish(): Promise<{ roots: Map<number, string>; root: string; size: number }>;
+}
+
+function inlineTree(sizes: readonly number[]): TreeBuilder {
+  const acc = new MerkleAccumulator();
+  const roots = new Map<number, string>();
+  let want = 0;
+  const collect = () => {
+    while (want < sizes.length && (sizes[want] as number) <= acc.size) {
+      if (sizes[want] === acc.size) roots.set(acc.size, acc.root().toString('hex'));
+      want++;
+    }
+  };
+  collect();
+  return {
+    add(page) {
+      for (const entry of page) {
+        acc.add(leafHash(entry));
+        collect();
+      }
+    },
+    finish: async () => ({ roots, root: acc.root().toString('hex'), size: acc.size }),
+  };
+}
+
+function workerTree(sizes: readonly number[]): TreeBuilder {
+  const worker = new Worker(new URL('./merkle-worker.js', import.meta.url), { workerData: { sizes } });
+  let failed: Error | undefined;
+  worker.on('error', (err) => {
+    failed = err;
+  });
+  return {
+    add(page) {
+      if (!failed) worker.postMessage(page);
+    },
+    finish: () =>
+      new Promise((resolve, reject) => {
+        if (failed) {
+          reject(failed);
+          return;
+        }
+        worker.once('error', reject);
+        worker.once('message', (m: { roots: Array<[number, string]>; root: string; size: number }) => {
+          resolve({ roots: new Map(m.roots), root: m.root, size: m.size });
+          void worker.terminate();
+        });
+        worker.postMessage(null);
+      }),
+  };
 }
 
 /** The columns of a row, in this order, as the verifier reads them. */
@@ -119,7 +180,7 @@ export async function withAuditSnapshot<T>(db: Db, fn: (s: ChainSnapshot) => Pro
           return h && { seq: Number(h.seq), hash: h.hash };
         },
         checkpoints: async () =>
-          (conn.prepare('select seq, hash, at, key_id, signature from audit_checkpoints order by seq, at').all() as AuditCheckpointRow[]).map(toCheckpoint),
+          (conn.prepare('select seq, hash, at, key_id, tree_root, signature from audit_checkpoints order by seq, at').all() as AuditCheckpointRow[]).map(toCheckpoint),
         pages: async function* (pageSize) {
           // Keyset pages of raw arrays, with SQLite building the canonical JSON array itself (json_array writes
           // exactly what JSON.stringify writes for the ids and codes an entry can hold): the fastest path.
@@ -181,8 +242,40 @@ export async function withAuditSnapshot<T>(db: Db, fn: (s: ChainSnapshot) => Pro
   return run(db.kysely);
 }
 
-function toCheckpoint(c: Pick<AuditCheckpointRow, 'seq' | 'hash' | 'at' | 'key_id' | 'signature'>): SignedCheckpoint {
-  return { seq: Number(c.seq), hash: c.hash, at: c.at, kid: c.key_id, signature: c.signature };
+export function toCheckpoint(c: Pick<AuditCheckpointRow, 'seq' | 'hash' | 'at' | 'key_id' | 'tree_root' | 'signature'>): SignedCheckpoint {
+  return { seq: Number(c.seq), hash: c.hash, ...(c.tree_root ? { root: c.tree_root } : {}), at: c.at, kid: c.key_id, signature: c.signature };
+}
+
+/**
+ * The Merkle leaf hashes of entries 1…`size` in chain order, read from one snapshot (for inclusion and
+ * consistency proofs). 32 bytes per entry: a million entries hold 32 MB.
+ */
+export async function auditLeafHashes(db: Db, size: number): Promise<Buffer[]> {
+  return withAuditSnapshot(db, async (snapshot) => {
+    const leaves: Buffer[] = [];
+    for await (const rows of snapshot.pages(10_000)) {
+      for (const r of rows) {
+        if (leaves.length >= size) return leaves;
+        leaves.push(leafHash(r[4]));
+      }
+    }
+    return leaves;
+  });
+}
+
+/** The Merkle tree root (hex) over entries 1…`size`, or undefined when the log holds fewer entries. */
+export async function auditTreeRoot(db: Db, size: number): Promise<string | undefined> {
+  return withAuditSnapshot(db, async (snapshot) => {
+    const acc = new MerkleAccumulator();
+    if (size === 0) return acc.root().toString('hex');
+    for await (const rows of snapshot.pages(10_000)) {
+      for (const r of rows) {
+        acc.add(leafHash(r[4]));
+        if (acc.size === size) return acc.root().toString('hex');
+      }
+    }
+    return undefined;
+  });
 }
 
 /**
@@ -200,7 +293,13 @@ async function verifySnapshot(snapshot: ChainSnapshot, options: AuditVerifyOptio
   const problems: AuditProblem[] = [];
   let problemCount = 0;
   let firstBadSeq: number | null = null;
+  // The first problem inside each stretch between signed roots, to say where a root mismatch starts.
+  const firstProblemAfter = new Map<number, number>();
+  let rootSizes: number[] = [];
   const report = (seq: number, kind: AuditProblemKind, message: string): void => {
+    const stretch = rootSizes.findLast((s) => s < seq) ?? 0;
+    const known = firstProblemAfter.get(stretch);
+    if (known === undefined || seq < known) firstProblemAfter.set(stretch, seq);
     problemCount++;
     if (firstBadSeq === null || seq < firstBadSeq) firstBadSeq = seq;
     if (problems.length < maxProblems) problems.push({ seq, kind, message });
@@ -234,6 +333,7 @@ async function verifySnapshot(snapshot: ChainSnapshot, options: AuditVerifyOptio
   }
   const checkpointSeqs = [...expectAt.keys()].sort((a, b) => a - b);
   let lastGoodCheckpoint = 0;
+  rootSizes = checkpointSeqs.filter((seq) => expectAt.get(seq)?.some((c) => c.cp.root !== undefined));
 
   const head = await snapshot.head();
   const expectedTotal = Math.max(head?.seq ?? 0, checkpointSeqs.at(-1) ?? 0);
@@ -242,7 +342,10 @@ async function verifySnapshot(snapshot: ChainSnapshot, options: AuditVerifyOptio
   let prevHash = GENESIS_HASH;
   let prevAt = '';
   let entries = 0;
+  // The Merkle tree is built beside the chain check: on a second core for long logs (see merkle-worker.js).
+  const tree = expectedTotal >= (options.workerThreshold ?? 20_000) ? workerTree(rootSizes) : inlineTree(rootSizes);
   for await (const rows of snapshot.pages(pageSize)) {
+    tree.add(rows.map((r) => r[4]));
     for (const r of rows) {
       const seq = Number(r[0]);
       const at = r[1];
@@ -282,6 +385,30 @@ async function verifySnapshot(snapshot: ChainSnapshot, options: AuditVerifyOptio
   }
   const lastSeq = expected - 1;
 
+  // Every signed root against the tree of that many entries. Entries up to the last root that held are intact,
+  // so a mismatch names the first damage found after it (or the entry right after it).
+  const merkle = await tree.finish();
+  let lastGoodRoot = 0;
+  for (const size of rootSizes) {
+    const actual = merkle.roots.get(size);
+    for (const { cp, source } of expectAt.get(size) ?? []) {
+      if (cp.root === undefined) continue;
+      if (cp.root === actual) {
+        lastGoodRoot = size;
+        continue;
+      }
+      let since = lastGoodRoot + 1;
+      for (const [start, seq] of firstProblemAfter) {
+        if (start >= lastGoodRoot && start < size && seq > lastGoodRoot && seq <= size && (since === lastGoodRoot + 1 || seq < since)) since = seq;
+      }
+      report(
+        since,
+        'checkpoint',
+        `the Merkle tree of the first ${size} entries no longer has the root the ${source} checkpoint at seq ${size} signed: entries ${lastGoodRoot + 1}–${size} were rewritten, removed or added`,
+      );
+    }
+  }
+
   for (const seq of checkpointSeqs) {
     if (seq > lastSeq) {
       report(lastSeq + 1, 'checkpoint', `a signed checkpoint covers seq ${seq}, but the log ends at seq ${lastSeq}: entries after ${lastSeq} were deleted`);
@@ -310,6 +437,7 @@ async function verifySnapshot(snapshot: ChainSnapshot, options: AuditVerifyOptio
     entries,
     lastSeq,
     lastHash: prevHash,
+    root: merkle.root,
     checkpointsChecked,
     externalCheckpoints: external.length,
     firstBadSeq,

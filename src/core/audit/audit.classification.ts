@@ -47,6 +47,7 @@ export const auditClassification = defineClassification([
       hash: 'Chain head hash signed',
       at: 'When it was signed',
       key_id: 'Which signing key',
+      tree_root: 'RFC 6962 Merkle tree root over the entries up to seq (null on the oldest checkpoints)',
       signature: 'The Ed25519 signature',
     },
   },

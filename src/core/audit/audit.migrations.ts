@@ -89,4 +89,13 @@ export const auditMigrations: NamedMigrations = {
       await db.schema.dropTable('audit_log').execute();
     },
   },
+  '202611270500_audit_merkle_root': {
+    // Signed checkpoints carry the RFC 6962 Merkle tree root over the entries they cover (R32).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('audit_checkpoints').addColumn('tree_root', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('audit_checkpoints').dropColumn('tree_root').execute();
+    },
+  },
 };

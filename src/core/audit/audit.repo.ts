@@ -37,6 +37,8 @@ export interface AuditCheckpointTable {
   hash: string;
   at: string;
   key_id: string;
+  /** RFC 6962 Merkle tree root (hex) over entries 1…seq; null on checkpoints signed before it existed. */
+  tree_root: string | null;
   /** Ed25519 signature, base64url, over `checkpointMessage()`. */
   signature: string;
 }

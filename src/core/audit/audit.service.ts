@@ -1,10 +1,12 @@
 import { randomId } from '../crypto/random.ts';
 import type { Db } from '../db/database.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
-import { type AuditEntry, type AuditEntryInput, hashAuditEntry, validateAuditEntry } from './audit-entry.ts';
-import { type AuditVerifyReport, verifyAuditChain } from './audit-verify.ts';
+import { type AuditEntry, type AuditEntryInput, canonicalAuditEntry, hashAuditEntry, validateAuditEntry } from './audit-entry.ts';
+import { type AuditVerifyReport, auditLeafHashes, auditTreeRoot, toCheckpoint, verifyAuditChain } from './audit-verify.ts';
 import { auditRepo, entryFromRow } from './audit.repo.ts';
 import { type SignedCheckpoint, checkpointMessage } from './checkpoint.ts';
+import { consistencyProof, inclusionProof } from './merkle.ts';
+import type { AuditConsistencyProof, AuditInclusionProof } from './proofs.ts';
 import type { AuditKeyStore, AuditPublicJwk, AuditVerifyKey } from './signing-key.ts';
 
 /** What the audit service needs. */
@@ -107,29 +109,84 @@ export class AuditService {
   }
 
   /**
-   * Signs the current chain head and stores the checkpoint. When nothing was appended since the last
-   * checkpoint, returns that one instead (unless `force`).
+   * Signs the current chain head and the RFC 6962 Merkle root of the entries up to it, and stores the
+   * checkpoint. When nothing was appended since the last checkpoint, returns that one instead (unless
+   * `force`). The root is computed from a read snapshot before the head is locked, so appends never wait for
+   * it (entries up to the head never change); on a log of a million entries it takes a few seconds.
    */
   async checkpoint(options: { force?: boolean } = {}): Promise<SignedCheckpoint> {
     const keys = await this.signingKeys();
-    return inTransaction(this.deps.db, async (tx) => {
-      const head = await auditRepo.lockHead(tx, this.deps.db.dialect);
-      const last = await auditRepo.latestCheckpoint(tx);
-      if (!options.force && last && Number(last.seq) === head.seq && last.hash === head.hash) {
-        return { seq: Number(last.seq), hash: last.hash, at: last.at, kid: last.key_id, signature: last.signature };
-      }
-      const unsigned = { seq: head.seq, hash: head.hash, at: this.deps.now().toISOString(), kid: keys.currentKid };
-      const { kid, signature } = keys.sign(checkpointMessage(unsigned));
-      const cp: SignedCheckpoint = { ...unsigned, kid, signature };
-      await auditRepo.insertCheckpoint(tx, { id: randomId(), seq: cp.seq, hash: cp.hash, at: cp.at, key_id: kid, signature });
-      return cp;
-    });
+    const head = await this.head();
+    const last = await auditRepo.latestCheckpoint(this.deps.db.kysely);
+    if (!options.force && last && Number(last.seq) === head.seq && last.hash === head.hash && last.tree_root) return toCheckpoint(last);
+    const root = await auditTreeRoot(this.deps.db, head.seq);
+    if (root === undefined) throw new Error(`the audit log holds fewer than the ${head.seq} entries its head names; run \`sanctuary audit verify\``);
+    const unsigned = { seq: head.seq, hash: head.hash, root, at: this.deps.now().toISOString(), kid: keys.currentKid };
+    const { kid, signature } = keys.sign(checkpointMessage(unsigned));
+    const cp: SignedCheckpoint = { ...unsigned, kid, signature };
+    await inTransaction(this.deps.db, (tx) =>
+      auditRepo.insertCheckpoint(tx, { id: randomId(), seq: cp.seq, hash: cp.hash, tree_root: root, at: cp.at, key_id: kid, signature }),
+    );
+    return cp;
+  }
+
+  /**
+   * An RFC 6962 inclusion proof that entry `seq` is in the tree a signed checkpoint covers: the checkpoint of
+   * size `treeSize`, or the latest one at or beyond `seq`. Carries the entry's canonical encoding (ids and
+   * codes only), so the proof can be checked offline against the checkpoint and the published key.
+   * @throws RangeError when no signed checkpoint with a root covers the entry
+   */
+  async inclusionProof(seq: number, options: { treeSize?: number } = {}): Promise<AuditInclusionProof> {
+    const checkpoint = await this.signedCheckpoint(options.treeSize, seq);
+    const row = await auditRepo.entryAt(this.deps.db.kysely, seq);
+    if (!row) throw new RangeError(`there is no audit entry ${seq}`);
+    const leaves = await auditLeafHashes(this.deps.db, checkpoint.seq);
+    const entry = entryFromRow(row);
+    const { hash: _hash, ...unhashed } = entry;
+    return {
+      format: 'sanctuary-audit-inclusion:v1',
+      entry: canonicalAuditEntry(unhashed),
+      leafIndex: seq - 1,
+      treeSize: checkpoint.seq,
+      path: inclusionProof(leaves, seq - 1, checkpoint.seq).map((b) => b.toString('hex')),
+      checkpoint,
+    };
+  }
+
+  /**
+   * An RFC 6962 consistency proof between the signed checkpoints of sizes `from` and `to` (default: the
+   * latest): the later log extends the earlier one without changing, removing or reordering any entry.
+   * @throws RangeError when either size has no signed checkpoint with a root
+   */
+  async consistencyProof(from: number, to?: number): Promise<AuditConsistencyProof> {
+    const later = await this.signedCheckpoint(to, from);
+    const earlier = await this.signedCheckpoint(from, 0);
+    if (earlier.seq > later.seq) throw new RangeError(`checkpoint ${earlier.seq} is later than checkpoint ${later.seq}`);
+    const leaves = await auditLeafHashes(this.deps.db, later.seq);
+    return {
+      format: 'sanctuary-audit-consistency:v1',
+      from: earlier,
+      to: later,
+      path: earlier.seq === 0 ? [] : consistencyProof(leaves, earlier.seq, later.seq).map((b) => b.toString('hex')),
+    };
+  }
+
+  /** The signed checkpoint (with a root) of exactly `size` entries, or the latest one covering `atLeast`. */
+  private async signedCheckpoint(size: number | undefined, atLeast: number): Promise<SignedCheckpoint> {
+    const all = (await this.checkpoints()).filter((c) => c.root !== undefined);
+    const found = size === undefined ? all.filter((c) => c.seq >= atLeast).at(-1) : all.filter((c) => c.seq === size).at(-1);
+    if (!found) {
+      throw new RangeError(
+        size === undefined ? `no signed checkpoint covers entry ${atLeast} yet (run \`sanctuary audit checkpoint\`)` : `there is no signed checkpoint of size ${size}`,
+      );
+    }
+    return found;
   }
 
   /** Stored checkpoints in chain order (public: numbers, hashes and signatures only). */
   async checkpoints(options: { afterSeq?: number; limit?: number } = {}): Promise<SignedCheckpoint[]> {
     const rows = await auditRepo.checkpoints(this.deps.db.kysely, options);
-    return rows.map((c) => ({ seq: Number(c.seq), hash: c.hash, at: c.at, kid: c.key_id, signature: c.signature }));
+    return rows.map(toCheckpoint);
   }
 
   /** The public keys that verify checkpoints, as a JWK set. */

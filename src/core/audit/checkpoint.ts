@@ -1,8 +1,9 @@
 /**
  * Signed checkpoints of the audit chain head.
  *
- * A checkpoint says "the chain had `seq` entries and entry `seq` hashed to `hash`, at time `at`", signed with
- * Ed25519 by a key that is not in the database. Copied off the server (they are public: only numbers and
+ * A checkpoint says "the chain had `seq` entries, entry `seq` hashed to `hash`, and the RFC 6962 Merkle tree of
+ * those `seq` entries has root `root`, at time `at`", signed with Ed25519 by a key that is not in the database
+ * (format v2; checkpoints signed before the Merkle tree existed are format v1, without a root). Copied off the server (they are public: only numbers and
  * hashes), checkpoints make a rewrite of history detectable even by someone who controls the database: a
  * rewritten chain no longer passes through the signed hashes, and a truncated one ends before them.
  */
@@ -11,8 +12,11 @@ import { verifySignature } from './signing-key.ts';
 
 /** A checkpoint as published and as exported for witnesses. */
 export interface SignedCheckpoint {
+  /** The chain position signed, which is also the Merkle tree size (entries 1…seq are its leaves). */
   seq: number;
   hash: string;
+  /** Merkle tree root (hex) over entries 1…seq (see `merkle.ts`); absent on v1 checkpoints. */
+  root?: string;
   at: string;
   /** Id of the signing key (see `/.well-known/audit-key.json`). */
   kid: string;
@@ -21,11 +25,14 @@ export interface SignedCheckpoint {
 }
 
 /** Domain-separation prefix: a checkpoint signature can never be mistaken for any other signed thing. */
-export const CHECKPOINT_FORMAT = 'sanctuary-audit-checkpoint:v1';
+export const CHECKPOINT_FORMAT = 'sanctuary-audit-checkpoint:v2';
+/** The format of checkpoints signed before they carried a Merkle root. */
+export const CHECKPOINT_FORMAT_V1 = 'sanctuary-audit-checkpoint:v1';
 
-/** The exact bytes a checkpoint signature covers. */
-export function checkpointMessage(cp: Pick<SignedCheckpoint, 'seq' | 'hash' | 'at' | 'kid'>): Buffer {
-  return Buffer.from(`${CHECKPOINT_FORMAT}\n${JSON.stringify([cp.seq, cp.hash, cp.at, cp.kid])}`, 'utf8');
+/** The exact bytes a checkpoint signature covers (v2 with a root, v1 without). */
+export function checkpointMessage(cp: Pick<SignedCheckpoint, 'seq' | 'hash' | 'root' | 'at' | 'kid'>): Buffer {
+  if (cp.root === undefined) return Buffer.from(`${CHECKPOINT_FORMAT_V1}\n${JSON.stringify([cp.seq, cp.hash, cp.at, cp.kid])}`, 'utf8');
+  return Buffer.from(`${CHECKPOINT_FORMAT}\n${JSON.stringify([cp.seq, cp.hash, cp.root, cp.at, cp.kid])}`, 'utf8');
 }
 
 /** Checks a checkpoint's signature against the known public keys. */
@@ -51,12 +58,13 @@ export function parseCheckpoints(doc: unknown): SignedCheckpoint[] {
       (c.seq as number) < 0 ||
       typeof c.hash !== 'string' ||
       !/^[0-9a-f]{64}$/.test(c.hash) ||
+      (c.root !== undefined && (typeof c.root !== 'string' || !/^[0-9a-f]{64}$/.test(c.root))) ||
       typeof c.at !== 'string' ||
       typeof c.kid !== 'string' ||
       typeof c.signature !== 'string'
     ) {
       throw new TypeError(`checkpoint ${i + 1} is malformed`);
     }
-    return { seq: c.seq as number, hash: c.hash, at: c.at, kid: c.kid, signature: c.signature };
+    return { seq: c.seq as number, hash: c.hash, ...(c.root !== undefined ? { root: c.root } : {}), at: c.at, kid: c.kid, signature: c.signature };
   });
 }
