@@ -2,16 +2,18 @@
  * HTTP benchmarks (issue 2): the real app against a bare Fastify hello-world started in the same run.
  *
  * - baseline: `bench/servers/baseline.js`, a bare Fastify hello-world in its own process;
- * - the app: `node bin/sanctuary.js serve` — exactly what `npm start` runs — in its own process, on SQLite in
- *   a temporary data directory, with DEMO, the rate limit and logging off;
+ * - the app: exactly what `npm start` runs — its `prestart` build (scripts/build.js, here into a temporary
+ *   directory) and then `node <flags> dist/sanctuary.js serve` with the flags of package.json's `start` — in its
+ *   own process, on SQLite in a temporary data directory, with DEMO, the rate limit and logging off;
  * - autocannon (in this process) against the baseline, `/healthz`, the home page in Spanish and a guided-form
  *   step POST (the Office form's first step, each connection with its own draft and a valid CSRF
  *   cookie + token); alternating rounds, best round kept, so a busy machine affects baseline and app alike;
  * - p99 of the home page at a fixed 500 req/s;
- * - cold start: spawn `node bin/sanctuary.js serve` on a fresh data directory → first `/readyz` 200, median
- *   of 3, with the CPU time the process used to get there (a figure that does not depend on how busy the
- *   machine is);
- * - idle RSS of the app process after the load (VmRSS from /proc).
+ * - cold start: spawn the server on a fresh data directory → first `/readyz` 200, median of 3, with the CPU
+ *   time the process used to get there (a figure that does not depend on how busy the machine is); and the
+ *   same for the development entry `bin/sanctuary.js` (TypeScript through tsx), for comparison;
+ * - resident memory (VmRSS from /proc) when ready, right after the load, and idle: after the load and 30 s
+ *   without requests, when V8's memory reducer has returned the garbage of the load.
  *
  * The runner (`bench/run.ts`) imports {@link benchHttp}; `npx tsx bench/http.ts` prints the table on its own.
  */
@@ -37,12 +39,12 @@ export interface HttpBenchOptions {
   rateSeconds?: number;
   /** Cold starts to take the median of (default 3). */
   coldStarts?: number;
-  /** Idle time before reading RSS, ms (default 5000). */
+  /** Idle time after the load before reading RSS, ms (default 30000). */
   idleMs?: number;
   /** Concurrent connections (default 10). */
   connections?: number;
-  /** Also time the cold start of the precompiled build (scripts/build.js) for comparison (default true). */
-  precompiled?: boolean;
+  /** Also time the cold start of the development entry (bin/sanctuary.js through tsx) for comparison (default true). */
+  development?: boolean;
 }
 
 interface Server {
@@ -149,12 +151,12 @@ async function status(url: string): Promise<number> {
  * Spawns `node bin/sanctuary.js serve` on a fresh data directory and polls /readyz every 5 ms. Returns the
  * running server with the wall time from spawn to the first 200 and the CPU time used until then.
  */
-async function startApp(entry = path.join(ROOT, 'bin/sanctuary.js')): Promise<Server & { readyMs: number; readyCpuMs: number; dir: string }> {
+async function startApp(command: StartCommand): Promise<Server & { readyMs: number; readyCpuMs: number; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-app-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const proc = spawn(process.execPath, [entry, 'serve'], {
+  const proc = spawn(process.execPath, [...command.nodeArgs, command.entry, 'serve'], {
     cwd: dir,
     env: appEnv(dir, port),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -296,18 +298,36 @@ async function prepareFormStep(baseUrl: string, connections: number): Promise<{ 
 
 const rounded = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** How to start the server: node's own flags and the entry point. */
+interface StartCommand {
+  nodeArgs: string[];
+  entry: string;
+  label: string;
+}
+
 /**
- * Builds src/ with scripts/build.js (the proposed build step) into a temporary directory that sees the
- * repository's node_modules, and returns the entry point.
+ * What `npm start` runs, read from package.json: its `prestart` build (scripts/build.js) into a temporary
+ * directory that sees the repository's node_modules, then `node <flags> dist/sanctuary.js serve`.
  */
-async function precompile(): Promise<{ entry: string; remove(): void }> {
+async function npmStart(): Promise<StartCommand & { remove(): void }> {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (pkg.scripts.start ?? '').split(/\s+/);
+  const entryAt = words.findIndex((w) => w.endsWith('sanctuary.js'));
+  if (words[0] !== 'node' || entryAt < 0) throw new Error(`package.json's start script is not "node [flags] <entry> serve": ${pkg.scripts.start}`);
+  const nodeArgs = words.slice(1, entryAt);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-dist-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'), 'dir');
   const { build } = (await import(pathToFileURL(path.join(ROOT, 'scripts/build.js')).href)) as { build: (o: { out: string }) => unknown };
   build({ out: path.join(out, 'dist') });
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'dist', 'node_modules'), 'dir');
-  return { entry: path.join(out, 'dist', 'sanctuary.js'), remove: () => fs.rmSync(out, { recursive: true, force: true }) };
+  return {
+    nodeArgs,
+    entry: path.join(out, 'dist', 'sanctuary.js'),
+    label: `npm start (node ${[...nodeArgs, 'dist/sanctuary.js serve'].join(' ')})`,
+    remove: () => fs.rmSync(out, { recursive: true, force: true }),
+  };
 }
+
+const DEVELOPMENT: StartCommand = { nodeArgs: [], entry: path.join(ROOT, 'bin/sanctuary.js'), label: 'development entry (node bin/sanctuary.js serve, tsx)' };
 
 /** Runs every HTTP benchmark and returns its rows (with the issue's targets filled in). */
 export async function benchHttp(options: HttpBenchOptions = {}): Promise<Row[]> {
@@ -315,132 +335,130 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<Row[]> 
   const rounds = options.rounds ?? 3;
   const rateSeconds = options.rateSeconds ?? 10;
   const coldStarts = options.coldStarts ?? 3;
-  const idleMs = options.idleMs ?? 5_000;
+  const idleMs = options.idleMs ?? 30_000;
   const connections = options.connections ?? 10;
   const rows: Row[] = [];
 
-  // Cold starts first, while nothing else of ours is running.
-  // Each run alternates `npm start`'s entry (tsx) and the precompiled build, so both see the same machine.
+  // Cold starts first, while nothing else of ours is running; npm start's command and the development entry
+  // alternate, so both see the same machine.
   const starts: { ms: number; cpu: number; rss: number }[] = [];
-  const built: { ms: number; cpu: number; rss: number }[] = [];
-  const dist = options.precompiled === false ? undefined : await precompile();
+  const devStarts: { ms: number; cpu: number; rss: number }[] = [];
+  const start = await npmStart();
   try {
-    const once = async (entry?: string) => {
-      const app = await startApp(entry);
+    const once = async (command: StartCommand) => {
+      const app = await startApp(command);
       const figures = { ms: app.readyMs, cpu: app.readyCpuMs, rss: rssMb(app.pid) };
       await app.stop();
       return figures;
     };
     for (let i = 0; i < coldStarts; i++) {
-      starts.push(await once());
-      if (dist) built.push(await once(dist.entry));
+      starts.push(await once(start));
+      if (options.development !== false) devStarts.push(await once(DEVELOPMENT));
     }
+    await measureLoad(start);
   } finally {
-    dist?.remove();
-  }
-
-  const baseline = await startBaseline();
-  const app = await startApp();
-  try {
-    const rssAtStart = rssMb(app.pid);
-    const loads: { name: string; load: Load }[] = [
-      { name: 'bare Fastify hello-world (baseline)', load: { url: `${baseline.url}/`, expect: 200 } },
-      { name: 'GET /healthz', load: { url: `${app.url}/healthz`, expect: 200 } },
-      { name: 'GET /?lang=es (home page, Spanish)', load: { url: `${app.url}/?lang=es`, expect: 200 } },
-    ];
-    const formStep = await prepareFormStep(app.url, connections);
-    if ('load' in formStep) loads.push({ name: `POST ${formStep.path} (guided-form step, CSRF, draft saved)`, load: formStep.load });
-
-    // Warm up every target (JIT, caches, SQLite pages), then alternate rounds and keep each one's best.
-    for (const { load } of loads) await fire(load, 1, connections);
-    const best = new Map<string, Measured>();
-    let unexpected = new Map<string, number>();
-    for (let r = 0; r < rounds; r++) {
-      for (const { name, load } of loads) {
-        const m = await fire(load, seconds, connections);
-        unexpected = unexpected.set(name, (unexpected.get(name) ?? 0) + m.unexpected);
-        if (m.reqPerSec > (best.get(name)?.reqPerSec ?? -1)) best.set(name, m);
-      }
-    }
-    const base = best.get(loads[0]?.name ?? '')?.reqPerSec ?? Number.NaN;
-    for (const { name } of loads) {
-      const m = best.get(name);
-      if (!m) continue;
-      const isBaseline = name === loads[0]?.name;
-      const isHome = name.startsWith('GET /?lang=es');
-      const bad = unexpected.get(name) ?? 0;
-      rows.push({
-        name,
-        opsPerSec: Math.round(m.reqPerSec),
-        unit: 'req/s',
-        p50Ms: m.p50,
-        p99Ms: m.p99,
-        ...(isBaseline ? {} : { baselineName: loads[0]?.name, ratio: rounded(m.reqPerSec / base) }),
-        ...(isHome ? { target: '≥ 50% of baseline', pass: m.reqPerSec / base >= 0.5 && bad === 0 } : {}),
-        ...(bad > 0 ? { note: `${bad} errors or unexpected statuses` } : {}),
-      });
-    }
-    if ('skip' in formStep) rows.push({ name: `POST /forms/${FORM_ID}/<first step> (guided-form step)`, note: `skipped: ${formStep.skip}` });
-
-    // Tail latency is what a busy shared machine disturbs most: one run per round, the best one kept, all shown.
-    const fixedRuns: Measured[] = [];
-    for (let r = 0; r < rounds; r++) fixedRuns.push(await fire(loads[2]?.load ?? { url: `${app.url}/?lang=es`, expect: 200 }, rateSeconds, connections, 500));
-    const fixed = fixedRuns.reduce((a, b) => (b.p99 < a.p99 ? b : a));
-    rows.push({
-      name: `GET /?lang=es at a fixed 500 req/s (best of ${fixedRuns.length})`,
-      opsPerSec: Math.round(fixed.reqPerSec),
-      unit: 'req/s',
-      p50Ms: fixed.p50,
-      p99Ms: fixed.p99,
-      target: 'p99 < 20 ms',
-      pass: fixed.p99 < 20 && fixed.unexpected === 0 && fixed.reqPerSec >= 450,
-      note: [
-        fixedRuns.length > 1 ? `p99 of each run: ${fixedRuns.map((m) => m.p99).join(', ')} ms` : '',
-        fixed.unexpected > 0 ? `${fixed.unexpected} errors or unexpected statuses` : '',
-      ]
-        .filter(Boolean)
-        .join('; ') || undefined,
-    });
-
-    const coldMs = median(starts.map((s) => s.ms));
-    rows.push({
-      name: `cold start: node bin/sanctuary.js serve, fresh data dir → /readyz 200 (median of ${starts.length})`,
-      ms: Math.round(coldMs),
-      target: '< 1.5 s',
-      pass: coldMs < 1_500,
-      note: `runs ${starts.map((s) => Math.round(s.ms)).join(', ')} ms`,
-    });
-    rows.push({
-      name: 'cold start: CPU time used until ready (user+system, median)',
-      ms: Math.round(median(starts.map((s) => s.cpu))),
-      note: 'independent of how busy the machine is',
-    });
-    if (built.length > 0) {
-      const builtMs = median(built.map((s) => s.ms));
-      rows.push({
-        name: `cold start, precompiled (scripts/build.js; node dist/sanctuary.js serve) → /readyz 200 (median of ${built.length})`,
-        ms: Math.round(builtMs),
-        target: '< 1.5 s',
-        pass: builtMs < 1_500,
-        note: `proposal; runs ${built.map((s) => Math.round(s.ms)).join(', ')} ms`,
-      });
-      rows.push({ name: 'cold start, precompiled: CPU time used until ready (median)', ms: Math.round(median(built.map((s) => s.cpu))) });
-      rows.push({ name: 'RSS when ready: tsx (npm start) vs precompiled', mb: rounded(median(starts.map((s) => s.rss)), 1), note: `precompiled ${rounded(median(built.map((s) => s.rss)), 1)} MB` });
-    }
-
-    await new Promise((r) => setTimeout(r, idleMs));
-    rows.push({ name: 'app RSS right after start (before any request)', mb: rounded(rssAtStart, 1) });
-    const idle = rssMb(app.pid);
-    rows.push({ name: `app idle RSS after the load (${idleMs / 1000} s idle)`, mb: rounded(idle, 1), target: '< 150 MB', pass: idle < 150 });
-  } finally {
-    await baseline.stop();
-    await app.stop();
+    start.remove();
   }
   return rows;
+
+  async function measureLoad(command: StartCommand): Promise<void> {
+    const baseline = await startBaseline();
+    const app = await startApp(command);
+    try {
+      const loads: { name: string; load: Load }[] = [
+        { name: 'bare Fastify hello-world (baseline)', load: { url: `${baseline.url}/`, expect: 200 } },
+        { name: 'GET /healthz', load: { url: `${app.url}/healthz`, expect: 200 } },
+        { name: 'GET /?lang=es (home page, Spanish)', load: { url: `${app.url}/?lang=es`, expect: 200 } },
+      ];
+      const formStep = await prepareFormStep(app.url, connections);
+      if ('load' in formStep) loads.push({ name: `POST ${formStep.path} (guided-form step, CSRF, draft saved)`, load: formStep.load });
+
+      // Warm up every target (JIT, caches, SQLite pages), then alternate rounds and keep each one's best.
+      for (const { load } of loads) await fire(load, 1, connections);
+      const best = new Map<string, Measured>();
+      let unexpected = new Map<string, number>();
+      for (let r = 0; r < rounds; r++) {
+        for (const { name, load } of loads) {
+          const m = await fire(load, seconds, connections);
+          unexpected = unexpected.set(name, (unexpected.get(name) ?? 0) + m.unexpected);
+          if (m.reqPerSec > (best.get(name)?.reqPerSec ?? -1)) best.set(name, m);
+        }
+      }
+      const base = best.get(loads[0]?.name ?? '')?.reqPerSec ?? Number.NaN;
+      for (const { name } of loads) {
+        const m = best.get(name);
+        if (!m) continue;
+        const isBaseline = name === loads[0]?.name;
+        const isHome = name.startsWith('GET /?lang=es');
+        const bad = unexpected.get(name) ?? 0;
+        rows.push({
+          name,
+          opsPerSec: Math.round(m.reqPerSec),
+          unit: 'req/s',
+          p50Ms: m.p50,
+          p99Ms: m.p99,
+          ...(isBaseline ? {} : { baselineName: loads[0]?.name, ratio: rounded(m.reqPerSec / base) }),
+          ...(isHome ? { target: '≥ 50% of baseline', pass: m.reqPerSec / base >= 0.5 && bad === 0 } : {}),
+          ...(bad > 0 ? { note: `${bad} errors or unexpected statuses` } : {}),
+        });
+      }
+      if ('skip' in formStep) rows.push({ name: `POST /forms/${FORM_ID}/<first step> (guided-form step)`, note: `skipped: ${formStep.skip}` });
+
+      // Tail latency is what a busy shared machine disturbs most: one run per round, the best one kept, all shown.
+      const fixedRuns: Measured[] = [];
+      for (let r = 0; r < rounds; r++) fixedRuns.push(await fire(loads[2]?.load ?? { url: `${app.url}/?lang=es`, expect: 200 }, rateSeconds, connections, 500));
+      const fixed = fixedRuns.reduce((a, b) => (b.p99 < a.p99 ? b : a));
+      rows.push({
+        name: `GET /?lang=es at a fixed 500 req/s (best of ${fixedRuns.length})`,
+        opsPerSec: Math.round(fixed.reqPerSec),
+        unit: 'req/s',
+        p50Ms: fixed.p50,
+        p99Ms: fixed.p99,
+        target: 'p99 < 20 ms',
+        pass: fixed.p99 < 20 && fixed.unexpected === 0 && fixed.reqPerSec >= 450,
+        note: [
+          fixedRuns.length > 1 ? `p99 of each run: ${fixedRuns.map((m) => m.p99).join(', ')} ms` : '',
+          fixed.unexpected > 0 ? `${fixed.unexpected} errors or unexpected statuses` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') || undefined,
+      });
+
+      const rssAfterLoad = rssMb(app.pid);
+      const coldMs = median(starts.map((s) => s.ms));
+      rows.push({
+        name: `cold start: ${command.label}, fresh data dir → /readyz 200 (median of ${starts.length})`,
+        ms: Math.round(coldMs),
+        target: '< 1.5 s',
+        pass: coldMs < 1_500,
+        note: `runs ${starts.map((s) => Math.round(s.ms)).join(', ')} ms`,
+      });
+      rows.push({
+        name: 'cold start: CPU time used until ready (user+system, median)',
+        ms: Math.round(median(starts.map((s) => s.cpu))),
+        note: 'independent of how busy the machine is',
+      });
+      if (devStarts.length > 0) {
+        rows.push({
+          name: `cold start: ${DEVELOPMENT.label} (median of ${devStarts.length}), for comparison`,
+          ms: Math.round(median(devStarts.map((s) => s.ms))),
+          note: `CPU ${Math.round(median(devStarts.map((s) => s.cpu)))} ms; RSS when ready ${rounded(median(devStarts.map((s) => s.rss)), 1)} MB`,
+        });
+      }
+      rows.push({ name: 'RSS when ready (fresh start, no request yet; median)', mb: rounded(median(starts.map((s) => s.rss)), 1) });
+      rows.push({ name: 'RSS right after the load', mb: rounded(rssAfterLoad, 1) });
+      await new Promise((r) => setTimeout(r, idleMs));
+      const idle = rssMb(app.pid);
+      rows.push({ name: `idle RSS: after the load and ${idleMs / 1000} s without requests`, mb: rounded(idle, 1), target: '< 150 MB', pass: idle < 150 });
+    } finally {
+      await baseline.stop();
+      await app.stop();
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const quick = process.env.BENCH_QUICK === '1';
-  const rows = await benchHttp(quick ? { seconds: 2, rounds: 1, rateSeconds: 4, coldStarts: 3, idleMs: 2_000 } : {});
+  const rows = await benchHttp(quick ? { seconds: 2, rounds: 1, rateSeconds: 4, coldStarts: 3, idleMs: 10_000 } : {});
   process.stdout.write(`${formatTable('HTTP', rows)}\n`);
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// A build step, proposed to make cold start and memory meet issue 2's figures (see `npm run bench`): emit
-// plain JavaScript for src/ into dist/ so that production starts with `node dist/sanctuary.js serve` and no
-// TypeScript loader. Under tsx every import goes through loader hooks on a separate thread; that costs about
-// as much CPU at start as the whole rest of the start, and the loader's thread and caches add tens of MB.
+// The build step of `npm start` (its `prestart`): emits plain JavaScript for src/ into dist/ so that the
+// service starts with `node dist/sanctuary.js serve` and no TypeScript loader. Under tsx every import goes
+// through loader hooks on a separate thread; that costs about as much CPU at start as the whole rest of the
+// start, and the loader's thread and caches add tens of MB (issue 2's cold-start and memory figures).
 //
-//   node scripts/build.js [--out <dir>]     (default dist/; takes a few seconds)
+//   node scripts/build.js [--out <dir>]     (default dist/; a few seconds the first time, then only what changed)
 //
 // Type checking stays with `npm run typecheck`: this only strips types, one file at a time
 // (ts.transpileModule), rewriting relative `.ts`/`.tsx` imports to `.js`. Layout: <out>/src/** mirrors src/
@@ -34,9 +34,19 @@ const COMPILER_OPTIONS = {
  * @returns {{ compiled: number, copied: number }}
  */
 export function build({ out }) {
-  fs.rmSync(out, { recursive: true, force: true });
   let compiled = 0;
   let copied = 0;
+  // Incremental: a file is rebuilt only when its source is newer than its output; outputs whose source is
+  // gone are removed at the end, so dist/ never runs code that src/ no longer has.
+  const expected = new Set();
+  const fresh = (source, target) => {
+    expected.add(target);
+    try {
+      return fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs;
+    } catch {
+      return false;
+    }
+  };
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const abs = path.join(dir, entry.name);
@@ -47,15 +57,17 @@ export function build({ out }) {
       }
       if (/\.test\.tsx?$/.test(entry.name) || entry.name.endsWith('.d.ts')) continue;
       if (/\.tsx?$/.test(entry.name)) {
+        const target = path.join(out, rel.replace(/\.tsx?$/, '.js'));
+        if (fresh(abs, target)) continue;
         const result = ts.transpileModule(fs.readFileSync(abs, 'utf8'), { compilerOptions: COMPILER_OPTIONS, fileName: abs, reportDiagnostics: true });
         const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
         if (errors.length > 0) throw new Error(`${rel}: ${ts.flattenDiagnosticMessageText(errors[0].messageText, '\n')}`);
-        const target = path.join(out, rel.replace(/\.tsx?$/, '.js'));
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, result.outputText);
         compiled += 1;
       } else {
         const target = path.join(out, rel);
+        if (fresh(abs, target)) continue;
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.copyFileSync(abs, target);
         copied += 1;
@@ -63,6 +75,16 @@ export function build({ out }) {
     }
   };
   walk(path.join(ROOT, 'src'));
+  const removeStale = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) removeStale(abs);
+      else if (!expected.has(abs)) fs.rmSync(abs);
+    }
+  };
+  removeStale(path.join(out, 'src'));
+  fs.rmSync(path.join(out, 'public'), { recursive: true, force: true });
   fs.cpSync(path.join(ROOT, 'public'), path.join(out, 'public'), { recursive: true });
   fs.writeFileSync(
     path.join(out, 'sanctuary.js'),
@@ -86,5 +108,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const out = path.resolve(outArg >= 0 && argv[outArg + 1] ? argv[outArg + 1] : path.join(ROOT, 'dist'));
   const started = performance.now();
   const { compiled, copied } = build({ out });
-  process.stdout.write(`build: ${compiled} files compiled, ${copied} copied into ${path.relative(process.cwd(), out) || '.'} in ${Math.round(performance.now() - started)} ms\n`);
+  process.stdout.write(`build: ${compiled} files compiled, ${copied} copied (the rest unchanged) into ${path.relative(process.cwd(), out) || '.'} in ${Math.round(performance.now() - started)} ms\n`);
 }

@@ -60,6 +60,28 @@ describeEachDialect('migrator', (dialect) => {
     }
   });
 
+  it('applies a set of migrations all or nothing: one that fails leaves no table of the set behind', async () => {
+    database = await createTestDatabase(dialect);
+    const failing: NamedMigrations = {
+      ...sample(),
+      '202601030000_test_broken': {
+        async up(db: Kysely<unknown>) {
+          await db.schema.createTable('half_made').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+          await sql`select * from no_such_table`.execute(db);
+        },
+      },
+    };
+    await expect(migrateToLatest(database.db, failing)).rejects.toThrow(/202601030000_test_broken/);
+    const tables = async () =>
+      dialect === 'sqlite'
+        ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(database!.db.kysely)).rows.map((r) => r.name)
+        : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(database!.db.kysely)).rows.map((r) => r.name);
+    expect(await tables()).not.toContain('half_made');
+    expect(await tables()).not.toContain('things');
+    // Fixed, the same set then applies in full.
+    expect(await migrateToLatest(database.db, sample())).toEqual(['202601010000_test_things', '202601020000_test_more']);
+  });
+
   it('rolls a failed transaction back completely', async () => {
     database = await createTestDatabase(dialect);
     await migrateToLatest(database.db, sample());

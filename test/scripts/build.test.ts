@@ -10,7 +10,7 @@ const { build } = (await import(pathToFileURL(path.join(ROOT, 'scripts/build.js'
   build: (o: { out: string }) => { compiled: number; copied: number };
 };
 
-describe('scripts/build.js (precompiled build, proposed for cold start)', () => {
+describe('scripts/build.js (the build `npm start` runs first)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-build-test-'));
   const out = path.join(dir, 'dist');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +26,21 @@ describe('scripts/build.js (precompiled build, proposed for cold start)', () => 
     const all = fs.readdirSync(path.join(out, 'src'), { recursive: true }).map(String);
     expect(all.filter((f) => /\.test\.js$/.test(f))).toEqual([]);
     expect(all.filter((f) => /\.tsx?$/.test(f))).toEqual([]);
+  });
+
+  it('rebuilds only what changed, and removes the output of a source that is gone', () => {
+    const again = build({ out });
+    expect(again.compiled).toBe(0);
+    const stale = path.join(out, 'src/core/removed-long-ago.js');
+    fs.writeFileSync(stale, 'export {};\n');
+    const source = path.join(ROOT, 'src/core/lazy.ts');
+    const target = path.join(out, 'src/core/lazy.js');
+    const old = new Date(fs.statSync(source).mtimeMs - 60_000);
+    fs.utimesSync(target, old, old);
+    const third = build({ out });
+    expect(third.compiled).toBe(1);
+    expect(fs.statSync(target).mtimeMs).toBeGreaterThanOrEqual(fs.statSync(source).mtimeMs);
+    expect(fs.existsSync(stale)).toBe(false);
   });
 
   it('runs without a TypeScript loader: `node dist/sanctuary.js --help` lists the commands', () => {

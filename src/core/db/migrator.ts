@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationResultSet, Migrator, SqliteAdapter, SqliteDialect } from 'kysely';
 import type { Db } from './database.ts';
 
 /** A migration as modules declare it: the name sorts by its leading timestamp (`YYYYMMDDHHMM_…`). */
@@ -28,10 +29,10 @@ export function collectMigrations(sets: Array<{ owner: string; migrations: Named
   return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function migratorFor(db: Db, migrations: NamedMigrations): Migrator {
+function migratorFor(kysely: Kysely<unknown>, migrations: NamedMigrations): Migrator {
   return new Migrator({
     // The migrator works below the typed schema.
-    db: db.kysely,
+    db: kysely,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migration_lock',
@@ -89,10 +90,10 @@ async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs
  * SQLite.
  */
 export async function migrateToLatest(db: Db, migrations: NamedMigrations): Promise<string[]> {
-  const { error, results } =
-    db.dialect === 'sqlite' && db.file && db.file !== ':memory:'
-      ? await withFileLock(`${db.file}.migrate-lock`, () => migratorFor(db, migrations).migrateToLatest())
-      : await migratorFor(db, migrations).migrateToLatest();
+  const file = db.dialect === 'sqlite' && db.file && db.file !== ':memory:' ? db.file : undefined;
+  const { error, results } = file
+    ? await withFileLock(`${file}.migrate-lock`, () => migrateSqliteFile(file, migrations))
+    : await migratorFor(db.kysely as Kysely<unknown>, migrations).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : 'unknown error'}`, {
@@ -102,9 +103,42 @@ export async function migrateToLatest(db: Db, migrations: NamedMigrations): Prom
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** SQLite's DDL is transactional, though Kysely's SQLite adapter does not say so. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class MigrationSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * Runs the pending migrations of a SQLite file in one transaction, on a connection of their own: a migration
+ * that fails leaves nothing half-applied, and a new database is created with one durable commit instead of
+ * one per statement (hundreds of fsyncs: most of a fresh start's time).
+ */
+async function migrateSqliteFile(file: string, migrations: NamedMigrations): Promise<MigrationResultSet> {
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('secure_delete = ON');
+  const kysely = new Kysely<unknown>({ dialect: new MigrationSqliteDialect({ database: connection }) });
+  try {
+    return await migratorFor(kysely, migrations).migrateToLatest();
+  } finally {
+    await kysely.destroy();
+  }
+}
+
 /** Lists every known migration and whether it has been applied (for `sanctuary migrate --dry-run`). */
 export async function migrationPlan(db: Db, migrations: NamedMigrations): Promise<MigrationPlanItem[]> {
-  const info = await migratorFor(db, migrations).getMigrations();
+  const info = await migratorFor(db.kysely as Kysely<unknown>, migrations).getMigrations();
   return info.map((m) => ({ name: m.name, status: m.executedAt ? 'applied' : 'pending' }));
 }
 
