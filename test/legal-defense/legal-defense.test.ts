@@ -10,7 +10,8 @@ import { type TestApp, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
 import { type StaffBrowser, signInAs } from '../helpers/staff.ts';
 
-let clock = new Date('2026-11-20T15:00:00Z');
+const START = new Date('2026-11-20T15:00:00Z');
+let clock = START;
 
 /** A valid report (the API's JSON and the phone screen's fields). */
 function report(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -76,6 +77,8 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   const counts = async () => ({ cases: await count('legal_defense_cases'), reports: await count('legal_defense_reports'), offers: await count('legal_defense_assignments'), clocks: await count('clocks'), subjects: await count('subjects') });
 
   beforeAll(async () => {
+    // Each dialect starts at the same instant (a test below moves the clock on).
+    clock = START;
     t = await createTestApp(dialect, { now: () => clock });
     const hotline = await signInAs(t, 'partner-attorney');
     token = (await createApiToken(t.ctx, { userId: hotline.userId, label: 'Hotline', scopes: ['legal-defense.api.report'], days: 30, actor: OPERATOR })).token;
