@@ -8,7 +8,10 @@ const MAX_VALUE = 10_000;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const ENCODED = /[%+]/;
+
 function decode(part: string): string {
+  if (!ENCODED.test(part)) return part;
   try {
     return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {

@@ -193,6 +193,14 @@ class RequestLogger {
   }
 }
 
+/** Path and query of a request URL without its `lang` parameter (for the language links and the page cache). */
+function pathWithoutLang(url: string): string {
+  if (!url.includes('lang=')) return url;
+  const q = new URL(url, 'http://x');
+  q.searchParams.delete('lang');
+  return `${q.pathname}${q.search}`;
+}
+
 /** Anonymous pages kept per language and path ({@link FastifyReply.cachedPage}); bounded, oldest out first. */
 const PAGE_CACHE_ENTRIES = 512;
 
@@ -299,6 +307,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
 
   // Language: ?lang= wins and is remembered; then the cookie; then Accept-Language.
   const offered: Locale[] = ctx.jurisdiction.locale.languages.value.map((l) => l.code).filter(isLocale);
+  // The language cookie, serialized once per language (it is set on every visit that follows a language link).
+  const langCookies = new Map(offered.map((l) => [l, `${LANG_COOKIE}=${l}; Max-Age=${365 * 86400}; Path=/; HttpOnly; Secure; SameSite=Lax`]));
   const cityName = ctx.jurisdiction.place.cityName.value;
   app.decorateRequest('locale', 'en');
   app.decorateRequest('t', null as unknown as Translate);
@@ -315,9 +325,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     if (req.url.length > LIMITS.urlChars) throw new AppError('bad_request', { messageKey: 'error.urlTooLong' });
     const badQuery: unknown = q[BAD_QUERY];
     if (badQuery) throw badQuery instanceof Error ? badQuery : new AppError('bad_request', { messageKey: 'error.badEncoding' });
-    if (fromQuery && fromQuery !== cookie) {
-      reply.setCookie(LANG_COOKIE, fromQuery, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
-    }
+    if (fromQuery && fromQuery !== cookie) reply.header('set-cookie', langCookies.get(fromQuery));
   });
 
   // Access guard: deny by default.
@@ -343,16 +351,10 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   });
   function makeViewContext(reply: FastifyReply): ViewContext {
     const req = reply.request;
-    let path = req.url;
-    if (path.includes('lang=')) {
-      const q = new URL(req.url, 'http://x');
-      q.searchParams.delete('lang');
-      path = `${q.pathname}${q.search}`;
-    }
     return {
       locale: req.locale,
       t: req.t,
-      path,
+      path: pathWithoutLang(req.url),
       offeredLocales: offered,
       cityName,
       demo: config.demo,
@@ -371,11 +373,10 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   const pageCache = new Map<string, string>();
   app.decorateReply('cachedPage', async function (this: FastifyReply, build: (view: ViewContext) => Child): Promise<FastifyReply> {
     const req = this.request;
-    const view = this.viewContext();
-    const key = req.staff ? undefined : `${req.locale}\u0000${view.path}`;
+    const key = req.staff ? undefined : `${req.locale}\u0000${pathWithoutLang(req.url)}`;
     const hit = key === undefined ? undefined : pageCache.get(key);
     if (hit !== undefined) return this.code(200).type('text/html; charset=utf-8').send(hit);
-    const html = await renderDocument(build(view));
+    const html = await renderDocument(build(this.viewContext()));
     if (key !== undefined && !usedCsrf.has(this)) {
       if (pageCache.size >= PAGE_CACHE_ENTRIES) pageCache.delete(pageCache.keys().next().value as string);
       pageCache.set(key, html);
