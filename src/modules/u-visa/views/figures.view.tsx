@@ -1,116 +1,46 @@
+import { BarChart, numberFormat, publishedCellText } from '../../../core/views/bar-chart.tsx';
 import { Table } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import type { PublishedCell } from '../../../core/privacy/suppression.ts';
 import type { UVisaFigures } from '../u-visa.figures.ts';
 
-function numberFormat(ctx: ViewContext, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
-  return new Intl.NumberFormat(ctx.locale === 'hmn' ? 'en' : ctx.locale, options);
-}
-
 function cellText(ctx: ViewContext, c: PublishedCell | undefined): string {
-  if (!c || c.suppressed) return ctx.t('u-visa.figures.suppressed');
-  return numberFormat(ctx).format(c.value);
+  return publishedCellText(ctx, c, ctx.t('u-visa.figures.suppressed'));
 }
 
 function quarterLabel(ctx: ViewContext, q: string): string {
   return ctx.t('u-visa.figures.quarter', { year: q.slice(0, 4), n: Number(q.slice(6)) });
 }
 
-const CHART = { height: 250, top: 20, bottom: 60, left: 44, group: 64, bar: 22 } as const;
-const FILLS = ['url(#uvisa-fill-certified)', 'url(#uvisa-fill-denied)'] as const;
-
-/**
- * Certified and denied requests per quarter, drawn on the server as SVG (no script). A suppressed figure is
- * a dashed marker, never a bar of some height; the outcomes differ by pattern as well as colour. The table
- * below is the chart's text alternative.
- */
+/** Certified and denied requests per quarter (the shared server-side chart; the table is its text alternative). */
 export function FiguresChart(props: { ctx: ViewContext; figures: UVisaFigures }) {
   const { ctx, figures } = props;
   const t = ctx.t;
-  const quarters = figures.quarters.map((q, i) => ({ quarter: q.quarter, cells: [figures.outcomes.cells[i]?.[0], figures.outcomes.cells[i]?.[1]] }));
-  const values = quarters.flatMap((q) => q.cells.flatMap((c) => (c && !c.suppressed ? [c.value] : [])));
-  const max = Math.max(20, ...values);
-  const plot = CHART.height - CHART.top - CHART.bottom;
-  const width = CHART.left + Math.max(1, quarters.length) * CHART.group + 16;
-  const y = (v: number) => CHART.top + plot - (v / max) * plot;
   const outcomes = ['certified', 'denied'] as const;
+  const groups = figures.quarters.map((q, i) => {
+    const quarter = quarterLabel(ctx, q.quarter);
+    return {
+      label: quarter,
+      bars: outcomes.map((outcome, j) => {
+        const cell = figures.outcomes.cells[i]?.[j];
+        const args = { quarter, outcome: t(`u-visa.decision.${outcome}`) };
+        return { cell, title: !cell || cell.suppressed ? t('u-visa.figures.chart.barHidden', args) : t('u-visa.figures.chart.bar', { ...args, n: cell.value }) };
+      }),
+    };
+  });
   return (
-    <figure class="sanctuary-chart">
-      <svg
-        xmlns="http://www.w3.org/2000/svg"
-        role="img"
-        aria-labelledby="uvisa-chart-title uvisa-chart-desc"
-        viewBox={`0 0 ${width} ${CHART.height}`}
-        width={String(width)}
-        height={String(CHART.height)}
-        class="sanctuary-chart__svg"
-      >
-        <title id="uvisa-chart-title">{t('u-visa.figures.chart.title')}</title>
-        <desc id="uvisa-chart-desc">{t('u-visa.figures.chart.desc', { quarters: quarters.length })}</desc>
-        <defs>
-          <pattern id="uvisa-fill-certified" width="6" height="6" patternUnits="userSpaceOnUse">
-            <rect width="6" height="6" fill="#1a4480" />
-          </pattern>
-          <pattern id="uvisa-fill-denied" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <rect width="6" height="6" fill="#936f38" />
-            <line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2" />
-          </pattern>
-        </defs>
-        {[0, Math.round(max / 2), max].map((v) => (
-          <g>
-            <line x1={String(CHART.left)} x2={String(width - 8)} y1={String(y(v))} y2={String(y(v))} stroke="#dfe1e2" />
-            <text x={String(CHART.left - 6)} y={String(y(v) + 4)} text-anchor="end" font-size="11" fill="#1b1b1b">
-              {String(v)}
-            </text>
-          </g>
-        ))}
-        {quarters.map((q, i) => {
-          const x0 = CHART.left + i * CHART.group + 8;
-          return (
-            <g>
-              {outcomes.map((outcome, j) => {
-                const c = q.cells[j];
-                const x = x0 + j * (CHART.bar + 2);
-                if (!c || c.suppressed) {
-                  return (
-                    <g>
-                      <rect x={String(x)} y={String(CHART.top + plot - 16)} width={String(CHART.bar)} height="16" fill="none" stroke="#565c65" stroke-dasharray="3 2" />
-                      <text x={String(x + CHART.bar / 2)} y={String(CHART.top + plot - 4)} text-anchor="middle" font-size="11" fill="#1b1b1b">
-                        {t('u-visa.figures.chart.hiddenMark')}
-                      </text>
-                      <title>{t('u-visa.figures.chart.barHidden', { quarter: quarterLabel(ctx, q.quarter), outcome: t(`u-visa.decision.${outcome}`) })}</title>
-                    </g>
-                  );
-                }
-                const top = y(c.value);
-                return (
-                  <g>
-                    <rect x={String(x)} y={String(top)} width={String(CHART.bar)} height={String(CHART.top + plot - top)} fill={FILLS[j] ?? FILLS[0]} />
-                    <text x={String(x + CHART.bar / 2)} y={String(top - 3)} text-anchor="middle" font-size="11" fill="#1b1b1b">
-                      {String(c.value)}
-                    </text>
-                    <title>{t('u-visa.figures.chart.bar', { quarter: quarterLabel(ctx, q.quarter), outcome: t(`u-visa.decision.${outcome}`), n: c.value })}</title>
-                  </g>
-                );
-              })}
-              <text x={String(x0 + CHART.bar)} y={String(CHART.height - CHART.bottom + 16)} text-anchor="middle" font-size="10" fill="#1b1b1b">
-                {quarterLabel(ctx, q.quarter)}
-              </text>
-            </g>
-          );
-        })}
-        {outcomes.map((outcome, j) => (
-          <g>
-            <rect x={String(CHART.left + j * 140)} y={String(CHART.height - 22)} width="12" height="12" fill={FILLS[j] ?? FILLS[0]} />
-            <text x={String(CHART.left + j * 140 + 16)} y={String(CHART.height - 12)} font-size="11" fill="#1b1b1b">
-              {t(`u-visa.decision.${outcome}`)}
-            </text>
-          </g>
-        ))}
-      </svg>
-      <figcaption>{t('u-visa.figures.chart.caption')}</figcaption>
-    </figure>
+    <BarChart
+      ctx={ctx}
+      id="uvisa-chart"
+      title={t('u-visa.figures.chart.title')}
+      desc={t('u-visa.figures.chart.desc', { quarters: groups.length })}
+      caption={t('u-visa.figures.chart.caption')}
+      hiddenMark={t('u-visa.figures.chart.hiddenMark')}
+      groups={groups}
+      series={outcomes.map((o) => t(`u-visa.decision.${o}`))}
+      size={{ height: 250, bottom: 60, left: 44, group: 64, gap: 2, legend: 140 }}
+    />
   );
 }
 
