@@ -1,12 +1,12 @@
 /**
  * Detention-defense benchmark (issue 5): intake submission and an assignment decision.
  *
- * - **Intake**: `POST /api/v1/legal-defense/reports` through the real app in this process (`app.inject`:
+ * - **Intake**: `POST /api/v1/legal-defense/reports` through the real app in this process (`app.inject`, 32 clients at once so commits group as under load:
  *   bearer-token lookup, access guard, JSON parsing, the schema, a new vault subject, five sealed values, two
  *   blind indexes, the merge lookup, the first-contact clock, the report row, the audit entry, eligibility by
- *   attestation and an offer to a provider with its accept clock), one after another; baseline: `GET /healthz`
- *   through the same app. Throughput and p50/p99. (The issue's ≥ 1,000 req/s and p99 < 50 ms at 300 req/s are
- *   HTTP load figures; this in-process, sequential run is their lower bound on one core.)
+ *   attestation and an offer to a provider with its accept clock); baseline: `GET /healthz` through the same app
+ *   and clients. Throughput and p50/p99. Target (issue 5): ≥ 1,000 req/s (the p99 at 300 req/s needs an open-loop
+ *   HTTP load generator, not done here).
  * - **Assignment decision**: with 50 providers, 100,000 open cases and 100,000 providers' parties in the
  *   database: the rotation alone over 50 providers (baseline), the decision's reads (providers, the conflict
  *   lookup by blind index, earlier offers of the case) plus the rotation, and a whole offer (decision, offer row,
@@ -43,6 +43,8 @@ export interface LegalDefenseBenchOptions {
 }
 
 const NOW = new Date('2026-11-20T15:00:00.000Z');
+/** Intake clients with a request in flight at once (hotline staff and partner systems). */
+const CLIENTS = 32;
 const LANGS = ['en', 'es', 'so', 'hmn', 'om', 'am', 'ar', 'fr', 'kar', 'qu'];
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -58,6 +60,27 @@ async function measure(n: number, op: (i: number) => unknown): Promise<{ perSec:
     await op(i);
     times.push(performance.now() - s);
   }
+  const total = performance.now() - t0;
+  times.sort((a, b) => a - b);
+  return { perSec: Math.round((n / total) * 1000), p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** `n` operations with `concurrency` in flight (as many intake clients at once): throughput and latency percentiles. */
+async function measureConcurrent(n: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ perSec: number; p50: number; p99: number }> {
+  for (let i = 0; i < Math.min(20, n); i++) await op(-1 - i); // warm up
+  const times: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const s = performance.now();
+        await op(i);
+        times.push(performance.now() - s);
+      }
+    }),
+  );
   const total = performance.now() - t0;
   times.sort((a, b) => a - b);
   return { perSec: Math.round((n / total) * 1000), p50: percentile(times, 50), p99: percentile(times, 99) };
@@ -180,11 +203,11 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
     // Intake through the API with a partner token.
     const { userId } = await provisionStaffUser(ctx, { email: 'bench.hotline@partner.example', displayName: 'Bench Hotline', roles: ['partner-attorney'], password: 'bench password that is long', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' });
     const { token } = await createApiToken(ctx, { userId, label: 'bench', scopes: ['legal-defense.api.report'], days: 30, actor: OPERATOR });
-    const health = await measure(nReports, async () => {
+    const health = await measureConcurrent(nReports, CLIENTS, async () => {
       const res = await app.inject({ method: 'GET', url: '/healthz' });
       if (res.statusCode !== 200) throw new Error(`healthz → ${res.statusCode}`);
     });
-    const intake = await measure(nReports, async (i) => {
+    const intake = await measureConcurrent(nReports, CLIENTS, async (i) => {
       const res = await app.inject({
         method: 'POST', url: '/api/v1/legal-defense/reports', payload: JSON.stringify(report(i < 0 ? 1_000_000 - i : i)),
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `bench-${i}` },
@@ -197,8 +220,8 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
       { name: `rotation alone over ${nProviders} providers (baseline)`, opsPerSec: rotation.perSec, p50Ms: round(rotation.p50), p99Ms: round(rotation.p99) },
       { name: `assignment decision (reads + conflict check + rotation), ${scale}`, opsPerSec: reads.perSec, p50Ms: round(reads.p50), p99Ms: round(reads.p99), baselineName: `rotation alone over ${nProviders} providers (baseline)`, ratio: round(reads.perSec / rotation.perSec), target: 'p99 < 5 ms', pass: reads.p99 < 5 },
       { name: `whole offer (decision + offer row + accept clock + history), ${scale}`, opsPerSec: offers.perSec, p50Ms: round(offers.p50), p99Ms: round(offers.p99), target: 'p99 < 5 ms', pass: offers.p99 < 5 },
-      { name: 'GET /healthz in process (baseline)', opsPerSec: health.perSec, p50Ms: round(health.p50), p99Ms: round(health.p99) },
-      { name: 'intake: POST /api/v1/legal-defense/reports in process, sequential', opsPerSec: intake.perSec, p50Ms: round(intake.p50), p99Ms: round(intake.p99), baselineName: 'GET /healthz in process (baseline)', ratio: round(intake.perSec / health.perSec), note: 'one request at a time on one core; the issue figure is HTTP load' },
+      { name: `GET /healthz in process, ${CLIENTS} clients (baseline)`, opsPerSec: health.perSec, p50Ms: round(health.p50), p99Ms: round(health.p99) },
+      { name: `intake: POST /api/v1/legal-defense/reports in process, ${CLIENTS} clients`, opsPerSec: intake.perSec, p50Ms: round(intake.p50), p99Ms: round(intake.p99), baselineName: `GET /healthz in process, ${CLIENTS} clients (baseline)`, ratio: round(intake.perSec / health.perSec), target: '≥ 1,000 req/s', pass: intake.perSec >= 1000, note: 'in process (app.inject), no sockets' },
       { name: `fill ${nCases.toLocaleString('en-US')} cases and parties (setup, not a target)`, ms: Math.round(fillMs) },
     ];
     return rows;
