@@ -3,16 +3,15 @@
  *
  * They live in a small JSON file next to the KEK file (`AUDIT_KEY_FILE`, by default
  * `<key directory>/audit-signing.json`), never in the database: whoever can rewrite the database must not
- * also be able to sign a rewritten chain head. Same rules as the KEK file: created on first use with mode
- * 0600 in a 0700 directory, created exclusively (two processes starting together end up with one key),
- * refused when group or others can read it.
+ * also be able to sign a rewritten chain head. The file is kept by the shared local key-file store
+ * (`core/crypto/key-file.ts`: created exclusively on first use with mode 0600 in a 0700 directory, refused when
+ * group or others can read it, replaced atomically).
  *
  * Old keys stay in the file (with `current` naming the one that signs) so checkpoints signed before a
  * rotation still verify. Only public keys ever leave the file (`/.well-known/audit-key.json`).
  */
-import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { type KeyObject, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { type KeyFileKind, LocalKeyFile, keyFileEntry } from '../crypto/key-file.ts';
 import { randomId } from '../crypto/random.ts';
 
 const FORMAT = 'sanctuary-audit-signing-keys';
@@ -34,19 +33,6 @@ export interface AuditVerifyKey {
   kid: string;
   key: KeyObject;
   jwk: AuditPublicJwk;
-}
-
-interface StoredKey {
-  kid: string;
-  privateKey: string;
-  createdAt: string;
-}
-
-interface KeyFileJson {
-  format: typeof FORMAT;
-  version: typeof VERSION;
-  current: string;
-  keys: StoredKey[];
 }
 
 /** A problem with the signing key file; the message says what to fix and never contains key material. */
@@ -95,84 +81,45 @@ export function verifySignature(key: KeyObject, message: Buffer, signature: stri
   }
 }
 
+/** The audit key file: Ed25519 keys with short random ids. */
+const KIND: KeyFileKind = {
+  format: FORMAT,
+  version: VERSION,
+  name: 'audit signing key',
+  error: (message, options) => new AuditKeyError(message, options),
+  check: (key, kid) => (!KID.test(kid) ? 'has a malformed id' : key.asymmetricKeyType !== 'ed25519' ? 'is not Ed25519' : undefined),
+};
+
 /** The signing keys, loaded from the key file. */
 export class AuditKeyStore {
   private constructor(
-    readonly file: string,
+    private readonly store: LocalKeyFile,
     private current: string,
     private readonly privateKeys: Map<string, KeyObject>,
     private readonly created: Map<string, string>,
   ) {}
+
+  /** The key file's path. */
+  get file(): string {
+    return this.store.file;
+  }
 
   /**
    * Opens the key file, creating it with a fresh key when it does not exist (and `create` is not false).
    * @throws AuditKeyError on an unreadable, unsafe or malformed file
    */
   static async open(file: string, options: { create?: boolean } = {}): Promise<AuditKeyStore> {
-    const full = path.resolve(file);
-    try {
-      return await AuditKeyStore.read(full);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || options.create === false) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AuditKeyError(`audit signing key file ${full} does not exist`, { cause: err });
-        throw err;
-      }
+    const store = new LocalKeyFile(file, KIND);
+    const loaded = await store.open(() => {
+      const kid = randomId();
+      const { privateKey } = generateKeyPairSync('ed25519');
+      return { current: kid, keys: [keyFileEntry(kid, privateKey, new Date().toISOString())] };
+    }, options);
+    const privateKeys = new Map(loaded.keys.map((k) => [k.kid, k.key]));
+    if (loaded.current === undefined || !privateKeys.has(loaded.current)) {
+      throw new AuditKeyError(`audit signing key file ${store.file} names a current key it does not contain`);
     }
-    const kid = randomId();
-    const { privateKey } = generateKeyPairSync('ed25519');
-    const json: KeyFileJson = {
-      format: FORMAT,
-      version: VERSION,
-      current: kid,
-      keys: [{ kid, privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url'), createdAt: new Date().toISOString() }],
-    };
-    await fs.mkdir(path.dirname(full), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(full, json, { exclusive: true });
-    // Whoever created the file first wins; read what is on disk.
-    return AuditKeyStore.read(full);
-  }
-
-  private static async read(file: string): Promise<AuditKeyStore> {
-    const handle = await fs.open(file, 'r');
-    let text: string;
-    try {
-      const st = await handle.stat();
-      if (!st.isFile()) throw new AuditKeyError(`audit signing key file ${file} is not a regular file`);
-      if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-        throw new AuditKeyError(`audit signing key file ${file} is readable by group or others; run: chmod 600 '${file}'`);
-      }
-      if (st.size > 1 << 20) throw new AuditKeyError(`audit signing key file ${file} is implausibly large`);
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-    let json: KeyFileJson;
-    try {
-      json = JSON.parse(text) as KeyFileJson;
-    } catch (cause) {
-      throw new AuditKeyError(`audit signing key file ${file} is not valid JSON`, { cause });
-    }
-    if (json?.format !== FORMAT || json.version !== VERSION || !Array.isArray(json.keys)) {
-      throw new AuditKeyError(`${file} is not a Sanctuary audit signing key file (version ${VERSION})`);
-    }
-    const privateKeys = new Map<string, KeyObject>();
-    const created = new Map<string, string>();
-    for (const k of json.keys) {
-      if (typeof k?.kid !== 'string' || !KID.test(k.kid) || typeof k.privateKey !== 'string') {
-        throw new AuditKeyError(`audit signing key file ${file} has a malformed key entry`);
-      }
-      let key: KeyObject;
-      try {
-        key = createPrivateKey({ key: Buffer.from(k.privateKey, 'base64url'), format: 'der', type: 'pkcs8' });
-      } catch (cause) {
-        throw new AuditKeyError(`audit signing key "${k.kid}" in ${file} is not a valid PKCS#8 key`, { cause });
-      }
-      if (key.asymmetricKeyType !== 'ed25519') throw new AuditKeyError(`audit signing key "${k.kid}" in ${file} is not Ed25519`);
-      privateKeys.set(k.kid, key);
-      created.set(k.kid, typeof k.createdAt === 'string' ? k.createdAt : '');
-    }
-    if (!privateKeys.has(json.current)) throw new AuditKeyError(`audit signing key file ${file} names a current key it does not contain`);
-    return new AuditKeyStore(file, json.current, privateKeys, created);
+    return new AuditKeyStore(store, loaded.current, privateKeys, new Map(loaded.keys.map((k) => [k.kid, k.createdAt])));
   }
 
   /** The id of the key new checkpoints are signed with. */
@@ -207,53 +154,13 @@ export class AuditKeyStore {
   async rotate(): Promise<string> {
     const kid = randomId();
     const { privateKey } = generateKeyPairSync('ed25519');
-    const keys: StoredKey[] = [...this.privateKeys].map(([k, v]) => ({
-      kid: k,
-      privateKey: v.export({ format: 'der', type: 'pkcs8' }).toString('base64url'),
-      createdAt: this.created.get(k) ?? '',
-    }));
     const createdAt = new Date().toISOString();
-    keys.push({ kid, privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url'), createdAt });
-    await writeFileAtomic(this.file, { format: FORMAT, version: VERSION, current: kid, keys }, { exclusive: false });
+    const keys = [...this.privateKeys].map(([k, v]) => keyFileEntry(k, v, this.created.get(k) ?? ''));
+    keys.push(keyFileEntry(kid, privateKey, createdAt));
+    await this.store.replace({ current: kid, keys });
     this.privateKeys.set(kid, privateKey);
     this.created.set(kid, createdAt);
     this.current = kid;
     return kid;
-  }
-}
-
-/** Temp file (0600, fsynced) then link (exclusive create) or rename (replace), then fsync the directory. */
-async function writeFileAtomic(file: string, json: KeyFileJson, options: { exclusive: boolean }): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(json, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    if (options.exclusive) {
-      try {
-        await fs.link(tmp, file);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    } else {
-      await fs.rename(tmp, file);
-    }
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
-  try {
-    const d = await fs.open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Directory fsync is not supported everywhere; the file itself is already synced.
   }
 }
