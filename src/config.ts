@@ -40,6 +40,10 @@ const envSchema = z.object({
   RATE_LIMIT: boolean.default(true),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000_000).default(600),
   RATE_LIMIT_STRICT_MAX: z.coerce.number().int().min(1).max(10_000_000).default(20),
+  ACCESS_ALERT_WINDOW_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  ACCESS_ALERT_MIN_READS: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  ACCESS_ALERT_FACTOR: z.coerce.number().min(1).max(1000).default(5),
+  ACCESS_ALERT_BASELINE_DAYS: z.coerce.number().int().min(1).max(365).default(28),
   AUDIT_KEY_FILE: z.string().min(1).optional(),
   ID_ISSUER_KEY_FILE: z.string().min(1).optional(),
   BACKUP_DIR: z.string().min(1).optional(),
@@ -95,6 +99,12 @@ export interface Config {
    * local test instance (the SQL injection scan), never in production.
    */
   rateLimitMax: { all: number; strict: number };
+  /**
+   * Alerts on abnormal access volumes (R35): a staff account that reads, searches or exports more records in
+   * `windowMinutes` than both `minReads` and `factor` × its own usual count per window (over the previous
+   * `baselineDays`) raises an alert to administrators (`ACCESS_ALERT_*`).
+   */
+  accessAlerts: { windowMinutes: number; minReads: number; factor: number; baselineDays: number };
   /** Ed25519 keys that sign audit checkpoints (`AUDIT_KEY_FILE`; default beside the key file, never in DATA_DIR). */
   auditKeyFile: string;
   /** P-256 keys that sign municipal ID credentials (`ID_ISSUER_KEY_FILE`; default beside the key file, never in DATA_DIR). */
@@ -202,6 +212,12 @@ export function loadConfig(source: Record<string, string | undefined>, overrides
     trustProxy: e.TRUST_PROXY,
     rateLimit: e.RATE_LIMIT,
     rateLimitMax: { all: e.RATE_LIMIT_MAX, strict: e.RATE_LIMIT_STRICT_MAX },
+    accessAlerts: {
+      windowMinutes: e.ACCESS_ALERT_WINDOW_MINUTES,
+      minReads: e.ACCESS_ALERT_MIN_READS,
+      factor: e.ACCESS_ALERT_FACTOR,
+      baselineDays: e.ACCESS_ALERT_BASELINE_DAYS,
+    },
     auditKeyFile,
     idIssuerKeyFile,
     backup: {
