@@ -271,10 +271,13 @@ async function benchOn(target: Target, options: ApplicationBenchOptions): Promis
     });
 
     // Phase 2: every prepared draft is sent.
+    const gc = built.ctx.db.groupCommit;
+    const before = gc ? { ...gc } : undefined;
     const sendMs = await pool(n, concurrency, async (i) => {
       const status = await (jars[i] as Jar).post(`${FORM}/submit`, {});
       if (status !== 303) throw new Error(`application ${i}: send answered ${status}`);
     });
+    const groups = gc && before ? { tx: gc.transactions - before.transactions, commits: gc.commits - before.commits } : undefined;
     const stored = Number(
       (await built.ctx.db.kysely.selectFrom('id_applications').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n,
     );
@@ -288,6 +291,9 @@ async function benchOn(target: Target, options: ApplicationBenchOptions): Promis
       { name: `application submission (${label}): final send of a completed draft`, opsPerSec: send, unit: 'req/s', baselineName: 'baseline', ratio: send / baseline, note },
       { name: `application submission (${label}): whole flow, every POST`, opsPerSec: flow, unit: 'req/s', baselineName: 'baseline', ratio: flow / baseline, note: `${posts.toLocaleString('en-US')} POSTs; ${note}` },
     ];
+    if (groups) {
+      out.push({ name: 'SQLite group commit during the sends: transactions per durable commit', opsPerSec: groups.tx / Math.max(1, groups.commits), unit: 'tx/commit', note: `${groups.tx.toLocaleString('en-US')} transactions in ${groups.commits.toLocaleString('en-US')} commits` });
+    }
     if (commitMs !== undefined) {
       out.push({ name: 'PostgreSQL commit of one row, one at a time (WAL flush)', ms: commitMs, note: `a send holds the audit chain's head row until its commit: ceiling ≈ ${Math.floor(1000 / commitMs)} sends/s` });
     }

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { lazyRequire } from '../lazy.ts';
 import type { Database } from './schema.ts';
+import { type GroupCommitStats, GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,6 +16,8 @@ export interface Db {
   dialect: Dialect;
   /** The SQLite file path, when on SQLite (for backups and tests). */
   file?: string;
+  /** On SQLite: what group commit has done (transactions, durable commits, rollbacks to a savepoint). */
+  groupCommit?: GroupCommitStats;
   close(): Promise<void>;
 }
 
@@ -46,11 +49,18 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     sqlite.pragma('busy_timeout = 5000');
     // Overwrite deleted content so a forgotten person's ciphertext does not linger in free pages.
     sqlite.pragma('secure_delete = ON');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Reads outside transactions on their own read-only connection, so they never wait for a batch being
+    // written (WAL); a :memory: database has no second connection (it would be another database).
+    const reader = target.file === ':memory:' ? undefined : new SQLite(target.file, { readonly: true });
+    reader?.pragma('busy_timeout = 5000');
+    // Concurrent transactions share one durable commit (core/db/sqlite-group-commit.ts).
+    const dialect = new GroupCommitSqliteDialect(sqlite, reader);
+    const kysely = new Kysely<Database>({ dialect });
     return {
       kysely,
       dialect: 'sqlite',
       file: target.file,
+      groupCommit: dialect.driver.stats,
       close: async () => {
         await kysely.destroy();
       },

@@ -10,7 +10,8 @@ const RETRYABLE_PG = new Set(['40001', '40P01']);
 function isRetryable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
-  return (typeof code === 'string' && (RETRYABLE_PG.has(code) || code === 'SQLITE_BUSY'));
+  // SANCTUARY_GROUP_ROLLED_BACK: SQLite rolled back a whole group commit (sqlite-group-commit.ts).
+  return typeof code === 'string' && (RETRYABLE_PG.has(code) || code === 'SQLITE_BUSY' || code === 'SANCTUARY_GROUP_ROLLED_BACK');
 }
 
 /**

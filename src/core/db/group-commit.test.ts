@@ -1,0 +1,146 @@
+/**
+ * Concurrent transactions through `inTransaction`, on both databases: every one that resolves is durable and
+ * visible to another connection at once; one that fails leaves no trace and does not disturb the others; reads
+ * outside a transaction see committed data only. On SQLite they share durable commits (group commit,
+ * `sqlite-group-commit.ts`); on PostgreSQL each commits on its own.
+ */
+import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase, describeEachDialect } from '../../../test/helpers/db.ts';
+import type { Db } from './database.ts';
+import { inTransaction } from './transaction.ts';
+
+/** Rows of the probe table as another connection sees them (what is on disk, committed). */
+async function committedIds(t: TestDatabase): Promise<string[]> {
+  if (t.target.kind === 'sqlite') {
+    const other = new SQLite(t.target.file, { readonly: true });
+    try {
+      return (other.prepare('select id from gc_probe order by id').all() as Array<{ id: string }>).map((r) => r.id);
+    } finally {
+      other.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: t.target.url });
+  await c.connect();
+  try {
+    return (await c.query<{ id: string }>('select id from gc_probe order by id')).rows.map((r) => r.id);
+  } finally {
+    await c.end();
+  }
+}
+
+const insert = (db: Db | Parameters<Parameters<typeof inTransaction>[1]>[0], id: string, v = 'x') =>
+  sql`insert into gc_probe (id, v) values (${id}, ${v})`.execute('kysely' in db ? db.kysely : db);
+
+describeEachDialect('group commit', (dialect) => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    await sql`create table gc_probe (id text primary key, v text not null)`.execute(t.db.kysely);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('answers each of many concurrent transactions only once it is durable, and shares the commits (SQLite)', async () => {
+    const before = t.db.groupCommit ? { ...t.db.groupCommit } : undefined;
+    const seenAtResolve: boolean[] = [];
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const id = `a${String(i).padStart(3, '0')}`;
+        await inTransaction(t.db, async (tx) => {
+          await insert(tx, id);
+          await insert(tx, `${id}-2`);
+        });
+        // Another connection sees it the moment the transaction is answered.
+        seenAtResolve.push((await committedIds(t)).includes(id));
+      }),
+    );
+    expect(seenAtResolve).toEqual(Array.from({ length: 40 }, () => true));
+    expect((await committedIds(t)).filter((id) => id.startsWith('a'))).toHaveLength(80);
+    if (t.db.groupCommit && before) {
+      const tx = t.db.groupCommit.transactions - before.transactions;
+      const commits = t.db.groupCommit.commits - before.commits;
+      expect(tx).toBe(40);
+      expect(commits).toBeGreaterThanOrEqual(1);
+      expect(commits).toBeLessThan(tx);
+    }
+  });
+
+  it('a transaction that fails leaves nothing, and the others in its group commit', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        inTransaction(t.db, async (tx) => {
+          await insert(tx, `b${i}`);
+          if (i === 5) throw new Error('refused');
+          // A constraint violation half way: its first insert goes too.
+          if (i === 8) await insert(tx, 'b0');
+          await insert(tx, `b${i}-tail`);
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map((_, i) => (i === 5 || i === 8 ? 'rejected' : 'fulfilled')));
+    const ids = (await committedIds(t)).filter((id) => id.startsWith('b'));
+    expect(ids).not.toContain('b5');
+    expect(ids).not.toContain('b8');
+    expect(ids).not.toContain('b8-tail');
+    expect(ids).toHaveLength(20);
+    if (t.db.groupCommit) expect(t.db.groupCommit.rolledBack).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads outside a transaction see committed data only, and do not wait for a transaction in progress', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const writing = inTransaction(t.db, async (tx) => {
+      await insert(tx, 'c-held');
+      inserted();
+      await held;
+    });
+    await didInsert;
+    const read = await sql<{ n: number }>`select count(*) as n from gc_probe where id = ${'c-held'}`.execute(t.db.kysely);
+    expect(Number(read.rows[0]?.n)).toBe(0);
+    release();
+    await writing;
+    const after = await sql<{ n: number }>`select count(*) as n from gc_probe where id = ${'c-held'}`.execute(t.db.kysely);
+    expect(Number(after.rows[0]?.n)).toBe(1);
+  });
+
+  it('a write outside a transaction is durable when it returns; a failed one changes nothing', async () => {
+    await insert(t.db, 'd1');
+    expect(await committedIds(t)).toContain('d1');
+    await expect(insert(t.db, 'd1', 'again')).rejects.toThrow();
+    const row = await sql<{ v: string }>`select v from gc_probe where id = ${'d1'}`.execute(t.db.kysely);
+    expect(row.rows[0]?.v).toBe('x');
+    // The database still takes transactions afterwards.
+    await inTransaction(t.db, (tx) => insert(tx, 'd2'));
+    expect(await committedIds(t)).toContain('d2');
+  });
+
+  it('keeps going under a mix of reads, writes, failures and transactions at once', async () => {
+    const ops = Array.from({ length: 60 }, (_, i) => {
+      if (i % 5 === 0) return sql`select count(*) as n from gc_probe`.execute(t.db.kysely).then(() => 'read');
+      if (i % 7 === 0) return insert(t.db, `e${i}`).then(() => 'write');
+      return inTransaction(t.db, async (tx) => {
+        await insert(tx, `e${i}`);
+        if (i % 11 === 0) throw new Error('no');
+        return 'tx';
+      }).catch(() => 'failed');
+    });
+    const outcomes = await Promise.all(ops);
+    const ids = new Set((await committedIds(t)).filter((id) => id.startsWith('e')));
+    for (const [i, o] of outcomes.entries()) {
+      if (o === 'tx' || o === 'write') expect(ids.has(`e${i}`), `e${i}`).toBe(true);
+      if (o === 'failed') expect(ids.has(`e${i}`), `e${i}`).toBe(false);
+    }
+    expect(outcomes.filter((o) => o === 'failed').length).toBe(outcomes.filter((_, i) => i % 5 !== 0 && i % 7 !== 0 && i % 11 === 0).length);
+  });
+});
