@@ -78,8 +78,9 @@ export function IntakeView(props: {
         </div>
         <FormGroup name="familyName" label={t('legal-defense.form.familyName.label')} value={v('familyName')} error={err('familyName')} maxLength={LIMITS.name} autocomplete="off" />
         <FormGroup name="otherNames" label={t('legal-defense.form.otherNames.label')} value={v('otherNames')} error={err('otherNames')} maxLength={LIMITS.otherNames} autocomplete="off" />
-        <FormGroup name="dateOfBirth" type="date" label={t('legal-defense.form.dateOfBirth.label')} hint={t('legal-defense.intake.optional')} value={v('dateOfBirth')} error={err('dateOfBirth')} />
-        <FormGroup name="detainedOn" type="date" label={t('legal-defense.form.detainedOn.label')} hint={t('legal-defense.form.detainedOn.hint')} value={v('detainedOn')} error={err('detainedOn')} />
+        {/* Dates as text (year-month-day): one Tab per field, where a date picker takes three. */}
+        <FormGroup name="dateOfBirth" label={t('legal-defense.form.dateOfBirth.label')} hint={t('legal-defense.intake.birthFormat')} value={v('dateOfBirth')} error={err('dateOfBirth')} maxLength={10} autocomplete="off" />
+        <FormGroup name="detainedOn" label={t('legal-defense.form.detainedOn.label')} hint={t('legal-defense.intake.dateFormat')} value={v('detainedOn')} error={err('detainedOn')} maxLength={10} autocomplete="off" />
         <FormGroup name="detainedPlace" label={t('legal-defense.form.detainedPlace.label')} hint={t('legal-defense.form.detainedPlace.hint')} value={v('detainedPlace')} error={err('detainedPlace')} maxLength={LIMITS.place} autocomplete="off" />
         <FormGroup
           name="facility"
