@@ -29,8 +29,8 @@ describeEachDialect('certifying: Supplement B, signing, documents', (dialect) =>
     const revision = /name="revision" value="(\d+)"/.exec(detail.body)?.[1] ?? '';
     const res = await official.post(`/staff/u-visa/requests/${id}/certify?lang=es`, { revision });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('Supplement B is not complete');
-    // Each blank item is named, with the translated reason.
+    expect(res.body).toContain('El Suplemento B no está completo');
+    // Each blank item is named as on the (English) USCIS form, with the translated reason.
     expect(res.body).toContain('Physical address of the agency: Esta casilla está en blanco');
     const row = await t.ctx.db.kysely.selectFrom('u_visa_requests').select(['status', 'signed_on']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'received', signed_on: null });
