@@ -50,6 +50,8 @@ const SINGLE_RECORD_VIEWS: Record<string, string> = {
   'GET /staff/u-visa/requests/:id': 'One U/T-visa certification request, opened by staff with u-visa.requests.read; the read is audited',
   'GET /staff/u-visa/requests/:id/supplement': "One request's Supplement B answers, opened by staff with u-visa.requests.prepare; the read is audited",
   'GET /staff/municipal-id/cards/:id': 'One municipal ID card (what is printed on it), opened by staff with municipal-id.print; the read is audited',
+  'GET /staff/municipal-id/applications/:id': 'One municipal ID application at the enrolment desk (the person, the document plan to check), opened by staff with municipal-id.enrol; the read is audited',
+  'GET /staff/municipal-id/locations/:id': "One application's address, which the county file did not match, for staff to place by hand with municipal-id.location.place; only the address is decrypted and the read is audited",
   'GET /staff/legal-defense/cases/:id': 'One detention case (the person and the safe contact), opened by program staff with legal-defense.cases.read; the read is audited',
   'GET /staff/legal-defense/cases/:id/restricted': "One case's A-number and detention location, with legal-defense.restricted.read (attorneys only on their provider's cases); the read is audited",
   // GET /staff/legal-defense/assigned/:id and …/restricted render the same single-record views for an attorney of

@@ -39,6 +39,7 @@ import staffHmn from './locales/staff/hmn.json' with { type: 'json' };
 import staffSo from './locales/staff/so.json' with { type: 'json' };
 import { cardMigrations } from './migrations/card.ts';
 import { enrolmentMigrations } from './migrations/enrolment.ts';
+import { seedApplicationDemo } from './application/application.demo.ts';
 import { seedCardDemo } from './card/card.demo.ts';
 import { registerStaffRoutes } from './staff/staff.routes.tsx';
 
@@ -100,5 +101,9 @@ export const municipalIdModule: SanctuaryModule = {
     await registerCardRoutes(app, ctx);
     await registerStaffRoutes(app, ctx);
   },
-  seedDemo: seedCardDemo,
+  async seedDemo(ctx) {
+    await seedCardDemo(ctx);
+    // Applications waiting at the desk (demo databases only): the desk's application page has records to open.
+    await seedApplicationDemo(ctx);
+  },
 };
