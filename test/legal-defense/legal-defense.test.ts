@@ -140,6 +140,17 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(await t.ctx.db.kysely.selectFrom('legal_defense_assignments').select('id').where('case_id', '=', first.caseId).execute()).toHaveLength(1);
   });
 
+  it('reports about the same new person sent at the same moment open one case, not several (none lost, none duplicated)', async () => {
+    const body = report({ givenName: 'Same', familyName: 'Moment', dateOfBirth: '1999-09-09', aNumber: 'A-555-444-333' });
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => api({ ...body, contactName: `Caller ${i}` })));
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    const ids = new Set(results.map((r) => r.json<{ caseId: string }>().caseId));
+    expect(ids.size).toBe(1);
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['report_count']).where('id', '=', [...ids][0] as string).executeTakeFirstOrThrow();
+    expect(row.report_count).toBe(6);
+    expect(await t.ctx.db.kysely.selectFrom('legal_defense_reports').select('id').where('case_id', '=', [...ids][0] as string).execute()).toHaveLength(6);
+  });
+
   it('bad input: translated 422s and nothing half-written; an out-of-scope token is refused', async () => {
     const hotline = await signInAs(t, 'partner-attorney');
     const uVisaOnly = (await createApiToken(t.ctx, { userId: hotline.userId, label: 'Other', scopes: ['u-visa.api.file'], days: 30, actor: OPERATOR })).token;

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { inTransaction } from '../../core/db/transaction.ts';
+import { type Tx, inTransaction } from '../../core/db/transaction.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { randomId } from '../../core/crypto/random.ts';
@@ -17,7 +17,7 @@ import { offerCase } from './legal-defense.assignment.ts';
 import { LEGAL_DEFENSE_PERMISSIONS, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { reportBodySchema } from './legal-defense.schemas.ts';
-import { type StaffActor, createReport, parseReport } from './legal-defense.service.ts';
+import { type StaffActor, createReport, fileReport, isUniqueViolation, parseReport } from './legal-defense.service.ts';
 
 const resultSchema = z.object({
   caseId: z.string(),
@@ -53,11 +53,6 @@ async function resultOf(ctx: AppContext, caseId: string, reportId: string, merge
   if (!row) throw new AppError('gone');
   const clock = row.contact_clock_id ? await ctx.clocks.get(row.contact_clock_id) : undefined;
   return { caseId, reportId, ...(reference ? { reference } : {}), merged, status: row.status as Result['status'], contactDueAt: clock ? clock.dueAt.toISOString() : null };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || (typeof e?.message === 'string' && e.message.includes('UNIQUE constraint failed'));
 }
 
 export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -100,22 +95,23 @@ export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: A
       if (earlier) return earlier;
       const now = ctx.now();
       const input = parseReport(ctx, req.body, now);
+      const file = async (tx: Tx) => {
+        const result = await createReport(ctx, tx, { input, channel: 'api', filer: { kind: 'api', actor: who }, now, offer: offerCase });
+        if (keyIndex) {
+          await legalDefenseRepo.insertIdempotent(tx, { id: randomId(), principal_id: who.userId, key_index: keyIndex, body_index: bodyIndex, report_id: result.reportId, case_id: result.caseId, created_at: now.toISOString() });
+        }
+        return result;
+      };
       let filed;
       try {
-        filed = await inTransaction(ctx.db, async (tx) => {
-          const result = await createReport(ctx, tx, { input, channel: 'api', filer: { kind: 'api', actor: who }, now, offer: offerCase });
-          if (keyIndex) {
-            await legalDefenseRepo.insertIdempotent(tx, { id: randomId(), principal_id: who.userId, key_index: keyIndex, body_index: bodyIndex, report_id: result.reportId, case_id: result.caseId, created_at: now.toISOString() });
-          }
-          return result;
-        });
+        filed = await inTransaction(ctx.db, file);
       } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
         // The same key sent twice at once: the second transaction lost the race and wrote nothing; answer with the first.
-        if (keyIndex && isUniqueViolation(err)) {
-          const first = await replay();
-          if (first) return first;
-        }
-        throw err;
+        const first = await replay();
+        if (first) return first;
+        // Or a report about the same new person at the same moment: file again, merging into the first.
+        filed = await fileReport(ctx, file);
       }
       return reply.code(201).send(await resultOf(ctx, filed.caseId, filed.reportId, filed.merged, filed.reference));
     },

@@ -161,6 +161,21 @@ export const legalDefenseRepo = {
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   },
+  /**
+   * Counts one more report on a case, atomically (concurrent merges into one case all count; no revision check),
+   * and fills in an A-number or identity index the case did not have yet.
+   */
+  async countMergedReport(db: Executor, id: string, extra: { a_number_index?: string; a_number_sealed?: string; identity_index?: string; updated_at: string }): Promise<void> {
+    await db
+      .updateTable('legal_defense_cases')
+      .set((eb) => ({ report_count: eb('report_count', '+', 1), revision: eb('revision', '+', 1), updated_at: extra.updated_at }))
+      .where('id', '=', id)
+      .execute();
+    if (extra.a_number_index && extra.a_number_sealed) {
+      await db.updateTable('legal_defense_cases').set({ a_number_index: extra.a_number_index, a_number_sealed: extra.a_number_sealed }).where('id', '=', id).where('a_number_index', 'is', null).execute();
+    }
+    if (extra.identity_index) await db.updateTable('legal_defense_cases').set({ identity_index: extra.identity_index }).where('id', '=', id).where('identity_index', 'is', null).execute();
+  },
   /** The open case of the person with this A-number index, or else this name + date-of-birth index. */
   async findOpenCaseByIndexes(db: Executor, indexes: { aNumber: string | null; identity: string | null }): Promise<CaseRow | undefined> {
     if (indexes.aNumber) {

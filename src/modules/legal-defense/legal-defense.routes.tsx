@@ -21,7 +21,6 @@ import { z } from 'zod';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
 import { parseInput } from '../../core/http/validate.ts';
 import type { AppContext } from '../../core/modules/context.ts';
-import { inTransaction } from '../../core/db/transaction.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { registerLegalDefenseApiRoutes } from './legal-defense-api.routes.ts';
 import { acceptCase, addParty, addProvider, declineCase, linkAttorney, offerAgain, offerCase, recordFirstContact, updateProvider } from './legal-defense.assignment.ts';
@@ -30,7 +29,7 @@ import { recordEligibility } from './legal-defense.eligibility.ts';
 import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { DECLINE_REASONS, caseParamsSchema, eligibilitySchema, isIsoDate, normalizeANumber, providerSchema } from './legal-defense.schemas.ts';
-import { type CaseScope, type StaffActor, createReport, listQueue, parseReport, readCase, readRestricted } from './legal-defense.service.ts';
+import { type CaseScope, type StaffActor, createReport, fileReport, listQueue, parseReport, readCase, readRestricted } from './legal-defense.service.ts';
 import { IntakeView } from './views/intake.view.tsx';
 import { AssignedView, CaseView, ProvidersView, QueueView, RestrictedView } from './views/staff.views.tsx';
 
@@ -125,7 +124,7 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
     const now = ctx.now();
     try {
       const input = parseReport(ctx, raw, now);
-      const filed = await inTransaction(ctx.db, (tx) => createReport(ctx, tx, { input, channel: 'phone', filer: { kind: 'staff', actor }, now, offer: offerCase }));
+      const filed = await fileReport(ctx, (tx) => createReport(ctx, tx, { input, channel: 'phone', filer: { kind: 'staff', actor }, now, offer: offerCase }));
       const row = await legalDefenseRepo.findCase(ctx.db.kysely, filed.caseId);
       return reply.code(201).page(<IntakeView ctx={reply.viewContext()} created={{ caseId: filed.caseId, reference: filed.reference, merged: filed.merged, status: row?.status ?? 'reported' }} />, 201);
     } catch (err) {

@@ -231,13 +231,14 @@ export async function createReport(
     await addEvent(tx, caseId, 'reported', now, filedBy, options.channel);
   } else {
     // A later report may know what the first did not: the A-number, or the date of birth.
-    const patch: Partial<CaseRow> = { report_count: existing.report_count + 1, updated_at: nowIso };
-    if (!existing.a_number_index && indexes.aNumber && input.aNumber) {
-      patch.a_number_index = indexes.aNumber;
-      patch.a_number_sealed = await ctx.vault.useSubject(caseId, (c) => c.seal(input.aNumber as string, at('a_number_sealed', caseId)));
+    // (Only when no other open case holds that index: one open case per person.)
+    const extra: { a_number_index?: string; a_number_sealed?: string; identity_index?: string; updated_at: string } = { updated_at: nowIso };
+    if (!existing.a_number_index && indexes.aNumber && input.aNumber && !(await legalDefenseRepo.findOpenCaseByIndexes(tx, { aNumber: indexes.aNumber, identity: null }))) {
+      extra.a_number_index = indexes.aNumber;
+      extra.a_number_sealed = await ctx.vault.useSubject(caseId, (c) => c.seal(input.aNumber as string, at('a_number_sealed', caseId)));
     }
-    if (!existing.identity_index && indexes.identity) patch.identity_index = indexes.identity;
-    if (!(await legalDefenseRepo.updateCase(tx, caseId, existing.revision, patch))) throw new AppError('conflict', { messageKey: 'legal-defense.error.changed' });
+    if (!existing.identity_index && indexes.identity && !(await legalDefenseRepo.findOpenCaseByIndexes(tx, { aNumber: null, identity: indexes.identity }))) extra.identity_index = indexes.identity;
+    await legalDefenseRepo.countMergedReport(tx, caseId, extra);
     await addEvent(tx, caseId, 'merged', now, filedBy, options.channel);
   }
 
@@ -267,14 +268,36 @@ export async function createReport(
   const row = await legalDefenseRepo.findCase(tx, caseId);
   if (row && row.status === 'reported') {
     if (residency.basis) {
-      await legalDefenseRepo.updateCase(tx, caseId, row.revision, { status: 'eligible', residency_basis: residency.basis, disposition: 'eligible', disposition_at: nowIso, updated_at: nowIso });
-      await addEvent(tx, caseId, 'eligible', now, filedBy, residency.basis);
-      await options.offer(ctx, tx, caseId, now, filedBy);
+      // A concurrent report may have settled it first: then this one has nothing more to do.
+      if (await legalDefenseRepo.updateCase(tx, caseId, row.revision, { status: 'eligible', residency_basis: residency.basis, disposition: 'eligible', disposition_at: nowIso, updated_at: nowIso })) {
+        await addEvent(tx, caseId, 'eligible', now, filedBy, residency.basis);
+        await options.offer(ctx, tx, caseId, now, filedBy);
+      }
     } else if (residency.note) {
       await addEvent(tx, caseId, 'eligibility-needed', now, null, residency.note);
     }
   }
   return { caseId, reportId, reference, merged: existing !== undefined };
+}
+
+/** True for a unique-index violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || (typeof e?.message === 'string' && e.message.includes('UNIQUE constraint failed'));
+}
+
+/**
+ * Files a report in a transaction of its own (phone screen, API). Two reports about the same new person at
+ * the same moment: the second one's case fails on the one-open-case-per-person index, rolls back whole, and is
+ * filed again, merging into the first.
+ */
+export async function fileReport(ctx: AppContext, run: (tx: Tx) => Promise<FiledReport>): Promise<FiledReport> {
+  try {
+    return await inTransaction(ctx.db, run);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return inTransaction(ctx.db, run);
+  }
 }
 
 /** The status of the case a reference code belongs to, for the reporter's status page (no personal data). */

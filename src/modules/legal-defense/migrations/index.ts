@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { NamedMigrations } from '../../../core/db/migrator.ts';
 
 /**
@@ -161,6 +161,20 @@ export const legalDefenseMigrations: NamedMigrations = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('legal_defense_proceedings').execute();
+    },
+  },
+  /**
+   * At most one open case per person: two reports about the same new person that arrive at the same moment on
+   * PostgreSQL cannot both open a case (the second fails on the index and is filed again, merging).
+   */
+  '202612050300_legal_defense_one_open_case_per_person': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('legal_defense_cases_open_a_number').on('legal_defense_cases').column('a_number_index').unique().where(sql.ref('open'), '=', 1).where('a_number_index', 'is not', null).execute();
+      await db.schema.createIndex('legal_defense_cases_open_identity').on('legal_defense_cases').column('identity_index').unique().where(sql.ref('open'), '=', 1).where('identity_index', 'is not', null).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('legal_defense_cases_open_identity').execute();
+      await db.schema.dropIndex('legal_defense_cases_open_a_number').execute();
     },
   },
 };
