@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/core/auth/api-tokens.ts';
+import { KeyNotFoundError } from '../../src/core/crypto/index.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { type Candidate, acceptCase, addParty, addProvider, chooseProvider, declineCase, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
 import { meetDeadline, recordProceeding } from '../../src/modules/legal-defense/legal-defense.court.ts';
@@ -294,5 +295,24 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Maxkamadda socdaalka');
     expect(page.body).toContain('Codsi dib u furid (90 maalmood)');
+  });
+
+  it('retention: a closed case is forgotten three years after closing (key destroyed, reports, offers, clocks deleted); open cases stay', async () => {
+    const closed = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['id', 'person_sealed', 'closed_at']).where('status', '=', 'ineligible').executeTakeFirstOrThrow();
+    const open = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('open', '=', 1).executeTakeFirstOrThrow();
+    expect(await t.ctx.db.kysely.selectFrom('clocks').select('id').where('record_id', '=', closed.id).execute()).not.toEqual([]);
+    const closedAt = new Date(closed.closed_at as string);
+    clock = new Date(closedAt.getTime() + (3 * 365 - 1) * 86_400_000);
+    await t.ctx.retention.purge({ trigger: 'operator' });
+    expect(await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('id', '=', closed.id).executeTakeFirst()).toBeDefined();
+    clock = new Date(closedAt.getTime() + (3 * 365 + 1) * 86_400_000);
+    const purged = await t.ctx.retention.purge({ trigger: 'operator' });
+    expect(purged.results.find((r) => r.recordType === 'legal-defense.case')).toMatchObject({ deleted: 1, subjectsForgotten: 1 });
+    for (const table of ['legal_defense_reports', 'legal_defense_events', 'legal_defense_assignments', 'legal_defense_proceedings'] as const) {
+      expect(await t.ctx.db.kysely.selectFrom(table).select('id').where('case_id', '=', closed.id).execute()).toEqual([]);
+    }
+    expect(await t.ctx.db.kysely.selectFrom('clocks').select('id').where('record_id', '=', closed.id).execute()).toEqual([]);
+    await expect(t.ctx.vault.open(closed.id, closed.person_sealed, { table: 'legal_defense_cases', column: 'person_sealed', rowId: closed.id })).rejects.toBeInstanceOf(KeyNotFoundError);
+    expect(await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('id', '=', open.id).executeTakeFirst()).toBeDefined();
   });
 });
