@@ -51,4 +51,21 @@ export const auditClassification = defineClassification([
       signature: 'The Ed25519 signature',
     },
   },
+  {
+    table: 'audit_access_alerts',
+    class: 'nonpublic',
+    purpose: 'Alerts to administrators when a staff account reads far more records than it usually does (R35)',
+    retention: 'Kept with the audit log: for the life of the system',
+    columns: {
+      id: 'Random alert id',
+      actor_id: 'Staff user id of the account that read so much',
+      window_start: 'Start of the counted window (UTC)',
+      window_end: 'End of the counted window (UTC)',
+      reads: 'Reads, searches and exports in the window',
+      usual: 'The account\'s usual count per window before it',
+      created_at: 'When the alert was raised',
+      acknowledged_by: 'Administrator who acknowledged it',
+      acknowledged_at: 'When it was acknowledged',
+    },
+  },
 ]);

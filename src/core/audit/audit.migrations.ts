@@ -98,4 +98,25 @@ export const auditMigrations: NamedMigrations = {
       await db.schema.alterTable('audit_checkpoints').dropColumn('tree_root').execute();
     },
   },
+  '202611270510_audit_access_alerts': {
+    // Alerts on abnormal access volumes (R35): ids, times and counts only.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('audit_access_alerts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('actor_id', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('window_end', 'text', (c) => c.notNull())
+        .addColumn('reads', 'integer', (c) => c.notNull())
+        .addColumn('usual', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('acknowledged_by', 'text')
+        .addColumn('acknowledged_at', 'text')
+        .execute();
+      await db.schema.createIndex('audit_access_alerts_actor').on('audit_access_alerts').columns(['actor_id', 'window_end']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('audit_access_alerts').execute();
+    },
+  },
 };

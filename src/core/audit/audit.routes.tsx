@@ -6,6 +6,8 @@ import { parseInput } from '../http/validate.ts';
 import type { AppContext } from '../modules/context.ts';
 import { isRecordTypeCode } from './audit-entry.ts';
 import { CHECKPOINT_FORMAT } from './checkpoint.ts';
+import { acknowledgeAccessAlert, listAccessAlerts } from './access-alerts.ts';
+import { AccessAlertsPage } from './views/access-alerts.tsx';
 import { RecordHistoryPage } from './views/record-history.tsx';
 
 /** Permission to read the audit log (counsel and administrators). */
@@ -45,6 +47,8 @@ export async function registerAuditRoutes(app: FastifyInstance, ctx: AppContext)
     return { format: CHECKPOINT_FORMAT, keys: '/.well-known/audit-key.json', checkpoints };
   });
 
+  await registerAccessAlertRoutes(app, ctx);
+
   app.get('/staff/audit/records/:type/:id', { config: { access: { permission: AUDIT_READ_PERMISSION } } }, async (req, reply) => {
     const params = historyParamsOrNotFound(req.params);
     const q = parseInput(historyQuery, withoutLang(req.query));
@@ -78,6 +82,37 @@ export async function registerAuditRoutes(app: FastifyInstance, ctx: AppContext)
         newestHref={q.before !== undefined ? base : undefined}
       />,
     );
+  });
+}
+
+/** Administrators' permission: they see and acknowledge access-volume alerts (R35). */
+const ALERTS_PERMISSION = 'core.users.manage';
+const alertsQuery = z.object({ acknowledged: z.literal('1').optional() }).strict();
+
+/** Access-volume alerts (R35): the list, and acknowledging one. */
+export async function registerAccessAlertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get('/staff/audit/alerts', { config: { access: { permission: ALERTS_PERMISSION } } }, async (req, reply) => {
+    const q = parseInput(alertsQuery, withoutLang(req.query));
+    const alerts = await listAccessAlerts(ctx);
+    const names = await ctx.audit.staffNames([...new Set(alerts.flatMap((a) => [a.actorId, a.acknowledgedBy ?? '']))]);
+    return reply.page(
+      <AccessAlertsPage
+        ctx={reply.viewContext()}
+        alerts={alerts}
+        names={names}
+        timeZone={ctx.jurisdiction.locale.timezone.value}
+        windowMinutes={ctx.config.accessAlerts.windowMinutes}
+        acknowledged={q.acknowledged === '1'}
+      />,
+    );
+  });
+
+  app.post('/staff/audit/alerts/:id/acknowledge', { config: { access: { permission: ALERTS_PERMISSION } } }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const staff = req.staff;
+    if (!staff) throw new AppError('unauthorized');
+    if (!isRandomId(id) || !(await acknowledgeAccessAlert(ctx, id, staff.userId, req.id))) throw new AppError('not_found');
+    return reply.redirect('/staff/audit/alerts?acknowledged=1', 303);
   });
 }
 
