@@ -9,10 +9,9 @@
  *   each runs inside a SAVEPOINT of an open batch transaction instead of its own BEGIN…COMMIT. When no other
  *   transaction is waiting (checked after one turn of the event loop, so requests in flight can join), or the
  *   batch is full or old, the batch COMMITs: one fsync for all of them.
- * - **Answered after the commit.** A transaction's `commit` resolves only when its batch is durable; if the
- *   batch cannot commit, every member's commit fails (nothing of theirs was written), and a failure that SQLite
- *   turned into a rollback of the whole batch fails the members with a retryable error that `inTransaction`
- *   retries.
+ * - **Answered after the commit.** A transaction's `commit` resolves only when its batch is durable. If the
+ *   batch cannot commit, or SQLite rolled the whole batch back, nothing of it was written and every member fails
+ *   with a retryable error (`GroupRolledBackError`, the cause attached) that `inTransaction` runs again.
  * - **Failures stay private.** A transaction that throws is rolled back to its savepoint: what the others in
  *   the batch wrote is untouched.
  * - **Reads do not wait.** Statements outside a transaction that only read run on a second, read-only
@@ -265,6 +264,7 @@ export class GroupCommitDriver implements Driver {
       conn.inTransaction = true;
     } catch (err) {
       this.#file.mutex.unlock();
+      this.#scheduleCommit();
       throw err;
     }
   }
@@ -290,7 +290,11 @@ export class GroupCommitDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    (connection as GroupConnection).inTransaction = false;
+    const conn = connection as GroupConnection;
+    // Kysely also rolls back after a failed commit: by then this member holds nothing (the writer may already run
+    // another member's savepoint), so there is nothing to undo and no lock to give back.
+    if (!conn.inTransaction) return;
+    conn.inTransaction = false;
     try {
       if (this.#writer.inTransaction) {
         this.#writer.exec('ROLLBACK TO gc_member');
@@ -345,7 +349,9 @@ export class GroupCommitDriver implements Driver {
       this.#writer.exec('COMMIT');
     } catch (err) {
       if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
-      for (const w of batch.waiters) w.reject(err);
+      // Nothing of the group was written; each member may run again (`inTransaction` retries this error).
+      const failed = new GroupRolledBackError(err);
+      for (const w of batch.waiters) w.reject(failed);
       return;
     }
     this.stats.commits++;
