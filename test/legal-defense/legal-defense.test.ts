@@ -3,7 +3,7 @@ import { createApiToken } from '../../src/core/auth/api-tokens.ts';
 import { KeyNotFoundError } from '../../src/core/crypto/index.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { type Candidate, acceptCase, addParty, addProvider, chooseProvider, declineCase, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
-import { meetDeadline, recordProceeding } from '../../src/modules/legal-defense/legal-defense.court.ts';
+import { meetDeadline, recordProceeding, recordStatus, recordTransfer } from '../../src/modules/legal-defense/legal-defense.court.ts';
 import { recordEligibility } from '../../src/modules/legal-defense/legal-defense.eligibility.ts';
 import { normalizeANumber } from '../../src/modules/legal-defense/legal-defense.schemas.ts';
 import { type StaffActor, readCase, readRestricted } from '../../src/modules/legal-defense/legal-defense.service.ts';
@@ -290,11 +290,25 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     await expect(meetDeadline(t.ctx, holder.actor, filed.caseId, detail.contactClock?.id as string, 'provider')).rejects.toMatchObject({ code: 'not_found' });
     const after = await readCase(t.ctx, holder.actor, filed.caseId, { kind: 'provider' });
     expect(after.deadlines.find((c) => c.governingRule === 'biaAppeal')?.status).toBe('met');
+    // Custody, relief and outcome (codes for the figures); a transfer re-seals the restricted location.
+    await expect(recordStatus(t.ctx, holder.actor, filed.caseId, { custody: 'jail', relief: [], outcome: 'pending' }, 'provider')).rejects.toMatchObject({ code: 'validation' });
+    await recordStatus(t.ctx, holder.actor, filed.caseId, { custody: 'released-bond', relief: ['asylum', 'withholding', 'cat'], outcome: 'pending' }, 'provider');
+    await expect(recordTransfer(t.ctx, holder.actor, filed.caseId, { facility: 'nowhere' }, 'provider')).rejects.toMatchObject({ code: 'validation' });
+    await recordTransfer(t.ctx, holder.actor, filed.caseId, { facility: 'freeborn-county-adc' }, 'provider');
+    await expect(recordTransfer(t.ctx, stranger.actor, filed.caseId, { facility: 'freeborn-county-adc' }, 'provider')).rejects.toMatchObject({ code: 'not_found' });
+    const moved = await readRestricted(t.ctx, holder.actor, filed.caseId, { kind: 'provider' });
+    expect(moved.detention).toMatchObject({ facility: 'freeborn-county-adc', detainedPlace: 'Lake St and Bloomington Ave' });
+    const status = await readCase(t.ctx, holder.actor, filed.caseId, { kind: 'provider' });
+    expect(status).toMatchObject({ custody: 'detained', reliefSought: ['asylum', 'withholding', 'cat'], outcome: 'pending' });
+    expect(status.events.map((e) => e.kind)).toContain('transferred');
+    const plain = await t.ctx.db.kysely.selectFrom('legal_defense_cases').selectAll().where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+    expect(JSON.stringify(plain)).not.toContain('freeborn');
     // The case page in Somali shows the court section with the deadlines in words.
     const page = await staff.get(`/staff/legal-defense/cases/${filed.caseId}?lang=so`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Maxkamadda socdaalka');
     expect(page.body).toContain('Codsi dib u furid (90 maalmood)');
+    expect(page.body).toContain('Magangelyo');
   });
 
   it('retention: a closed case is forgotten three years after closing (key destroyed, reports, offers, clocks deleted); open cases stay', async () => {

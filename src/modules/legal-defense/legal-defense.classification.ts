@@ -59,6 +59,9 @@ export const legalDefenseClassification = defineClassification([
       created_at: 'When the first report arrived (the first-contact clock counts from it)',
       updated_at: 'When the case last changed',
       closed_at: 'When the case was closed (retention runs from it)',
+      custody: 'Custody now: detained, released on bond, on parole, alternatives to detention, released otherwise, removed (a code), for the outcome figures',
+      relief_sought: 'Forms of relief the attorney pursues (codes: asylum, withholding, CAT, cancellation, adjustment, voluntary departure, other)',
+      outcome: 'How the case ended in court (relief granted, terminated, removal ordered, voluntary departure) or pending (a code)',
     },
   },
   {

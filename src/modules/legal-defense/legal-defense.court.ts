@@ -12,7 +12,8 @@ import type { ClockName } from '../../core/jurisdiction/profile.schema.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { isIsoDate } from './legal-defense.schemas.ts';
-import { CASE_RECORD, CLOCK_OWNER, CLOCK_RECORD_TYPES, type StaffActor, addEvent, cityDate, inScope, requireCase } from './legal-defense.service.ts';
+import { isFacilityChoice } from './legal-defense.facilities.ts';
+import { CASE_RECORD, CLOCK_OWNER, CLOCK_RECORD_TYPES, type DetentionPart, type StaffActor, addEvent, at, cityDate, inScope, requireCase } from './legal-defense.service.ts';
 
 /** Each kind of court event, whether it may be dated ahead (a scheduled hearing), and the deadline rules it starts. */
 export const PROCEEDINGS = {
@@ -72,5 +73,61 @@ export async function meetDeadline(ctx: AppContext, actor: StaffActor, caseId: s
     await ctx.clocks.meet(tx, clockId, ctx.now(), { by: actor.userId });
     await addEvent(tx, caseId, 'deadline-met', ctx.now(), actor.userId, clock.governingRule.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: CASE_RECORD, id: caseId }, purpose: 'case-work', requestId: actor.requestId, detail: 'court.deadline-met' });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Custody, transfers, relief and outcome
+
+export const CUSTODY = ['detained', 'released-bond', 'released-parole', 'alternatives-to-detention', 'released-other', 'removed'] as const;
+export const RELIEF = ['asylum', 'withholding', 'cat', 'cancellation', 'adjustment', 'voluntary-departure', 'other'] as const;
+export const OUTCOMES = ['pending', 'relief-granted', 'terminated', 'removal-ordered', 'voluntary-departure'] as const;
+
+/**
+ * Records custody now, the relief pursued and the outcome (codes only, kept in plain text for the figures).
+ * Program staff on any open case; an attorney on a case their provider accepted.
+ */
+export async function recordStatus(
+  ctx: AppContext,
+  actor: StaffActor,
+  caseId: string,
+  input: { custody: string; relief: readonly string[]; outcome: string },
+  scope: 'program' | 'provider',
+): Promise<void> {
+  if (!(CUSTODY as readonly string[]).includes(input.custody)) throw invalid('custody', 'legal-defense.error.custody');
+  if (input.relief.some((r) => !(RELIEF as readonly string[]).includes(r))) throw invalid('relief', 'legal-defense.error.relief');
+  if (!(OUTCOMES as readonly string[]).includes(input.outcome)) throw invalid('outcome', 'legal-defense.error.outcome');
+  const now = ctx.now();
+  await inTransaction(ctx.db, async (tx) => {
+    const row = await requireCase(tx, caseId);
+    if (!(await inScope(tx, actor, { kind: scope }, row))) throw new AppError('not_found');
+    if (row.open !== 1 || (scope === 'provider' && row.status !== 'accepted' && row.status !== 'contacted')) throw new AppError('conflict', { messageKey: 'legal-defense.error.notAccepted' });
+    await legalDefenseRepo.updateCase(tx, caseId, row.revision, { custody: input.custody, relief_sought: JSON.stringify([...new Set(input.relief)]), outcome: input.outcome, updated_at: now.toISOString() });
+    if (row.custody !== input.custody) await addEvent(tx, caseId, 'custody', now, actor.userId, input.custody);
+    if (row.outcome !== input.outcome) await addEvent(tx, caseId, 'outcome', now, actor.userId, input.outcome);
+    await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: CASE_RECORD, id: caseId }, purpose: 'case-work', requestId: actor.requestId, detail: 'court.status' });
+  });
+}
+
+/**
+ * The person was moved to another facility: the detention part is sealed again with the new place (the
+ * location stays a restricted field); the history says only "transferred".
+ */
+export async function recordTransfer(ctx: AppContext, actor: StaffActor, caseId: string, input: { facility: string; facilityOther?: string }, scope: 'program' | 'provider'): Promise<void> {
+  if (!isFacilityChoice(input.facility) || input.facility === 'unknown') throw invalid('facility', 'legal-defense.error.facility');
+  if (input.facility === 'other' && !input.facilityOther?.trim()) throw invalid('facilityOther', 'legal-defense.error.required');
+  const now = ctx.now();
+  await inTransaction(ctx.db, async (tx) => {
+    const row = await requireCase(tx, caseId);
+    if (!(await inScope(tx, actor, { kind: scope }, row))) throw new AppError('not_found');
+    if (row.open !== 1) throw new AppError('conflict', { messageKey: 'legal-defense.error.notAccepted' });
+    const sealed = await ctx.vault.useSubject(caseId, (c) => {
+      const current = c.openJson<DetentionPart>(row.detention_sealed, at('detention_sealed', caseId));
+      const next: DetentionPart = { ...current, facility: input.facility, facilityOther: input.facility === 'other' ? input.facilityOther?.trim().slice(0, 200) : undefined };
+      return c.sealJson(next, at('detention_sealed', caseId));
+    });
+    await legalDefenseRepo.updateCase(tx, caseId, row.revision, { detention_sealed: sealed, custody: 'detained', updated_at: now.toISOString() });
+    await addEvent(tx, caseId, 'transferred', now, actor.userId, null);
+    await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: CASE_RECORD, id: caseId }, purpose: 'case-work', requestId: actor.requestId, detail: 'field.restricted' });
   });
 }

@@ -63,6 +63,11 @@ export interface LegalDefenseCaseTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** Custody now (a code); null until the attorney records it. */
+  custody: string | null;
+  /** JSON array of relief codes. */
+  relief_sought: string | null;
+  outcome: string | null;
 }
 
 export interface LegalDefenseReportTable {

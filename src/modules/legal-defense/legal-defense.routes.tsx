@@ -12,8 +12,8 @@
  * | GET | `/staff/legal-defense/assigned`, `…/assigned/:id` | `legal-defense.assigned.work` (own provider's cases only; audited) |
  * | GET | `/staff/legal-defense/assigned/:id/restricted` | `legal-defense.restricted.read` (own provider's cases only; audited) |
  * | POST | `/staff/legal-defense/assigned/:id/accept`, `…/decline`, `…/contact` | `legal-defense.assigned.work` |
- * | POST | `/staff/legal-defense/cases/:id/proceedings`, `…/deadlines/:clock/met` | `legal-defense.cases.decide` |
- * | POST | `/staff/legal-defense/assigned/:id/proceedings`, `…/deadlines/:clock/met` | `legal-defense.assigned.work` (accepted cases only) |
+ * | POST | `/staff/legal-defense/cases/:id/proceedings`, `…/deadlines/:clock/met`, `…/status`, `…/transfer` | `legal-defense.cases.decide` |
+ * | POST | `/staff/legal-defense/assigned/:id/proceedings`, `…/deadlines/:clock/met`, `…/status`, `…/transfer` | `legal-defense.assigned.work` (accepted cases only) |
  * | POST | `/api/v1/legal-defense/reports` | `legal-defense.api.report` (a partner's scoped bearer token) |
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,7 +24,7 @@ import type { AppContext } from '../../core/modules/context.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { registerLegalDefenseApiRoutes } from './legal-defense-api.routes.ts';
 import { acceptCase, addParty, addProvider, declineCase, linkAttorney, offerAgain, offerCase, recordFirstContact, updateProvider } from './legal-defense.assignment.ts';
-import { meetDeadline, recordProceeding } from './legal-defense.court.ts';
+import { meetDeadline, recordProceeding, recordStatus, recordTransfer } from './legal-defense.court.ts';
 import { recordEligibility } from './legal-defense.eligibility.ts';
 import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
@@ -268,6 +268,13 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
 
   // Court: events and their deadline clocks --------------------------------------------------------------
   const proceedingBody = z.strictObject({ _csrf: z.string().optional(), kind: z.string().max(40), on: z.string().max(10) });
+  const statusBody = z.strictObject({
+    _csrf: z.string().optional(),
+    custody: z.string().max(40),
+    relief: z.preprocess((v): unknown => (v === undefined || v === '' ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.string().max(40)).max(10)),
+    outcome: z.string().max(40),
+  });
+  const transferBody = z.strictObject({ _csrf: z.string().optional(), facility: z.string().max(64), facilityOther: z.string().max(200).optional() });
   const clockParams = z.strictObject({ id: z.string().regex(/^[0-9A-Z]{26}$/), clock: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) });
   for (const [prefix, mode, permission] of [['cases', 'program', P.decide], ['assigned', 'provider', P.assigned]] as const) {
     app.post(`/staff/legal-defense/${prefix}/:id/proceedings`, { config: { access: { permission } } }, async (req, reply) => {
@@ -281,6 +288,31 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
         throw err;
       }
       return reply.redirect(`/staff/legal-defense/${prefix}/${id}?done=proceeding`, 303);
+    });
+    app.post(`/staff/legal-defense/${prefix}/:id/status`, { config: { access: { permission } } }, async (req, reply) => {
+      const id = caseId(req);
+      try {
+        const body = parseInput(statusBody, req.body ?? {});
+        await recordStatus(ctx, staffActor(req, permission), id, body, mode);
+      } catch (err) {
+        const fields = validationFields(err);
+        if (fields && fields.length > 0) return showCase(req, reply, id, mode, { errors: fields, values: formValues(req.body) }, 422);
+        throw err;
+      }
+      return reply.redirect(`/staff/legal-defense/${prefix}/${id}?done=status`, 303);
+    });
+    // Every role holding the page's permission also holds legal-defense.restricted.read (the location is restricted).
+    app.post(`/staff/legal-defense/${prefix}/:id/transfer`, { config: { access: { permission } } }, async (req, reply) => {
+      const id = caseId(req);
+      try {
+        const body = parseInput(transferBody, req.body ?? {});
+        await recordTransfer(ctx, staffActor(req, permission), id, body, mode);
+      } catch (err) {
+        const fields = validationFields(err);
+        if (fields && fields.length > 0) return showCase(req, reply, id, mode, { errors: fields, values: formValues(req.body) }, 422);
+        throw err;
+      }
+      return reply.redirect(`/staff/legal-defense/${prefix}/${id}?done=transferred`, 303);
     });
     app.post(`/staff/legal-defense/${prefix}/:id/deadlines/:clock/met`, { config: { access: { permission } } }, async (req, reply) => {
       const parsed = clockParams.safeParse(req.params);

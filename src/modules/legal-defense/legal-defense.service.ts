@@ -376,6 +376,9 @@ export interface CaseDetail {
   contactHistory: ClockEventView[];
   acceptClock: ClockView | null;
   proceedings: Array<{ id: string; kind: string; on: string }>;
+  custody: string | null;
+  reliefSought: string[];
+  outcome: string | null;
   /** Court deadline clocks (one per rule), soonest first. */
   deadlines: ClockView[];
 }
@@ -437,6 +440,9 @@ export async function readCase(ctx: AppContext, actor: StaffActor, id: string, s
       contactClock,
       contactHistory: contactClock ? await ctx.clocks.historyOf(contactClock.id, tx) : [],
       acceptClock,
+      custody: row.custody,
+      reliefSought: row.relief_sought ? (JSON.parse(row.relief_sought) as string[]) : [],
+      outcome: row.outcome,
       proceedings: (await tx.selectFrom('legal_defense_proceedings').select(['id', 'kind', 'on_date']).where('case_id', '=', id).orderBy('on_date').orderBy('id').execute()).map((p) => ({ id: p.id, kind: p.kind, on: p.on_date })),
       deadlines: (await ctx.clocks.forRecord({ owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.deadline, recordId: id }, tx)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
     };

@@ -177,4 +177,17 @@ export const legalDefenseMigrations: NamedMigrations = {
       await db.schema.dropIndex('legal_defense_cases_open_a_number').execute();
     },
   },
+  /** Custody, relief sought and the case's outcome: categories only, for the case page and the program's figures. */
+  '202612050400_legal_defense_custody_outcome': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('legal_defense_cases').addColumn('custody', 'text').execute();
+      await db.schema.alterTable('legal_defense_cases').addColumn('relief_sought', 'text').execute();
+      await db.schema.alterTable('legal_defense_cases').addColumn('outcome', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('legal_defense_cases').dropColumn('outcome').execute();
+      await db.schema.alterTable('legal_defense_cases').dropColumn('relief_sought').execute();
+      await db.schema.alterTable('legal_defense_cases').dropColumn('custody').execute();
+    },
+  },
 };

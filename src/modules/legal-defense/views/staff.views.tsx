@@ -2,9 +2,9 @@ import type { FieldError } from '../../../core/http/errors.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup, SummaryList, Table, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
-import { PROCEEDING_KINDS } from '../legal-defense.court.ts';
+import { CUSTODY, OUTCOMES, PROCEEDING_KINDS, RELIEF } from '../legal-defense.court.ts';
 import { REFERRALS } from '../legal-defense.eligibility.ts';
-import { facilityName } from '../legal-defense.facilities.ts';
+import { FACILITIES, facilityName } from '../legal-defense.facilities.ts';
 import type { ProviderRow, QueueRow } from '../legal-defense.repo.ts';
 import { DECLINE_REASONS, INELIGIBLE_REASONS, PERSON_LANGUAGES, RESIDENCY_BASES } from '../legal-defense.schemas.ts';
 import type { CaseDetail, RestrictedDetail } from '../legal-defense.service.ts';
@@ -278,6 +278,41 @@ export function CaseView(props: {
               ))}
             </ul>
           </>
+        ) : null}
+        <SummaryList
+          rows={[
+            { key: t('legal-defense.court.custody'), value: d.custody ? t(`legal-defense.custody.${d.custody}`) : t('legal-defense.case.notGiven') },
+            { key: t('legal-defense.court.relief'), value: d.reliefSought.length > 0 ? d.reliefSought.map((r) => t(`legal-defense.relief.${r}`)).join(', ') : t('legal-defense.case.notGiven') },
+            { key: t('legal-defense.court.outcome'), value: d.outcome ? t(`legal-defense.outcome.${d.outcome}`) : t('legal-defense.case.notGiven') },
+          ]}
+        />
+        {props.canCourt ? (
+          <form method="post" action={`${base}/status`} class="usa-form">
+            <CsrfField ctx={ctx} />
+            <FormGroup name="custody" type="select" label={t('legal-defense.court.custody')} value={v('custody') ?? d.custody ?? 'detained'} error={errOf(ctx, errors, 'custody')} choices={CUSTODY.map((c) => ({ value: c, label: t(`legal-defense.custody.${c}`) }))} />
+            <FormGroup name="relief" type="checkbox" label={t('legal-defense.court.relief')} value={d.reliefSought} error={errOf(ctx, errors, 'relief')} choices={RELIEF.map((r) => ({ value: r, label: t(`legal-defense.relief.${r}`) }))} />
+            <FormGroup name="outcome" type="select" label={t('legal-defense.court.outcome')} value={v('outcome') ?? d.outcome ?? 'pending'} error={errOf(ctx, errors, 'outcome')} choices={OUTCOMES.map((o) => ({ value: o, label: t(`legal-defense.outcome.${o}`) }))} />
+            <button type="submit" class="usa-button usa-button--outline">
+              {t('legal-defense.court.saveStatus')}
+            </button>
+          </form>
+        ) : null}
+        {props.canCourt && props.can.restricted ? (
+          <form method="post" action={`${base}/transfer`} class="usa-form">
+            <CsrfField ctx={ctx} />
+            <FormGroup
+              name="facility"
+              type="select"
+              label={t('legal-defense.court.transferTo')}
+              hint={t('legal-defense.court.transferHint')}
+              error={errOf(ctx, errors, 'facility')}
+              choices={[...FACILITIES.map((f) => ({ value: f.id, label: f.name, lang: 'en' })), { value: 'other', label: t('legal-defense.facility.other') }]}
+            />
+            <FormGroup name="facilityOther" label={t('legal-defense.form.facilityOther.label')} hint={t('legal-defense.intake.ifOther')} error={errOf(ctx, errors, 'facilityOther')} maxLength={200} autocomplete="off" />
+            <button type="submit" class="usa-button usa-button--outline">
+              {t('legal-defense.court.transfer')}
+            </button>
+          </form>
         ) : null}
         {props.canCourt ? (
           <form method="post" action={`${base}/proceedings`} class="usa-form">
