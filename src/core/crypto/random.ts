@@ -9,7 +9,6 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 /** Crockford's base32 alphabet: digits and upper-case letters without I, L, O and U. */
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-const RANDOM_ID_LENGTH = 26;
 const MAX_TIMESTAMP = 2 ** 48 - 1;
 const RANDOM_ID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
