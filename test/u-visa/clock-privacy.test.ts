@@ -5,6 +5,7 @@ import { inTransaction } from '../../src/core/db/transaction.ts';
 import { type Jurisdiction, parseJurisdiction } from '../../src/core/jurisdiction/index.ts';
 import { minneapolisProfile } from '../../src/core/jurisdiction/profiles/minneapolis.ts';
 import { addFamilyMember } from '../../src/modules/u-visa/u-visa.decisions.ts';
+import { uVisaSchedules } from '../../src/modules/u-visa/u-visa.jobs.ts';
 import { type StaffActor, fileRequest } from '../../src/modules/u-visa/u-visa.service.ts';
 import { type TestApp, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
@@ -136,5 +137,31 @@ describeEachDialect('U-visa age-out clocks keep no date of birth in plain', (dia
     for (const s of sealed) {
       await expect(t.ctx.vault.open(id, s.sealed, { table: 'clocks', column: 'sealed', rowId: s.id })).rejects.toBeInstanceOf(KeyNotFoundError);
     }
+  });
+
+  it('seals age-out clocks written before sealing existed (the hourly queue job), their history too', async () => {
+    now = new Date('2026-11-20T15:00:00Z');
+    const { id } = await fileRequest(t.ctx, { raw: validRequest({ victimDateOfBirth: '1991-02-03' }), channel: 'staff', filer: { kind: 'system' }, now });
+    // An age-out clock as the engine wrote it before: the date of birth in plain.
+    const legacy = await inTransaction(t.ctx.db, (tx) =>
+      t.ctx.clocks.startClock(tx, { owner: 'u-visa', recordType: 'u-visa.age-out', recordId: id, rules: ['uVisaDerivativeAgeOut'], start: VICTIM_DOB }),
+    );
+    now = new Date('2027-01-16T15:00:00Z');
+    await t.ctx.clocks.tick(t.ctx);
+    const dump = async () =>
+      JSON.stringify([
+        await t.ctx.db.kysely.selectFrom('clocks').selectAll().where('id', '=', legacy.id).execute(),
+        await t.ctx.db.kysely.selectFrom('clock_events').selectAll().where('clock_id', '=', legacy.id).execute(),
+      ]);
+    expect(await dump()).toContain(VICTIM_DOB);
+    const job = uVisaSchedules.find((s) => s.name === 'u-visa.sync-queue');
+    if (!job?.handler) throw new Error('the hourly queue job');
+    await job.handler({}, { ctx: t.ctx, jobId: 'test', attempt: 1, scheduledFor: null, signal: new AbortController().signal });
+    const after = await dump();
+    const forbidden = derived(VICTIM_DOB, '2027-04-14', [legacy.startedAt, legacy.dueAt, new Date('2027-01-15T06:00:00.000Z'), new Date('2027-03-16T05:00:00.000Z')]);
+    for (const f of forbidden) expect(after.includes(f), `${f} is still readable`).toBe(false);
+    // The engine still reads the exact dates, and the next run has nothing left to seal.
+    expect(await t.ctx.clocks.get(legacy.id)).toMatchObject({ startDate: VICTIM_DOB, dueDate: '2027-04-14', remindersSent: 1 });
+    expect(await t.ctx.clocks.sealExisting({ owner: 'u-visa', recordType: 'u-visa.age-out', subjectOf: (r) => r })).toBe(0);
   });
 });

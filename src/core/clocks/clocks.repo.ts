@@ -377,6 +377,30 @@ export const clocksRepo = {
     return q.orderBy('e.at').orderBy('e.id').limit(options.limit).execute();
   },
 
+  /** Ids of an owner's clocks of one record type that are not sealed yet (clocks written before sealing existed). */
+  async unsealedIds(db: Executor, owner: string, recordType: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('clocks')
+      .select('id')
+      .where('owner', '=', owner)
+      .where('record_type', '=', recordType)
+      .where('subject_id', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
+  /** A clock's events, for coarsening their times when the clock is sealed. */
+  async eventTimes(db: Executor, clockId: string): Promise<Array<Pick<ClockEventRow, 'id' | 'at' | 'due_before' | 'due_after'>>> {
+    return db.selectFrom('clock_events').select(['id', 'at', 'due_before', 'due_after']).where('clock_id', '=', clockId).execute();
+  },
+
+  /** Rewrites one event's times (only when a clock is sealed; the history is otherwise append-only). */
+  async setEventTimes(db: Executor, id: string, times: Pick<ClockEventRow, 'at' | 'due_before' | 'due_after'>): Promise<void> {
+    await db.updateTable('clock_events').set(times).where('id', '=', id).execute();
+  },
+
   /** Deletes the clocks (and, by cascade, the history) of records an owner has deleted. */
   async deleteForRecords(db: Executor, owner: string, recordType: string, recordIds: readonly string[]): Promise<number> {
     let deleted = 0;

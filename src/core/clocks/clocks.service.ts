@@ -535,6 +535,42 @@ export class ClockService {
     return this.#view({ ...row, ...patch });
   }
 
+  /**
+   * Seals the clocks of one owner and record type that were written before sealing existed (their exact dates,
+   * a date of birth among them, still in plain): each is sealed under its record's subject (`subjectOf`), its
+   * plain times and its events' times coarsened to the week, in a transaction of its own. A clock whose subject
+   * is gone (forgotten) is left for the owner's purge. Returns how many were sealed; run it until 0.
+   */
+  async sealExisting(options: { owner: string; recordType: string; subjectOf: (recordId: string) => string; limit?: number }): Promise<number> {
+    if (!this.#vault) throw new Error('Sealing clocks needs the vault (ClockService deps.vault)');
+    const ids = await clocksRepo.unsealedIds(this.#db.kysely, options.owner, options.recordType, options.limit ?? 500);
+    let sealed = 0;
+    for (const id of ids) {
+      try {
+        const done = await inTransaction(this.#db, async (tx) => {
+          const row = await this.#lock(tx, id);
+          if (row.subject_id !== null) return false;
+          const subjectId = options.subjectOf(row.record_id);
+          const nowIso = this.#now().toISOString();
+          const withSubject = { ...row, subject_id: subjectId };
+          // Sealed with the exact times as they are; in plain the start becomes when the clock was created.
+          const patch = await this.#storedPatch(withSubject, { subject_id: subjectId, updated_at: nowIso });
+          await this.#write(tx, row, { ...patch, started_at: row.created_at, start_date: null });
+          for (const e of await clocksRepo.eventTimes(tx, id)) {
+            const week = (v: string | null) => (v === null ? null : weekStartIso(Date.parse(v)));
+            await clocksRepo.setEventTimes(tx, e.id, { at: week(e.at) as string, due_before: week(e.due_before), due_after: week(e.due_after) });
+          }
+          return true;
+        });
+        if (done) sealed++;
+      } catch (err) {
+        // A forgotten subject's key is gone: the clock goes with the owner's purge of the record.
+        this.#log?.warn({ clockId: id, code: (err as { code?: unknown }).code ?? (err as Error).name }, 'clock not sealed');
+      }
+    }
+    return sealed;
+  }
+
   /** Deletes the clocks and histories of records their owner deleted (call it from the owner's purge). */
   async forgetRecords(tx: Executor, options: { owner: string; recordType: string; recordIds: readonly string[] }): Promise<number> {
     if (options.recordIds.length === 0) return 0;

@@ -1,10 +1,12 @@
 /**
  * The module's background work: sending decision letters (Chromium printing is too slow for the request
  * that decides), and keeping the queue's order in step with the deadline engine (a profile change
- * recomputes due dates there; this copies them into the queue's sort key).
+ * recomputes due dates there; this copies them into the queue's sort key), and sealing age-out clocks kept
+ * from before the deadline engine sealed dates of birth.
  */
 import { isRandomId } from '../../core/crypto/random.ts';
 import type { JobDefinition, ScheduleDefinition } from '../../core/jobs/job-queue.ts';
+import { CLOCK_OWNER, CLOCK_RECORD_TYPES } from './u-visa.clocks.ts';
 import { LETTER_JOB } from './u-visa.decisions.ts';
 import { sendDecisionLetter } from './u-visa.documents.tsx';
 import { uVisaRepo } from './u-visa.repo.ts';
@@ -29,6 +31,9 @@ export const uVisaSchedules: ScheduleDefinition[] = [
     async handler(_payload, run) {
       const changed = await uVisaRepo.syncDueTimes(run.ctx.db.kysely);
       if (changed > 0) run.ctx.log.info({ job: 'u-visa.sync-queue', changed }, 'queue order updated from the clocks');
+      // Age-out clocks written before the engine sealed them: seal them under the request's subject.
+      const sealed = await run.ctx.clocks.sealExisting({ owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.ageOut, subjectOf: (requestId) => requestId });
+      if (sealed > 0) run.ctx.log.info({ job: 'u-visa.sync-queue', sealed }, 'age-out clocks sealed');
     },
   },
 ];
