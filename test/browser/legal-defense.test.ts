@@ -101,6 +101,8 @@ describe('report a detention in a real browser', () => {
       await choose(page, 'contactMethod', 'sms');
       await next(page, 'contact-phone');
       await page.locator('input[name="contactPhone"]').fill('612 555 0142');
+      await next(page, 'contact-consent');
+      await choose(page, 'contactConsent', 'yes');
       await next(page, 'check');
       await page.locator(`main form[action="${BASE}/submit"] button[type="submit"]`).click();
       await page.waitForURL(/\/confirmation$/);

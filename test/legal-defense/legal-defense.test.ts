@@ -205,7 +205,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   });
 
   it('decline goes to the next provider at once; no answer within 4 hours expires the offer and moves on; accept and first contact meet the clocks', async () => {
-    const filed = (await api(report({ givenName: 'José', familyName: 'Pérez', dateOfBirth: '1970-07-07', aNumber: '' }))).json<{ caseId: string }>();
+    const filed = (await api(report({ givenName: 'José', familyName: 'Pérez', dateOfBirth: '1970-07-07', aNumber: '', contactConsent: 'yes' }))).json<{ caseId: string }>();
     const first = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
     const holder = attorneys[providers.indexOf(first.provider_id as string)] as (typeof attorneys)[number];
     const explanation = await declineCase(t.ctx, holder.actor, filed.caseId, 'no-capacity');
@@ -220,11 +220,16 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     const attorney = attorneys[providers.indexOf(third)] as (typeof attorneys)[number];
     await expect(recordFirstContact(t.ctx, attorney.actor, filed.caseId)).rejects.toMatchObject({ code: 'conflict' });
     await acceptCase(t.ctx, attorney.actor, filed.caseId);
+    // Family liaison: the contact agreed, so one short text in Spanish, with the reference and no name.
+    const texts = await t.ctx.db.kysely.selectFrom('notify_messages').selectAll().where('related_id', '=', filed.caseId).where('channel', '=', 'sms').execute();
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatchObject({ channel: 'sms', subject_id: filed.caseId });
+    expect(JSON.stringify(texts[0])).not.toContain('Pérez');
     await recordFirstContact(t.ctx, attorney.actor, filed.caseId);
     const detail = await readCase(t.ctx, staffActor, filed.caseId, { kind: 'program' });
     expect(detail.status).toBe('contacted');
     expect(detail.contactClock).toMatchObject({ status: 'met', metLate: false });
-    expect(detail.events.map((e) => e.kind)).toEqual(['reported', 'eligible', 'offered', 'declined', 'offered', 'expired', 'offered', 'accepted', 'contacted']);
+    expect(detail.events.map((e) => e.kind)).toEqual(['reported', 'eligible', 'offered', 'declined', 'offered', 'expired', 'offered', 'accepted', 'family-told', 'contacted']);
     // Open-case counts stayed in step: only the accepting provider holds it.
     const loads = await t.ctx.db.kysely.selectFrom('legal_defense_providers').select(['id', 'open_cases']).execute();
     expect(loads.reduce((n, p) => n + p.open_cases, 0)).toBe(await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('provider_id', 'is not', null).where('open', '=', 1).execute().then((r) => r.length));
@@ -268,6 +273,8 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     // Not yet accepted: the provider cannot record court events.
     await expect(recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'master-calendar', on: '2026-12-01' }, 'provider')).rejects.toMatchObject({ code: 'conflict' });
     await acceptCase(t.ctx, holder.actor, filed.caseId);
+    // No consent given: no message to the contact.
+    expect(await t.ctx.db.kysely.selectFrom('notify_messages').select('id').where('related_id', '=', filed.caseId).where('channel', '=', 'sms').execute()).toEqual([]);
     await expect(recordProceeding(t.ctx, stranger.actor, filed.caseId, { kind: 'ij-decision', on: '2026-11-02' }, 'provider')).rejects.toMatchObject({ code: 'not_found' });
     // A hearing may be scheduled ahead; a decision may not be in the future; an unknown kind is refused.
     expect(await recordProceeding(t.ctx, holder.actor, filed.caseId, { kind: 'master-calendar', on: '2026-12-01' }, 'provider')).toEqual([]);

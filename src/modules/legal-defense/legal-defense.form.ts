@@ -34,7 +34,7 @@ function notInFuture(ctx: AppContext, a: Answers, now: Date, field: string): Fie
 
 export const legalDefenseReportForm = defineForm({
   id: REPORT_FORM_ID,
-  version: 1,
+  version: 2,
   titleKey: 'legal-defense.form.title',
   introKey: 'legal-defense.form.intro',
   purposeKey: 'legal-defense.form.purpose',
@@ -210,6 +210,25 @@ export const legalDefenseReportForm = defineForm({
       id: 'contact-email',
       when: (a) => a.contactMethod === 'email',
       fields: [{ name: 'contactEmail', type: 'email', labelKey: 'legal-defense.form.contactEmail.label', maxLength: LIMITS.email, autocomplete: 'email', privacy: personal('legal-defense.purpose.contact') }],
+    },
+    {
+      id: 'contact-consent',
+      when: (a) => a.contactMethod === 'sms' || a.contactMethod === 'email',
+      fields: [
+        {
+          name: 'contactConsent',
+          type: 'radio',
+          labelKey: 'legal-defense.form.contactConsent.label',
+          hintKey: 'legal-defense.form.contactConsent.hint',
+          summaryKey: 'legal-defense.form.contactConsent.summary',
+          requiredKey: 'legal-defense.error.contactConsent',
+          choices: [
+            { value: 'yes', labelKey: 'legal-defense.contactConsent.yes' },
+            { value: 'no', labelKey: 'legal-defense.contactConsent.no' },
+          ],
+          privacy: routing('legal-defense.purpose.consent'),
+        },
+      ],
     },
   ],
   async onSubmit(ctx, answers, submit) {

@@ -104,6 +104,8 @@ const reportShape = z.strictObject({
   contactMethod: choice(CONTACT_METHODS, 'legal-defense.error.contactMethod'),
   contactPhone: optionalText(LIMITS.phone),
   contactEmail: optionalText(LIMITS.email),
+  /** The contact agrees to a short message (no names) when a lawyer takes the case: `yes`, or anything else for no. */
+  contactConsent: z.preprocess((v) => v === 'yes' || v === true, z.boolean()),
   language: z.enum(LOCALES, 'legal-defense.error.language'),
 });
 export type ReportShape = z.output<typeof reportShape>;
@@ -159,6 +161,8 @@ export function reportInputSchema(rules: ReportRules) {
       aNumber: a.aNumber === undefined ? undefined : (normalizeANumber(a.aNumber) ?? undefined),
       contactPhone: a.contactMethod === 'email' || a.contactPhone === undefined ? undefined : (normalizePhone(a.contactPhone) ?? undefined),
       contactEmail: a.contactMethod === 'email' ? a.contactEmail : undefined,
+      // A phone call cannot carry a message: consent only for text messages and e-mail.
+      contactConsent: a.contactMethod !== 'phone' && a.contactConsent,
     }));
 }
 

@@ -71,6 +71,8 @@ export interface DetentionPart {
   facilityOther?: string;
 }
 export interface ContactPart {
+  /** The contact agreed to a short message (no names) when a lawyer takes the case. */
+  consent?: boolean;
   name: string;
   relationship?: string;
   method: ReportInput['contactMethod'];
@@ -186,7 +188,7 @@ export async function createReport(
         at('detention_sealed', caseId),
       ),
       contact: c.sealJson(
-        { name: input.contactName, relationship: input.contactRelationship, method: input.contactMethod, phone: input.contactPhone, email: input.contactEmail } satisfies ContactPart,
+        { name: input.contactName, relationship: input.contactRelationship, method: input.contactMethod, phone: input.contactPhone, email: input.contactEmail, consent: input.contactConsent } satisfies ContactPart,
         at('contact_sealed', caseId),
       ),
     }));
