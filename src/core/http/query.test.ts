@@ -37,6 +37,9 @@ describe('parseQuery', () => {
     expect(out).toEqual({ ok: '1' });
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
+  it('treats names of Object.prototype members as ordinary keys', () => {
+    expect(parseQuery('toString=1&hasOwnProperty=2&toString=3&valueOf=')).toEqual({ toString: ['1', '3'], hasOwnProperty: '2', valueOf: '' });
+  });
   it('decodes strict UTF-8 bodies', () => {
     expect(decodeUtf8(Buffer.from('Soomaali ✓', 'utf8'))).toBe('Soomaali ✓');
     expect(codeOf(() => decodeUtf8(Buffer.from([0x61, 0xff, 0x62])))).toBe('bad_request');

@@ -25,7 +25,8 @@ function decode(part: string): string {
  * — never silently mangled. Repeated keys become arrays. Prototype keys are dropped.
  */
 export function parseQuery(input: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  // A plain object: prototype keys are dropped below, and own-property checks keep `toString` & co. out.
+  const out: Record<string, string | string[]> = {};
   if (!input) return out;
   const pairs = input.split('&');
   if (pairs.length > MAX_PAIRS) throw new AppError('bad_request', { messageKey: 'error.tooManyFields' });
@@ -39,12 +40,12 @@ export function parseQuery(input: string): Record<string, string | string[]> {
     if (CONTROL.test(key) || CONTROL.test(value) || LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
       throw new AppError('bad_request', { messageKey: 'error.controlCharacters' });
     }
-    const prev = out[key];
+    const prev = Object.hasOwn(out, key) ? out[key] : undefined;
     if (prev === undefined) out[key] = value;
     else if (Array.isArray(prev)) prev.push(value);
     else out[key] = [prev, value];
   }
-  return { ...out };
+  return out;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -370,7 +370,8 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     const html = await renderDocument(node);
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
-  const pageCache = new Map<string, string>();
+  // Kept encoded: a cached page is written to the socket as the same bytes every time.
+  const pageCache = new Map<string, Buffer>();
   app.decorateReply('cachedPage', async function (this: FastifyReply, build: (view: ViewContext) => Child): Promise<FastifyReply> {
     const req = this.request;
     const key = req.staff ? undefined : `${req.locale}\u0000${pathWithoutLang(req.url)}`;
@@ -379,7 +380,9 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     const html = await renderDocument(build(this.viewContext()));
     if (key !== undefined && !usedCsrf.has(this)) {
       if (pageCache.size >= PAGE_CACHE_ENTRIES) pageCache.delete(pageCache.keys().next().value as string);
-      pageCache.set(key, html);
+      const bytes = Buffer.from(html, 'utf8');
+      pageCache.set(key, bytes);
+      return this.code(200).type('text/html; charset=utf-8').send(bytes);
     }
     return this.code(200).type('text/html; charset=utf-8').send(html);
   });
