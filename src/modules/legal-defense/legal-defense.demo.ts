@@ -21,6 +21,9 @@ const SAMPLES: ReadonlyArray<Record<string, string>> = [
 ];
 
 export async function legalDefenseSeedDemo(ctx: AppContext): Promise<void> {
+  // Seeding again (`sanctuary demo seed --force`) renews the staff accounts; the providers, their attorney link
+  // and the sample reports are made once.
+  if (await ctx.db.kysely.selectFrom('legal_defense_providers').select('id').limit(1).executeTakeFirst()) return;
   const now = ctx.now();
   const providers = ctx.jurisdiction.legalDefense.knownProviders.value;
   const ids: string[] = [];
