@@ -135,8 +135,9 @@ export async function benchAppointments(options: AppointmentsBenchOptions = {}):
     );
     rows.push({ name: 'booking via book() (seat + vault + audit + .ics message)', opsPerSec: viaService, baselineName: 'bare booking row insert (baseline)', ratio: viaService / bare });
 
-    // Over HTTP: one browser (cookie + CSRF token), form posts.
-    const first = await app.inject({ method: 'GET', url: '/appointments' });
+    // Over HTTP: one browser (cookie + CSRF token from the booking form it was shown), form posts.
+    const firstDate = localDateOf(ctx.jurisdiction.locale.timezone.value, new Date(slots[3] as string));
+    const first = await app.inject({ method: 'GET', url: `/appointments/book/${SERVICE}/${bookingSite}/${firstDate}` });
     const cookie = [first.headers['set-cookie']].flat().filter(Boolean).map((c) => String(c).split(';')[0]).join('; ');
     const csrf = /__Host-csrf=([^;]+)/.exec(cookie)?.[1] ?? '';
     const httpRate = await throughput(seconds, concurrency, async (i) => {

@@ -96,8 +96,29 @@ interface Batch {
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
 }
 
+// Prepared statements kept per connection and SQL text: preparing is most of the cost of a short statement, and
+// an application sends the same few hundred texts over and over. SQLite re-prepares a kept statement by itself
+// when the schema changes. Bounded, oldest text out first (queries with IN lists of many lengths).
+const STATEMENT_CACHE_SIZE = 2000;
+const statementCaches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function prepared(db: SQLite.Database, text: string): SQLite.Statement {
+  let cache = statementCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCaches.set(db, cache);
+  }
+  let stmt = cache.get(text);
+  if (!stmt) {
+    stmt = db.prepare(text);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(text, stmt);
+  }
+  return stmt;
+}
+
 function run(db: SQLite.Database, query: CompiledQuery): QueryResult<unknown> {
-  const stmt = db.prepare(query.sql);
+  const stmt = prepared(db, query.sql);
   if (stmt.reader) return { rows: stmt.all(...(query.parameters as unknown[])) };
   const { changes, lastInsertRowid } = stmt.run(...(query.parameters as unknown[]));
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
@@ -181,13 +202,13 @@ export class GroupCommitDriver implements Driver {
     if (this.#reader && this.#readOnly(query.sql)) {
       let stmt: SQLite.Statement | undefined;
       try {
-        stmt = this.#reader.prepare(query.sql);
+        stmt = prepared(this.#reader, query.sql);
       } catch {
         // The reader's copy of the schema is older than a table or index the writer made since: running any
         // statement makes SQLite check the schema and load it again.
         this.#reader.prepare('select count(*) from sqlite_schema').get();
         try {
-          stmt = this.#reader.prepare(query.sql);
+          stmt = prepared(this.#reader, query.sql);
         } catch {
           // Still unknown to the reader: the writer answers.
         }
@@ -223,7 +244,7 @@ export class GroupCommitDriver implements Driver {
   #readOnly(text: string): boolean {
     let readOnly = this.#classified.get(text);
     if (readOnly === undefined) {
-      const stmt = this.#writer.prepare(text);
+      const stmt = prepared(this.#writer, text);
       readOnly = stmt.readonly && stmt.reader;
       if (this.#classified.size >= 5000) this.#classified.clear();
       this.#classified.set(text, readOnly);

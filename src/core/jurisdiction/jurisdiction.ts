@@ -303,17 +303,22 @@ export function isBusinessDay(profile: Jurisdiction, isoDate: string, options?: 
   return weekday !== 0 && weekday !== 6 && !isHoliday(profile, isoDate, options);
 }
 
+// One formatter per time zone: making an Intl.DateTimeFormat costs far more than using one.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The calendar date at `instant` in the jurisdiction's time zone, so "today" means the city's today even
  * on a server running in UTC.
  */
+
 export function localDate(profile: Jurisdiction, instant: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: profile.locale.timezone.value,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  const zone = profile.locale.timezone.value;
+  let format = dayFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
