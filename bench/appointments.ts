@@ -14,20 +14,15 @@
  * SQLite in a temporary directory, a fixed clock (Monday 09:00 in Minneapolis). `npx tsx bench/appointments.ts`
  * prints the table on its own; `bench/run.ts` runs it as the `appointments` group.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { randomId, referenceCode } from '../src/core/crypto/random.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
-import { createLogger } from '../src/core/log.ts';
 import type { AppContext } from '../src/core/modules/context.ts';
 import { MUNICIPAL_ID_ENROLMENT, appointmentsApi } from '../src/modules/appointments/api.ts';
 import { book } from '../src/modules/appointments/bookings.service.ts';
 import { createSite, setHours, setServiceCapacity } from '../src/modules/appointments/sites.service.ts';
 import { localDateOf } from '../src/modules/appointments/zoned-time.ts';
+import { startBenchApp } from './bench-app.ts';
 import { type Row, formatTable } from './bench-kit.ts';
 
 export interface AppointmentsBenchOptions {
@@ -85,19 +80,7 @@ export async function benchAppointments(options: AppointmentsBenchOptions = {}):
   const siteCount = options.sites ?? 20;
   const concurrency = options.concurrency ?? 4;
   const queries = options.queries ?? 300;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-appointments-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATA_DIR: path.join(dir, 'data'),
-    KEY_FILE: path.join(dir, 'keys', 'kek.json'),
-    DATABASE_URL: `sqlite:${path.join(dir, 'data', 'bench.db')}`,
-    LOG_LEVEL: 'silent',
-    DEMO: 'false',
-    RATE_LIMIT: 'false',
-    JOB_WORKER: 'false',
-  });
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const built = await buildApp({ config, logger: createLogger({ level: 'silent' }), now: () => NOW });
+  const built = await startBenchApp('appointments', { now: () => NOW });
   const { ctx, app } = built;
   const rows: Row[] = [];
   try {
@@ -176,7 +159,6 @@ export async function benchAppointments(options: AppointmentsBenchOptions = {}):
     rows.push({ name: 'reference code generation', opsPerSec: await throughput(Math.min(1, seconds), 1, async () => referenceCode()) });
   } finally {
     await built.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   return rows;
 }

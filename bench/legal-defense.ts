@@ -14,21 +14,16 @@
  *
  * SQLite in a temporary directory. `npx tsx bench/legal-defense.ts` prints the table alone.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { createApiToken } from '../src/core/auth/api-tokens.ts';
 import { OPERATOR } from '../src/core/auth/auth-audit.ts';
 import { provisionStaffUser } from '../src/core/auth/accounts.service.ts';
 import { randomId } from '../src/core/crypto/random.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
-import { createLogger } from '../src/core/log.ts';
 import { candidateOf, chooseProvider, offerCase } from '../src/modules/legal-defense/legal-defense.assignment.ts';
 import { legalDefenseRepo } from '../src/modules/legal-defense/legal-defense.repo.ts';
+import { startBenchApp } from './bench-app.ts';
 import { type Row, formatTable } from './bench-kit.ts';
 
 export interface LegalDefenseBenchOptions {
@@ -113,19 +108,7 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
   const nProviders = options.providers ?? 50;
   const nReports = options.reports ?? 2_000;
   const nDecisions = options.decisions ?? 500;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-legal-defense-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATA_DIR: path.join(dir, 'data'),
-    KEY_FILE: path.join(dir, 'keys', 'kek.json'),
-    DATABASE_URL: `sqlite:${path.join(dir, 'data', 'sanctuary.db')}`,
-    LOG_LEVEL: 'silent',
-    DEMO: 'false',
-    RATE_LIMIT: 'false',
-    JOB_WORKER: 'false',
-  });
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const built = await buildApp({ config, logger: createLogger({ level: 'silent' }), now: () => NOW });
+  const built = await startBenchApp('legal-defense', { now: () => NOW });
   const { app, ctx } = built;
   try {
     // Providers with room for everything, each speaking a few languages.
@@ -227,7 +210,6 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
     return rows;
   } finally {
     await built.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

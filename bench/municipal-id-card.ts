@@ -13,12 +13,7 @@
  * SQLite in a temporary directory. `npx tsx bench/municipal-id-card.ts` prints the table on its own;
  * `bench/run.ts` runs it as the `municipal-id-card` group.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { provisionStaffUser } from '../src/core/auth/accounts.service.ts';
 import { SESSION_COOKIE } from '../src/core/auth/session-hook.ts';
 import { createSession } from '../src/core/auth/sessions.service.ts';
@@ -26,12 +21,12 @@ import { randomId } from '../src/core/crypto/random.ts';
 import { hashPassword } from '../src/core/crypto/passwords.ts';
 import { generateTotpSecret } from '../src/core/crypto/totp.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
-import { createLogger } from '../src/core/log.ts';
 import type { AppContext } from '../src/core/modules/context.ts';
 import { duplicateIndex } from '../src/modules/municipal-id/application/application.service.ts';
 import { drawnPortrait } from '../src/modules/municipal-id/card/card.demo.ts';
 import { type CardActor, cardPdf, createCard, createHolder } from '../src/modules/municipal-id/card/card.service.ts';
 import { CR80_MM } from '../src/modules/municipal-id/card/views/card-document.tsx';
+import { startBenchApp } from './bench-app.ts';
 import { type Row, formatTable } from './bench-kit.ts';
 
 export interface CardBenchOptions {
@@ -212,26 +207,14 @@ export async function benchMunicipalIdCard(options: CardBenchOptions = {}): Prom
   const applications = options.applications ?? 500_000;
   const cards = options.cards ?? 1_000_000;
   const requests = options.requests ?? 300;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-card-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATA_DIR: path.join(dir, 'data'),
-    KEY_FILE: path.join(dir, 'keys', 'kek.json'),
-    DATABASE_URL: `sqlite:${path.join(dir, 'data', 'bench.db')}`,
-    LOG_LEVEL: 'silent',
-    DEMO: 'false',
-    RATE_LIMIT: 'false',
-    JOB_WORKER: 'false',
-  });
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const built = await buildApp({ config, logger: createLogger({ level: 'silent' }), now: () => NOW });
+  const built = await startBenchApp('card', { now: () => NOW });
   const { ctx, app } = built;
   const rows: Row[] = [];
   try {
     // --- Card PDF/s --------------------------------------------------------------------------------------
     const printer = ctx.pdf;
     if (!printer.available()) {
-      rows.push({ name: 'card PDF', note: `skipped: no Chromium at ${config.chromiumPath}` });
+      rows.push({ name: 'card PDF', note: `skipped: no Chromium at ${ctx.config.chromiumPath}` });
     } else {
       const ids = new Map<string, string>();
       for (const [i, name] of MIXED_NAMES.entries()) {
@@ -316,7 +299,6 @@ export async function benchMunicipalIdCard(options: CardBenchOptions = {}): Prom
     }
   } finally {
     await built.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   return rows;
 }

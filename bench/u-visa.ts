@@ -9,21 +9,16 @@
  * deadline engine: the queue reads only plain columns, so no sealing is needed to measure it, and filling
  * takes seconds instead of the minutes 100,000 vault keys would. SQLite in a temporary directory. `npx tsx bench/u-visa.ts` prints the table alone.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { provisionStaffUser } from '../src/core/auth/accounts.service.ts';
 import { SESSION_COOKIE } from '../src/core/auth/session-hook.ts';
 import { createSession } from '../src/core/auth/sessions.service.ts';
 import { randomId } from '../src/core/crypto/random.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
-import { createLogger } from '../src/core/log.ts';
 import { certificationRules } from '../src/modules/u-visa/u-visa.clocks.ts';
 import { queueKey, uVisaRepo } from '../src/modules/u-visa/u-visa.repo.ts';
+import { startBenchApp } from './bench-app.ts';
 import { type Row, formatTable } from './bench-kit.ts';
 
 export interface UVisaBenchOptions {
@@ -58,19 +53,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export async function benchUVisa(options: UVisaBenchOptions = {}): Promise<Row[]> {
   const n = options.requests ?? 100_000;
   const loads = options.loads ?? 300;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-u-visa-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATA_DIR: path.join(dir, 'data'),
-    KEY_FILE: path.join(dir, 'keys', 'kek.json'),
-    DATABASE_URL: `sqlite:${path.join(dir, 'data', 'sanctuary.db')}`,
-    LOG_LEVEL: 'silent',
-    DEMO: 'false',
-    RATE_LIMIT: 'false',
-    JOB_WORKER: 'false',
-  });
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const built = await buildApp({ config, logger: createLogger({ level: 'silent' }), now: () => NOW });
+  const built = await startBenchApp('u-visa', { now: () => NOW });
   const { app, ctx } = built;
   try {
     // Fill: n requests received over the last 60 days, 1 in 8 expedited, across the departments; a fifth decided.
@@ -182,7 +165,6 @@ export async function benchUVisa(options: UVisaBenchOptions = {}): Promise<Row[]
     return rows;
   } finally {
     await built.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
