@@ -23,7 +23,7 @@ import { book } from '../src/modules/appointments/bookings.service.ts';
 import { createSite, setHours, setServiceCapacity } from '../src/modules/appointments/sites.service.ts';
 import { localDateOf } from '../src/modules/appointments/zoned-time.ts';
 import { startBenchApp } from './bench-app.ts';
-import { type Row, formatTable } from './bench-kit.ts';
+import { type Row, formatTable, percentile, throughput } from './bench-kit.ts';
 
 export interface AppointmentsBenchOptions {
   /** Seconds per throughput measurement (default 5). */
@@ -39,22 +39,6 @@ export interface AppointmentsBenchOptions {
 const SERVICE = MUNICIPAL_ID_ENROLMENT;
 const SYSTEM = { userId: null, role: 'system' } as const;
 const NOW = new Date('2026-11-30T15:00:00.000Z');
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-
-async function throughput(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  const until = performance.now() + seconds * 1000;
-  let n = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) await op(n++);
-    }),
-  );
-  return n / ((performance.now() - started) / 1000);
-}
 
 async function latency(queries: number, op: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < Math.min(20, queries); i++) await op(); // warm up

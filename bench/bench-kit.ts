@@ -112,6 +112,24 @@ export function formatTable(title: string, rows: readonly Row[]): string {
   return [`## ${title}`, line(header), rule, ...body.map(line)].join('\n');
 }
 
+/** The p-th percentile (nearest rank) of an ascending list; NaN for an empty one. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** Operations per second of `op`, run by `concurrency` callers for `seconds`; `i` numbers the calls. */
+export async function throughput(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) await op(n++);
+    }),
+  );
+  return n / ((performance.now() - started) / 1000);
+}
+
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);

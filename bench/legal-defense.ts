@@ -24,7 +24,7 @@ import { inTransaction } from '../src/core/db/transaction.ts';
 import { candidateOf, chooseProvider, offerCase } from '../src/modules/legal-defense/legal-defense.assignment.ts';
 import { legalDefenseRepo } from '../src/modules/legal-defense/legal-defense.repo.ts';
 import { startBenchApp } from './bench-app.ts';
-import { type Row, formatTable } from './bench-kit.ts';
+import { type Row, formatTable, percentile } from './bench-kit.ts';
 
 export interface LegalDefenseBenchOptions {
   /** Open cases in the database (default 100,000). */
@@ -41,10 +41,6 @@ const NOW = new Date('2026-11-20T15:00:00.000Z');
 /** Intake clients with a request in flight at once (hotline staff and partner systems). */
 const CLIENTS = 32;
 const LANGS = ['en', 'es', 'so', 'hmn', 'om', 'am', 'ar', 'fr', 'kar', 'qu'];
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 
 async function measure(n: number, op: (i: number) => unknown): Promise<{ perSec: number; p50: number; p99: number }> {
   for (let i = 0; i < Math.min(20, n); i++) await op(-1 - i); // warm up

@@ -27,7 +27,7 @@ import { drawnPortrait } from '../src/modules/municipal-id/card/card.demo.ts';
 import { type CardActor, cardPdf, createCard, createHolder } from '../src/modules/municipal-id/card/card.service.ts';
 import { CR80_MM } from '../src/modules/municipal-id/card/views/card-document.tsx';
 import { startBenchApp } from './bench-app.ts';
-import { type Row, formatTable } from './bench-kit.ts';
+import { type Row, formatTable, percentile, throughput } from './bench-kit.ts';
 
 export interface CardBenchOptions {
   /** Seconds per PDF throughput measurement (default 8). */
@@ -47,22 +47,6 @@ const NOW = new Date('2026-12-02T15:00:00.000Z');
 const LATIN_NAMES = ['Hodan Abdi Warsame', 'Ntxhi Vaj', 'María José Hernández', 'Nguyễn Thị Phương Thảo'];
 /** The same with Ethiopic, Arabic and Chinese names (Chinese in Droid Sans Fallback, embedded as a TrueType subset, not Noto CJK's Type3 paths). */
 const MIXED_NAMES = [...LATIN_NAMES, 'ዮሐንስ ገብረ መድኅን', 'فاطمة الزهراء حسن', '王小明', 'Kalkidan Tesfaye'];
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-
-async function throughput(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  const until = performance.now() + seconds * 1000;
-  let n = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) await op(n++);
-    }),
-  );
-  return n / ((performance.now() - started) / 1000);
-}
 
 async function latency(requests: number, op: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number }> {
   for (let i = 0; i < Math.min(20, requests); i++) await op();

@@ -19,7 +19,7 @@ import { inTransaction } from '../src/core/db/transaction.ts';
 import { certificationRules } from '../src/modules/u-visa/u-visa.clocks.ts';
 import { queueKey, uVisaRepo } from '../src/modules/u-visa/u-visa.repo.ts';
 import { startBenchApp } from './bench-app.ts';
-import { type Row, formatTable } from './bench-kit.ts';
+import { type Row, formatTable, percentile } from './bench-kit.ts';
 
 export interface UVisaBenchOptions {
   /** Requests in the database (default 100,000). */
@@ -30,10 +30,6 @@ export interface UVisaBenchOptions {
 
 const NOW = new Date('2026-11-20T15:00:00.000Z');
 const DAY = 86_400_000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 
 async function latency(loads: number, op: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number }> {
   for (let i = 0; i < Math.min(30, loads); i++) await op(); // warm up

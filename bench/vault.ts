@@ -33,7 +33,7 @@ import { migrateToLatest } from '../src/core/db/migrator.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
 import { createLogger } from '../src/core/log.ts';
 import type { AppContext } from '../src/core/modules/context.ts';
-import { type Row, formatTable } from './bench-kit.ts';
+import { type Row, formatTable, percentile } from './bench-kit.ts';
 
 export interface VaultBenchOptions {
   /** Subjects forgotten for the latency figure (default 300). */
@@ -48,11 +48,6 @@ export interface VaultBenchOptions {
   formRounds?: number;
   /** Submissions in flight at once (default 4). */
   concurrency?: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 function tempDir(label: string): string {
