@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { MAX_TOKEN_DAYS, createApiToken, listApiTokens, revokeApiToken } from '../../core/auth/api-tokens.ts';
 import { findUserByEmail } from '../../core/auth/accounts.service.ts';
 import { OPERATOR } from '../../core/auth/auth-audit.ts';
 import { isRandomId } from '../../core/crypto/random.ts';
-import { AppError } from '../../core/http/errors.ts';
-import { createLogger } from '../../core/log.ts';
-import type { AppContext } from '../../core/modules/context.ts';
-import { MODULES } from '../../modules/index.ts';
+import { describeError, withAppContext } from '../app-context.ts';
 import { type CliIo, type Command, UsageError } from '../command.ts';
 
 const HELP = `Subcommands:
@@ -27,28 +23,6 @@ Tokens are sent as "Authorization: Bearer sct_…" to /api/v1/… routes whose p
 Admin and counsel powers never work through a token. Issuing and revoking are written to the audit log.
 Exit codes: 0 done, 1 failed, 2 wrong usage.`;
 
-async function withContext<T>(config: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const built = await buildApp({ config, modules: MODULES, migrate: false, logger: createLogger({ level: 'silent' }) });
-  try {
-    try {
-      await built.ctx.db.kysely.selectFrom('auth_api_tokens').select('id').limit(1).execute();
-    } catch {
-      throw new Error('the database is not set up yet: run "sanctuary migrate" (or start the server once) first');
-    }
-    return await fn(built.ctx);
-  } finally {
-    await built.close();
-  }
-}
-
-function describe(err: unknown, ctx: AppContext): string {
-  if (err instanceof AppError) {
-    const t = ctx.messages.translator('en');
-    return err.fields.map((f) => t(f.key, f.values)).join('; ') || (err.messageKey ? t(err.messageKey) : t(`error.${err.code}.body`));
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
 async function create(args: string[], config: Config, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -64,7 +38,7 @@ async function create(args: string[], config: Config, io: CliIo): Promise<number
   if (!Number.isInteger(days)) throw new UsageError('--days must be a whole number');
   const email = values.email;
   const label = values.label;
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_api_tokens', async (ctx) => {
     const user = await findUserByEmail(ctx, email);
     if (!user) {
       io.err(`sanctuary tokens create: no account for ${email}`);
@@ -76,7 +50,7 @@ async function create(args: string[], config: Config, io: CliIo): Promise<number
       io.out(token);
       return 0;
     } catch (err) {
-      io.err(`sanctuary tokens create: ${describe(err, ctx)}`);
+      io.err(`sanctuary tokens create: ${describeError(err, ctx)}`);
       return 1;
     }
   });
@@ -84,7 +58,7 @@ async function create(args: string[], config: Config, io: CliIo): Promise<number
 
 async function list(args: string[], config: Config, io: CliIo): Promise<number> {
   parseArgs({ args, options: {}, strict: true, allowPositionals: false });
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_api_tokens', async (ctx) => {
     const tokens = await listApiTokens(ctx);
     if (tokens.length === 0) {
       io.out('No API tokens.');
@@ -100,7 +74,7 @@ async function revoke(args: string[], config: Config, io: CliIo): Promise<number
   const { values } = parseArgs({ args, options: { id: { type: 'string' } }, strict: true, allowPositionals: false });
   if (!values.id || !isRandomId(values.id)) throw new UsageError('--id <token id> is required');
   const id = values.id;
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_api_tokens', async (ctx) => {
     if (!(await revokeApiToken(ctx, { id, actor: OPERATOR }))) {
       io.err(`sanctuary tokens revoke: no token ${id}`);
       return 1;

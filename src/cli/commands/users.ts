@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import {
   createStaffUser,
@@ -10,10 +9,7 @@ import {
 } from '../../core/auth/accounts.service.ts';
 import { OPERATOR } from '../../core/auth/auth-audit.ts';
 import { ROLES, isRole } from '../../core/auth/permissions.ts';
-import { AppError } from '../../core/http/errors.ts';
-import { createLogger } from '../../core/log.ts';
-import type { AppContext } from '../../core/modules/context.ts';
-import { MODULES } from '../../modules/index.ts';
+import { describeError, withAppContext } from '../app-context.ts';
 import { type CliIo, type Command, UsageError } from '../command.ts';
 
 const HELP = `Subcommands:
@@ -35,34 +31,9 @@ The person opens the link, chooses a password and sets up an authenticator app. 
 over a safe channel; it is printed only once and the database keeps only a hash of it.
 Exit codes: 0 done, 1 failed (e.g. the e-mail already has an account), 2 wrong usage.`;
 
-/** Opens the app's services on the configured database (which must already be migrated). */
-async function withContext<T>(config: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const built = await buildApp({ config, modules: MODULES, migrate: false, logger: createLogger({ level: 'silent' }) });
-  try {
-    try {
-      await built.ctx.db.kysely.selectFrom('auth_users').select('id').limit(1).execute();
-    } catch {
-      throw new Error('the database is not set up yet: run "sanctuary migrate" (or start the server once) first');
-    }
-    return await fn(built.ctx);
-  } finally {
-    await built.close();
-  }
-}
-
 function emailArg(value: string | undefined): string {
   if (!value) throw new UsageError('--email is required');
   return value;
-}
-
-/** Turns a service error into a CLI message (exit 1). */
-function describe(err: unknown, ctx: AppContext): string {
-  if (err instanceof AppError) {
-    const t = ctx.messages.translator('en');
-    const field = err.fields.map((f) => t(f.key, f.values)).join('; ');
-    return field || (err.messageKey ? t(err.messageKey) : t(`error.${err.code}.body`));
-  }
-  return err instanceof Error ? err.message : String(err);
 }
 
 function table(rows: string[][]): string[] {
@@ -83,14 +54,14 @@ async function create(args: string[], config: Config, io: CliIo): Promise<number
   const unknown = roles.filter((r) => !isRole(r));
   if (unknown.length > 0) throw new UsageError(`unknown role ${unknown.join(', ')} (roles: ${ROLES.join(', ')})`);
   const name = values.name ?? email.split('@')[0] ?? email;
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_users', async (ctx) => {
     try {
       const { link, expiresAt } = await createStaffUser(ctx, { email, displayName: name, roles, actor: OPERATOR });
       io.err(`Created ${email.trim()} (${roles.join(', ')}). Give them this one-time enrolment link; it expires ${expiresAt.toISOString()}:`);
       io.out(link);
       return 0;
     } catch (err) {
-      io.err(`sanctuary users create: ${describe(err, ctx)}`);
+      io.err(`sanctuary users create: ${describeError(err, ctx)}`);
       return 1;
     }
   });
@@ -99,7 +70,7 @@ async function create(args: string[], config: Config, io: CliIo): Promise<number
 async function link(args: string[], config: Config, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { email: { type: 'string' } }, strict: true, allowPositionals: false });
   const email = emailArg(values.email);
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_users', async (ctx) => {
     const user = await findUserByEmail(ctx, email);
     if (!user) {
       io.err(`sanctuary users link: no account for ${email}`);
@@ -111,7 +82,7 @@ async function link(args: string[], config: Config, io: CliIo): Promise<number> 
       io.out(url);
       return 0;
     } catch (err) {
-      io.err(`sanctuary users link: ${describe(err, ctx)}`);
+      io.err(`sanctuary users link: ${describeError(err, ctx)}`);
       return 1;
     }
   });
@@ -120,7 +91,7 @@ async function link(args: string[], config: Config, io: CliIo): Promise<number> 
 async function disable(args: string[], config: Config, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { email: { type: 'string' } }, strict: true, allowPositionals: false });
   const email = emailArg(values.email);
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_users', async (ctx) => {
     const user = await findUserByEmail(ctx, email);
     if (!user) {
       io.err(`sanctuary users disable: no account for ${email}`);
@@ -131,7 +102,7 @@ async function disable(args: string[], config: Config, io: CliIo): Promise<numbe
       io.out(alreadyDisabled ? `${email} was already disabled.` : `Disabled ${email}; ${sessionsEnded} session(s) ended.`);
       return 0;
     } catch (err) {
-      io.err(`sanctuary users disable: ${describe(err, ctx)}`);
+      io.err(`sanctuary users disable: ${describeError(err, ctx)}`);
       return 1;
     }
   });
@@ -139,7 +110,7 @@ async function disable(args: string[], config: Config, io: CliIo): Promise<numbe
 
 async function list(args: string[], config: Config, io: CliIo): Promise<number> {
   parseArgs({ args, options: {}, strict: true, allowPositionals: false });
-  return withContext(config, async (ctx) => {
+  return withAppContext(config, 'auth_users', async (ctx) => {
     const users = await listStaffUsers(ctx);
     if (users.length === 0) {
       io.out('No staff accounts. Create one with: sanctuary users create --email <address> --role admin');
