@@ -45,3 +45,39 @@ export async function startBenchApp(label: string, options: { now?: () => Date }
     },
   };
 }
+
+/** A minimal browser for `app.inject`: cookies and the CSRF token. */
+export class Jar {
+  readonly #cookies = new Map<string, string>();
+  constructor(private readonly app: FastifyInstance) {}
+  #header(): string {
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  #store(setCookie: string | string[] | undefined): void {
+    for (const c of ([] as string[]).concat(setCookie ?? [])) {
+      const [pair = ''] = c.split(';');
+      const eq = pair.indexOf('=');
+      const value = pair.slice(eq + 1);
+      if (value === '' || /max-age=0/i.test(c)) this.#cookies.delete(pair.slice(0, eq));
+      else this.#cookies.set(pair.slice(0, eq), value);
+    }
+  }
+  async get(url: string): Promise<number> {
+    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.#header() } });
+    this.#store(res.headers['set-cookie']);
+    return res.statusCode;
+  }
+  async post(url: string, form: Record<string, string | string[]>): Promise<number> {
+    const body = new URLSearchParams();
+    body.append('_csrf', this.#cookies.get('__Host-csrf') ?? '');
+    for (const [k, v] of Object.entries(form)) for (const item of ([] as string[]).concat(v)) body.append(k, item);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#header() },
+    });
+    this.#store(res.headers['set-cookie']);
+    return res.statusCode;
+  }
+}

@@ -25,7 +25,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -33,6 +32,7 @@ import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/core/db/database.ts';
 import { createLogger } from '../src/core/log.ts';
 import { importAddressPoints } from '../src/modules/municipal-id/residency/address-import.ts';
+import { Jar } from './bench-app.ts';
 import { type Row, formatTable } from './bench-kit.ts';
 
 const FORM = '/forms/municipal-id';
@@ -50,42 +50,6 @@ export interface ApplicationBenchOptions {
 }
 
 type Target = { kind: 'sqlite' } | { kind: 'postgres'; admin: string };
-
-/** A minimal browser for `app.inject`: cookies and the CSRF token. */
-class Jar {
-  readonly #cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
-  #header(): string {
-    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  #store(setCookie: string | string[] | undefined): void {
-    for (const c of ([] as string[]).concat(setCookie ?? [])) {
-      const [pair = ''] = c.split(';');
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(c)) this.#cookies.delete(pair.slice(0, eq));
-      else this.#cookies.set(pair.slice(0, eq), value);
-    }
-  }
-  async get(url: string): Promise<number> {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.#header() } });
-    this.#store(res.headers['set-cookie']);
-    return res.statusCode;
-  }
-  async post(url: string, form: Record<string, string | string[]>): Promise<number> {
-    const body = new URLSearchParams();
-    body.append('_csrf', this.#cookies.get('__Host-csrf') ?? '');
-    for (const [k, v] of Object.entries(form)) for (const item of ([] as string[]).concat(v)) body.append(k, item);
-    const res = await this.app.inject({
-      method: 'POST',
-      url,
-      payload: body.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#header() },
-    });
-    this.#store(res.headers['set-cookie']);
-    return res.statusCode;
-  }
-}
 
 const STREETS: ReadonlyArray<[string, string]> = [
   ['350 South Fifth Street', '55415'],

@@ -33,6 +33,7 @@ import { migrateToLatest } from '../src/core/db/migrator.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
 import { createLogger } from '../src/core/log.ts';
 import type { AppContext } from '../src/core/modules/context.ts';
+import { Jar } from './bench-app.ts';
 import { type Row, formatTable, percentile } from './bench-kit.ts';
 
 export interface VaultBenchOptions {
@@ -227,40 +228,6 @@ export async function benchBlindIndexLookup(options: { rows?: number; lookups?: 
 // Public form submission with encryption + audit on vs off
 
 const FORM = '/forms/office-help';
-
-/** A minimal browser for `app.inject`: cookies and the CSRF token. */
-class Jar {
-  readonly #cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
-  #header(): string {
-    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  #store(setCookie: string | string[] | undefined): void {
-    for (const c of ([] as string[]).concat(setCookie ?? [])) {
-      const [pair = ''] = c.split(';');
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(c)) this.#cookies.delete(pair.slice(0, eq));
-      else this.#cookies.set(pair.slice(0, eq), value);
-    }
-  }
-  async get(url: string): Promise<number> {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.#header() } });
-    this.#store(res.headers['set-cookie']);
-    return res.statusCode;
-  }
-  async post(url: string, form: Record<string, string>): Promise<number> {
-    const body = new URLSearchParams({ _csrf: this.#cookies.get('__Host-csrf') ?? '', ...form }).toString();
-    const res = await this.app.inject({
-      method: 'POST',
-      url,
-      payload: body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#header() },
-    });
-    this.#store(res.headers['set-cookie']);
-    return res.statusCode;
-  }
-}
 
 /** One complete submission of the Office form by a new resident. Throws if any step is refused. */
 async function submitOnce(app: FastifyInstance, i: number): Promise<void> {
