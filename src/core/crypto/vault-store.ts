@@ -109,11 +109,17 @@ export class KeyVaultStore {
     return this.#db;
   }
 
+  /**
+   * Writes one wrapped key. It runs as a transaction, not a bare statement, so that on SQLite keys created at the
+   * same moment share one durable commit (group commit) instead of one fsync each, serialized.
+   */
   async insert(row: { id: string; program: string; wrappedKey: string; kekId: string; createdAt: string }): Promise<void> {
-    await this.#k
-      .insertInto('subject_keys')
-      .values({ id: row.id, program: row.program, wrapped_key: row.wrappedKey, kek_id: row.kekId, created_at: row.createdAt, destroyed_at: null })
-      .execute();
+    await this.#k.transaction().execute((tx) =>
+      tx
+        .insertInto('subject_keys')
+        .values({ id: row.id, program: row.program, wrapped_key: row.wrappedKey, kek_id: row.kekId, created_at: row.createdAt, destroyed_at: null })
+        .execute(),
+    );
   }
 
   async get(id: string): Promise<SubjectKeyTable | undefined> {

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../../../test/helpers/db.ts';
 import { migrateToLatest } from '../db/migrator.ts';
-import { inTransaction } from '../db/transaction.ts';
+import { CompanionWriteError, inTransaction } from '../db/transaction.ts';
 import { DecryptError, KeyNotFoundError } from './errors.ts';
 import { DataKeyCache } from './vault-cache.ts';
 import { EnvKeyProvider, LocalFileKeyProvider, generateKeyString } from './key-provider.ts';
@@ -160,6 +160,62 @@ describeEachDialect('vault', (dialect) => {
     expect(await vault.reconcile()).toMatchObject({ orphans: 0 }); // younger than 24 h: left alone
     expect(await vault.reconcile({ destroyOrphans: true, orphanAgeMs: -1000 })).toMatchObject({ orphans: 1, orphansDestroyed: 1 });
     expect(await vault.subjectStatus(orphan)).toBe('forgotten');
+  });
+
+  it('keys of concurrent transactions share the key vault commits and are durable when the transaction answers', async () => {
+    const before = { ...vault.store.db.groupCommit };
+    const made = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        inTransaction(t.db, async (tx) => {
+          const id = await vault.createSubject(tx, 'clinics');
+          const noteId = `note-c${i}`;
+          const body = await vault.seal(id, `person ${i}`, { table: 'vault_test_notes', column: 'body', rowId: noteId });
+          await tx.insertInto('vault_test_notes').values({ id: noteId, subject_id: id, body, body_idx: `i${i}` }).execute();
+          // Answered: the key is committed in the vault (read on its read-only connection, committed data only).
+          return { id, noteId, stored: () => vault.store.get(id) };
+        }).then(async (r) => ({ ...r, key: await r.stored() })),
+      ),
+    );
+    for (const m of made) expect(m.key?.wrapped_key).toMatch(/^w1\./);
+    const after = vault.store.db.groupCommit;
+    if (before && after) {
+      expect(after.transactions - before.transactions).toBe(24);
+      // SQLite runs the main transactions one after another, each handing its key over at once; PostgreSQL runs
+      // them side by side with network round trips between, so fewer keys meet in one commit.
+      expect(after.commits - before.commits).toBeLessThanOrEqual(dialect === 'sqlite' ? 12 : 20);
+    }
+    // Readable after the cache is gone (the key comes from the vault database).
+    const fresh = await openVault(keyConfig(t.dir), { db: t.db });
+    try {
+      const row = await t.db.kysely.selectFrom('vault_test_notes').selectAll().where('id', '=', 'note-c7').executeTakeFirstOrThrow();
+      expect(await fresh.open(row.subject_id, row.body, { table: 'vault_test_notes', column: 'body', rowId: 'note-c7' })).toBe('person 7');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a key the vault cannot store fails the transaction and removes what it committed', async () => {
+    await sql`create trigger refuse_keys before insert on subject_keys begin select raise(abort, 'the disk is full'); end`.execute(vault.store.db.kysely);
+    let id = '';
+    const failed = await inTransaction(t.db, async (tx) => {
+      id = await vault.createSubject(tx, 'clinics');
+      const body = await vault.seal(id, 'Hodan', { table: 'vault_test_notes', column: 'body', rowId: 'note-x' });
+      await tx.insertInto('vault_test_notes').values({ id: 'note-x', subject_id: id, body, body_idx: 'x' }).execute();
+      return id;
+    }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(CompanionWriteError);
+    expect(String((failed as Error).cause)).toContain('the disk is full');
+    // Nothing of it is left: no row, no subject, no key.
+    expect(await t.db.kysely.selectFrom('vault_test_notes').selectAll().where('id', '=', 'note-x').execute()).toEqual([]);
+    expect(await t.db.kysely.selectFrom('subjects').selectAll().where('id', '=', id).execute()).toEqual([]);
+    expect(await vault.store.get(id)).toBeUndefined();
+    await sql`drop trigger refuse_keys`.execute(vault.store.db.kysely);
+    // Outside inTransaction the key is written before createSubject returns, and its failure is the caller's.
+    await sql`create trigger refuse_keys before insert on subject_keys begin select raise(abort, 'the disk is full'); end`.execute(vault.store.db.kysely);
+    await expect(t.db.kysely.transaction().execute((tx) => vault.createSubject(tx, 'clinics'))).rejects.toThrow('the disk is full');
   });
 
   it('a new process with the same key file and vault decrypts (keys survive restarts)', async () => {

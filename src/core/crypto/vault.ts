@@ -25,7 +25,7 @@
  */
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
-import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type Executor, inTransaction, joinCommit } from '../db/transaction.ts';
 import { type ForgetReceipt, SubjectRowRegistry } from '../privacy/forget.ts';
 import { type BlindIndexKey, type BlindIndexOptions, blindIndex as computeBlindIndex, deriveIndexKeyFromRoot } from './blind-index.ts';
 import {
@@ -101,6 +101,8 @@ export class Vault {
   readonly #now: () => Date;
   readonly #cache: DataKeyCache;
   readonly #loading = new Map<string, Promise<DataKey>>();
+  /** Data keys being written to the key vault (see `createSubject`): loads and forgets wait for them. */
+  readonly #pending = new Map<string, Promise<void>>();
   readonly #indexKeys = new Map<string, BlindIndexKey>();
   readonly #indexRoot: IndexRootKey;
   readonly #reloadInterval: number;
@@ -120,9 +122,12 @@ export class Vault {
   }
 
   /**
-   * Creates a subject of `program` with a fresh data key and returns its id. The wrapped key is written to the
-   * key vault at once (outside `tx`); the `subjects` row is written in `tx`. If `tx` rolls back, the vault keeps
-   * an unused key (harmless; `reconcile({ destroyOrphans: true })` removes old ones).
+   * Creates a subject of `program` with a fresh data key and returns its id. The `subjects` row is written in
+   * `tx`; the wrapped key goes to the key vault outside it. When `inTransaction` runs `tx`, the key write runs
+   * alongside (see `joinCommit`): keys of concurrent transactions share the key vault's commits, and the
+   * transaction is answered only once its keys are durable; if a key cannot be stored, the committed subject is
+   * forgotten again and the transaction fails. Otherwise the key is written before this returns. If `tx` rolls
+   * back, the vault keeps an unused key (harmless; `reconcile({ destroyOrphans: true })` removes old ones).
    *
    * `options.id` lets a caller use an id it already made with `randomId()` (e.g. a staff account whose id is
    * also its subject id); by default a new one is drawn.
@@ -137,8 +142,21 @@ export class Vault {
     try {
       const wrapped = await wrapDataKey(this.provider, dek, { subjectId, purpose: program });
       const createdAt = this.#now().toISOString();
-      await this.store.insert({ id: subjectId, program, wrappedKey: wrapped, kekId: parseWrappedDataKey(wrapped).kid, createdAt });
       await tx.insertInto('subjects').values({ id: subjectId, program, created_at: createdAt }).execute();
+      const stored = this.store.insert({ id: subjectId, program, wrappedKey: wrapped, kekId: parseWrappedDataKey(wrapped).kid, createdAt });
+      // The key write runs alongside the transaction (keys of concurrent transactions share a commit of the key
+      // vault) when `inTransaction` runs it; the transaction is answered only once the key is durable.
+      this.#pending.set(subjectId, stored);
+      const clear = () => {
+        if (this.#pending.get(subjectId) === stored) this.#pending.delete(subjectId);
+      };
+      stored.then(clear, clear);
+      const joined = joinCommit(tx, {
+        done: stored,
+        // The key could not be stored after the rows were committed: remove them (nothing can read them).
+        undo: () => inTransaction(this.#db, (t) => this.forgetSubject(t, subjectId)).then(() => undefined, () => undefined),
+      });
+      if (!joined) await stored;
       // The creator usually seals right away: keep the key instead of unwrapping it again.
       cached = this.#cache.set(subjectId, dek);
       return subjectId;
@@ -222,6 +240,7 @@ export class Vault {
    * Repeating a forget is harmless. Throws `KeyNotFoundError` for an id that is in neither database.
    */
   async forgetSubject(tx: Executor, subjectId: string): Promise<ForgetReceipt> {
+    await this.#pending.get(subjectId)?.catch(() => undefined);
     const subject = await tx.selectFrom('subjects').select(['id', 'program']).where('id', '=', subjectId).executeTakeFirst();
     const rowsDeleted = await this.subjectRows.deleteRows(tx, subjectId, subject?.program ?? null);
     if (subject) await tx.deleteFrom('subjects').where('id', '=', subjectId).execute();
@@ -359,6 +378,7 @@ export class Vault {
    * after every waiter has taken what it needs.
    */
   async #load(subjectId: string): Promise<DataKey> {
+    await this.#pending.get(subjectId);
     const row = await this.store.get(subjectId);
     if (!row || row.wrapped_key === null) throw new KeyNotFoundError('data-key', subjectId);
     const dek = await unwrapDataKey(this.provider, row.wrapped_key, { subjectId, purpose: row.program });

@@ -15,9 +15,55 @@ function isRetryable(err: unknown): boolean {
 }
 
 /**
+ * A write to another database that belongs to a transaction (the key vault's copy of a new subject's data key):
+ * `done` settles when it is durable; `undo` removes what the transaction wrote because of it when it failed.
+ */
+export interface CompanionWrite {
+  readonly done: Promise<void>;
+  undo(): Promise<void>;
+}
+
+const companions = new WeakMap<object, CompanionWrite[]>();
+
+/**
+ * Lets `write` run alongside `tx` instead of inside it: {@link inTransaction} acknowledges the transaction only
+ * once the write is durable too. Writes done this way by many concurrent transactions share their commits
+ * (e.g. SQLite group commit) rather than each holding the main writer while it waits for a disk.
+ *
+ * Returns false when `tx` is not a transaction run by `inTransaction`: the caller must then await the write itself.
+ */
+export function joinCommit(tx: Executor, write: CompanionWrite): boolean {
+  const list = companions.get(tx);
+  if (!list) return false;
+  // Handled here so a failure before `inTransaction` reaches it is not reported as unhandled; it still fails there.
+  write.done.catch(() => undefined);
+  list.push(write);
+  return true;
+}
+
+/** Waits for the companion writes of a committed transaction; undoes and reports the first that failed. */
+async function settleCompanions(writes: readonly CompanionWrite[]): Promise<void> {
+  const results = await Promise.allSettled(writes.map((w) => w.done));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ write: writes[i] as CompanionWrite, reason: r.reason as unknown }] : []));
+  if (failed.length === 0) return;
+  await Promise.allSettled(failed.map((f) => f.write.undo()));
+  throw new CompanionWriteError(failed[0]?.reason);
+}
+
+/** A companion write failed after its transaction committed (what depended on it was undone). Not retried. */
+export class CompanionWriteError extends Error {
+  readonly code = 'SANCTUARY_COMPANION_WRITE_FAILED';
+  constructor(cause: unknown) {
+    super('a write that belongs to the transaction failed after it committed; its effects were undone', { cause });
+    this.name = 'CompanionWriteError';
+  }
+}
+
+/**
  * Runs `fn` in a transaction, retrying on serialization failures and deadlocks (PostgreSQL 40001/40P01,
  * SQLite BUSY) with jittered backoff. Keep `fn` free of side effects outside the database: it may run
- * more than once.
+ * more than once. Writes joined with {@link joinCommit} are awaited after the commit: the result is returned
+ * only when they are durable too.
  */
 export async function inTransaction<T>(
   db: Db,
@@ -29,7 +75,20 @@ export async function inTransaction<T>(
     try {
       let builder = db.kysely.transaction();
       if (db.dialect === 'postgres' && options.isolation) builder = builder.setIsolationLevel(options.isolation);
-      return await builder.execute(fn);
+      const writes: CompanionWrite[] = [];
+      let result: T;
+      try {
+        result = await builder.execute((tx) => {
+          companions.set(tx, writes);
+          return fn(tx);
+        });
+      } catch (err) {
+        // Rolled back: what the companions wrote is unreferenced (an unused data key: `Vault.reconcile` clears it).
+        await Promise.allSettled(writes.map((w) => w.done));
+        throw err;
+      }
+      await settleCompanions(writes);
+      return result;
     } catch (err) {
       if (attempt >= retries || !isRetryable(err)) throw err;
       const delay = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
