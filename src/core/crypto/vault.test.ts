@@ -163,7 +163,8 @@ describeEachDialect('vault', (dialect) => {
   });
 
   it('keys of concurrent transactions share the key vault commits and are durable when the transaction answers', async () => {
-    const before = { ...vault.store.db.groupCommit };
+    const stats = vault.store.db.groupCommit;
+    const before = stats ? { ...stats } : undefined;
     const made = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         inTransaction(t.db, async (tx) => {
