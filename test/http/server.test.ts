@@ -2,6 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/core/i18n/locales.ts';
 import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
+import { pathWithoutLang } from '../../src/core/http/server.tsx';
+
+describe('pathWithoutLang', () => {
+  it('drops every lang parameter and keeps the rest of the query as sent', () => {
+    expect(pathWithoutLang('/')).toBe('/');
+    expect(pathWithoutLang('/?lang=es')).toBe('/');
+    expect(pathWithoutLang('/forms/x?lang=so&step=2')).toBe('/forms/x?step=2');
+    expect(pathWithoutLang('/forms/x?step=2&lang=hmn&q=a%20b')).toBe('/forms/x?step=2&q=a%20b');
+    expect(pathWithoutLang('/x?lang=es&lang=so')).toBe('/x');
+    expect(pathWithoutLang('/x?language=es&lang=')).toBe('/x?language=es');
+    expect(pathWithoutLang('/x?a=1&&lang=es&')).toBe('/x?a=1');
+    expect(pathWithoutLang('/x?slang=yes')).toBe('/x?slang=yes');
+  });
+});
 
 describeEachDialect('HTTP foundation', (dialect) => {
   let t: TestApp;
@@ -34,6 +48,10 @@ describeEachDialect('HTTP foundation', (dialect) => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['strict-transport-security']).toBeUndefined();
     expect(res.headers['x-request-id']).toMatch(/^[0-9A-Z]{26}$/);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    // Headers only obsolete browsers read are not sent (each costs every response).
+    for (const legacy of ['x-xss-protection', 'x-download-options', 'x-permitted-cross-domain-policies']) expect(res.headers[legacy]).toBeUndefined();
   });
 
   for (const lang of LOCALES) {

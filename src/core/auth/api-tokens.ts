@@ -12,7 +12,7 @@
  * - Issuing and revoking are audited (`admin.api-token-create`, `admin.api-token-revoke`); a refused token is
  *   audited too. What a token does is audited by the service it calls, as its owner, like a session.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor } from './auth-audit.ts';
 import { randomId, randomToken } from '../crypto/random.ts';
@@ -222,10 +222,7 @@ export async function authenticateApiToken(ctx: AppContext, token: string): Prom
  * checks against the route's permission. A refused token is a 401, audited with its reason.
  */
 export function registerApiTokenHook(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onRequest', async (req) => {
-    const header = req.headers.authorization;
-    if (!header || !req.url.startsWith('/api/') || req.staff) return;
-    if (!header.startsWith('Bearer ')) throw new AppError('unauthorized');
+  const authenticate = async (req: FastifyRequest, header: string): Promise<void> => {
     const result = await authenticateApiToken(ctx, header.slice(7).trim());
     if (!result.ok) {
       await ctx.audit.recordNow({ actor: { id: null, role: 'anonymous' }, action: 'auth.api-token', outcome: 'denied', purpose: 'security', detail: `reason.${result.reason}` });
@@ -233,5 +230,12 @@ export function registerApiTokenHook(app: FastifyInstance, ctx: AppContext): voi
     }
     const p = result.principal;
     req.staff = { userId: p.userId, sessionId: `token:${p.tokenId}`, displayName: p.displayName, roles: p.roles, factor: 'totp', token: { id: p.tokenId, scopes: p.scopes } };
+  };
+  // Callback form: a request without a bearer token passes without a promise.
+  app.addHook('onRequest', (req, _reply, done) => {
+    const header = req.headers.authorization;
+    if (!header || !req.url.startsWith('/api/') || req.staff) return done();
+    if (!header.startsWith('Bearer ')) return done(new AppError('unauthorized'));
+    authenticate(req, header).then(() => done(), done);
   });
 }

@@ -85,12 +85,13 @@ export function registerSessionHook(app: FastifyInstance, ctx: AppContext): void
       routes.push({ method, url: route.url ?? route.path, access: route.config?.access });
     }
   });
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback form: a request without a session cookie (every resident's) passes without a promise.
+  app.addHook('onRequest', (req, reply, done) => {
     // Static files never need the session: skip the lookup for the stylesheets and scripts of every page.
-    if (req.url.startsWith('/assets/')) return;
+    if (req.url.startsWith('/assets/')) return done();
     const token = req.cookies[SESSION_COOKIE];
-    if (token) {
-      const result = await loadSession(ctx, token);
+    if (!token) return signInIfNeeded(req, reply, done);
+    loadSession(ctx, token).then((result) => {
       if (result.ok) {
         const { session } = result;
         const { roles, withheld, demoWithoutPasskey } = effectiveRoles(session, ctx.config.demo);
@@ -99,14 +100,21 @@ export function registerSessionHook(app: FastifyInstance, ctx: AppContext): void
       } else {
         clearSessionCookie(reply);
       }
-    }
-    const access = req.routeOptions.config?.access;
-    if (!req.staff && access !== undefined && access !== 'public' && req.method === 'GET' && wantsHtml(req)) {
-      const next = new URL(req.url, 'http://x');
-      next.searchParams.delete('lang');
-      return reply.redirect(`/staff/login?next=${encodeURIComponent(next.pathname + next.search)}`, 303);
-    }
+      signInIfNeeded(req, reply, done);
+    }, done);
   });
+}
+
+/** Sends an anonymous browser asking for a staff page to the sign-in page (and back afterwards); else goes on. */
+function signInIfNeeded(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  const access = req.routeOptions.config?.access;
+  if (!req.staff && access !== undefined && access !== 'public' && req.method === 'GET' && wantsHtml(req)) {
+    const next = new URL(req.url, 'http://x');
+    next.searchParams.delete('lang');
+    void reply.redirect(`/staff/login?next=${encodeURIComponent(next.pathname + next.search)}`, 303);
+    return;
+  }
+  done();
 }
 
 /** True when the request's session has a passkey step-up from the last five minutes. */

@@ -143,10 +143,7 @@ export function securityHeaders(secure: boolean): Readonly<Record<string, string
     ...(secure ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
     'x-content-type-options': 'nosniff',
     'x-dns-prefetch-control': 'off',
-    'x-download-options': 'noopen',
     'x-frame-options': 'DENY',
-    'x-permitted-cross-domain-policies': 'none',
-    'x-xss-protection': '0',
     // Anything may be personal: nothing is cached unless a route says otherwise (static assets do).
     'cache-control': 'no-store',
   });
@@ -193,12 +190,16 @@ class RequestLogger {
   }
 }
 
-/** Path and query of a request URL without its `lang` parameter (for the language links and the page cache). */
-function pathWithoutLang(url: string): string {
+/** Path and query of a request URL without its `lang` parameters (for the language links and the page cache). */
+export function pathWithoutLang(url: string): string {
   if (!url.includes('lang=')) return url;
-  const q = new URL(url, 'http://x');
-  q.searchParams.delete('lang');
-  return `${q.pathname}${q.search}`;
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const kept = url
+    .slice(mark + 1)
+    .split('&')
+    .filter((pair) => pair !== '' && pair !== 'lang' && !pair.startsWith('lang='));
+  return kept.length === 0 ? url.slice(0, mark) : `${url.slice(0, mark)}?${kept.join('&')}`;
 }
 
 /** Anonymous pages kept per language and path ({@link FastifyReply.cachedPage}); bounded, oldest out first. */
@@ -229,12 +230,16 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   // Written on the parent logger with the request id as a field: the same line a child would write, without
   // making a child for every request.
   const log = ctx.log as unknown as FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
-  app.addHook('onResponse', async (req, reply) => {
-    if (!log.isLevelEnabled('info')) return;
-    log.info(
-      { reqId: req.id, method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+  // The per-request hooks here and in core/auth take Fastify's callback form: a request that needs no waiting
+  // (most do not) passes through all of them without a promise or a turn of the microtask queue.
+  app.addHook('onResponse', (req, reply, done) => {
+    if (log.isLevelEnabled('info')) {
+      log.info(
+        { reqId: req.id, method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
+    done();
   });
 
   // Every route declares its access; refuse to start otherwise (R11). Checked once all routes are known,
@@ -312,7 +317,7 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
   const cityName = ctx.jurisdiction.place.cityName.value;
   app.decorateRequest('locale', 'en');
   app.decorateRequest('t', null as unknown as Translate);
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', req.id);
     const q = (req.query ?? {}) as Record<string | symbol, unknown>;
@@ -322,27 +327,33 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     req.locale = fromQuery ?? fromCookie ?? negotiateLocale(req.headers['accept-language'], offered);
     req.t = ctx.messages.translator(req.locale);
     // Refused only now, so that the error page is in the person's language.
-    if (req.url.length > LIMITS.urlChars) throw new AppError('bad_request', { messageKey: 'error.urlTooLong' });
+    if (req.url.length > LIMITS.urlChars) return done(new AppError('bad_request', { messageKey: 'error.urlTooLong' }));
     const badQuery: unknown = q[BAD_QUERY];
-    if (badQuery) throw badQuery instanceof Error ? badQuery : new AppError('bad_request', { messageKey: 'error.badEncoding' });
+    if (badQuery) return done(badQuery instanceof Error ? badQuery : new AppError('bad_request', { messageKey: 'error.badEncoding' }));
     if (fromQuery && fromQuery !== cookie) reply.header('set-cookie', langCookies.get(fromQuery));
+    done();
   });
 
   // Access guard: deny by default.
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', (req, _reply, done) => {
     const access = req.routeOptions.config?.access;
-    if (access === 'public' || req.is404) return;
-    if (!req.staff) throw new AppError('unauthorized');
+    if (access === 'public' || req.is404) return done();
+    if (!req.staff) return done(new AppError('unauthorized'));
     // A bearer token opens only routes that name a permission, and only the permissions in its scopes.
-    if (req.staff.token && (typeof access !== 'object' || !req.staff.token.scopes.includes(access.permission))) throw new AppError('forbidden');
-    if (access === 'staff') return;
-    if (typeof access === 'object' && ctx.permissions.allows(req.staff.roles, access.permission)) return;
-    throw new AppError('forbidden');
+    if (req.staff.token && (typeof access !== 'object' || !req.staff.token.scopes.includes(access.permission))) return done(new AppError('forbidden'));
+    if (access === 'staff') return done();
+    if (typeof access === 'object' && ctx.permissions.allows(req.staff.roles, access.permission)) return done();
+    done(new AppError('forbidden'));
   });
   // CSRF after the body is parsed, before any handler runs.
-  app.addHook('preValidation', async (req) => {
-    if (req.routeOptions.config?.csrf === false && !req.headers.cookie) return;
-    verifyCsrf(req, config.baseUrl);
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.routeOptions.config?.csrf === false && !req.headers.cookie) return done();
+    try {
+      verifyCsrf(req, config.baseUrl);
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
 
   const usedCsrf = new WeakSet<FastifyReply>();
