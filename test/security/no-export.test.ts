@@ -63,13 +63,17 @@ const SINGLE_RECORD_VIEWS: Record<string, string> = {
 const AGGREGATE_DOWNLOADS: Record<string, string> = {
   'GET /transparency/demands.csv': 'Suppressed counts of demands per quarter (transparency report)',
   'GET /u-visa/figures.csv': 'Suppressed U/T-visa certification counts, turnaround days and shares per quarter (public figures)',
+  'GET /legal-defense/outcomes.csv': 'Suppressed detention-defense outcome counts and contact hours per quarter (public figures)',
+  'GET /staff/legal-defense/fund/report.csv': "The detention defense fund's funder report: suppressed counts of cases, hours and amounts per provider organisation (staff only)",
 };
 
 /** Source files allowed to make downloads, and why. */
 const DOWNLOAD_SOURCES: Record<string, string> = {
   'src/core/privacy/demands.routes.tsx': 'The disclosure of an approved demand (the one legal path out)',
   'src/core/privacy/transparency.routes.tsx': 'Suppressed aggregate counts (CSV)',
+  'src/modules/legal-defense/legal-defense.fund.routes.tsx': "The fund's funder report (CSV): suppressed aggregates per provider organisation",
   'src/modules/u-visa/u-visa.routes.tsx': 'Suppressed aggregate U/T-visa figures (CSV); the single-record PDFs it serves are shown inline, not as attachments',
+  'src/modules/legal-defense/legal-defense.routes.tsx': 'Suppressed aggregate detention-defense outcome figures (CSV)',
   'src/modules/appointments/calendar-download.ts':
     "A resident's own appointment as an .ics file (what, when, where: no name, no contact, no reference code), reached only with that browser's receipt or manage cookie",
   'src/modules/municipal-id/verify/multipart.ts': "Reads the Content-Disposition of an uploaded request part (the verify page's photo); it makes no download",

@@ -5,9 +5,15 @@ import so from './locales/so.json' with { type: 'json' };
 import hmn from './locales/hmn.json' with { type: 'json' };
 import { legalDefenseMigrations } from './migrations/index.ts';
 import { legalDefenseClockHandlers } from './legal-defense.assignment.ts';
+import { mergeCatalogs, outcomesCatalogs } from './legal-defense.catalogs.ts';
 import { legalDefenseClassification } from './legal-defense.classification.ts';
 import { legalDefenseSeedDemo } from './legal-defense.demo.ts';
+import { legalDefenseCaseSource } from './legal-defense.disclosure.ts';
 import { legalDefenseReportForm } from './legal-defense.form.ts';
+import { fundCatalogs } from './legal-defense.fund.catalogs.ts';
+import { seedFundDemo } from './legal-defense.fund.demo.ts';
+import { legalDefenseFundClassification, legalDefenseFundRetention } from './legal-defense.fund.privacy.ts';
+import { registerLegalDefenseFundRoutes } from './legal-defense.fund.routes.tsx';
 import { LEGAL_DEFENSE_PERMISSIONS, legalDefensePermissions } from './legal-defense.policy.ts';
 import { legalDefenseRetention } from './legal-defense.retention.ts';
 import { registerLegalDefenseRoutes } from './legal-defense.routes.tsx';
@@ -19,14 +25,17 @@ import { registerLegalDefenseRoutes } from './legal-defense.routes.tsx';
  * merged with earlier ones about the same person, checked for residency (no merits screening), and offered to
  * a provider by a capacity-aware rotation with a conflict check; the provider accepts within the service
  * level or the case moves on; the clock from report to first attorney contact is tracked and escalated.
+ * The attorney or program staff close the case when the representation ends; the public sees the program's
+ * outcomes at `/legal-defense/outcomes`.
  */
 export const legalDefenseModule: SanctuaryModule = {
   id: 'legal-defense',
   migrations: legalDefenseMigrations,
   permissions: legalDefensePermissions,
-  catalogs: { en, es, so, hmn },
-  classification: legalDefenseClassification,
-  retention: legalDefenseRetention,
+  catalogs: mergeCatalogs({ en, es, so, hmn }, outcomesCatalogs, fundCatalogs),
+  // The fund's tables after the cases: a forgotten case's time entries are deleted before the case.
+  classification: [...legalDefenseClassification, ...legalDefenseFundClassification],
+  retention: [...legalDefenseRetention, ...legalDefenseFundRetention],
   program: {
     titleKey: 'program.legal-defense.title',
     summaryKey: 'program.legal-defense.summary',
@@ -34,7 +43,15 @@ export const legalDefenseModule: SanctuaryModule = {
     staffHref: { href: '/staff/legal-defense', permission: LEGAL_DEFENSE_PERMISSIONS.read },
   },
   forms: [legalDefenseReportForm],
+  disclosureSources: [legalDefenseCaseSource],
   clockHandlers: legalDefenseClockHandlers,
-  routes: registerLegalDefenseRoutes,
-  seedDemo: legalDefenseSeedDemo,
+  async routes(app, ctx) {
+    await registerLegalDefenseRoutes(app, ctx);
+    // The fund: sources, contracts, time, invoices, burn, the funder report (legal-defense.fund.routes.tsx).
+    await registerLegalDefenseFundRoutes(app, ctx);
+  },
+  async seedDemo(ctx) {
+    await legalDefenseSeedDemo(ctx);
+    await seedFundDemo(ctx);
+  },
 };

@@ -62,6 +62,8 @@ export const legalDefenseClassification = defineClassification([
       custody: 'Custody now: detained, released on bond, on parole, alternatives to detention, released otherwise, removed (a code), for the outcome figures',
       relief_sought: 'Forms of relief the attorney pursues (codes: asylum, withholding, CAT, cancellation, adjustment, voluntary departure, other)',
       outcome: 'How the case ended in court (relief granted, terminated, removal ordered, voluntary departure) or pending (a code)',
+      closing_reason: 'Why the case was closed (a code: relief granted, proceedings terminated, removal ordered, released, moved out of the area, the client withdrew, other), for the outcome figures',
+      closed_on: 'The day the representation ended, as the attorney or program staff recorded it',
     },
   },
   {

@@ -68,6 +68,9 @@ export interface LegalDefenseCaseTable {
   /** JSON array of relief codes. */
   relief_sought: string | null;
   outcome: string | null;
+  /** Why the case was closed (a code), and the local day the representation ended. */
+  closing_reason: string | null;
+  closed_on: string | null;
 }
 
 export interface LegalDefenseReportTable {

@@ -14,6 +14,8 @@
  * | POST | `/staff/legal-defense/assigned/:id/accept`, `…/decline`, `…/contact` | `legal-defense.assigned.work` |
  * | POST | `/staff/legal-defense/cases/:id/proceedings`, `…/deadlines/:clock/met`, `…/status`, `…/transfer` | `legal-defense.cases.decide` |
  * | POST | `/staff/legal-defense/assigned/:id/proceedings`, `…/deadlines/:clock/met`, `…/status`, `…/transfer` | `legal-defense.assigned.work` (accepted cases only) |
+ * | POST | `/staff/legal-defense/cases/:id/close` / `…/assigned/:id/close` | `legal-defense.cases.decide` (any open case) / `legal-defense.assigned.work` (accepted cases) |
+ * | GET | `/legal-defense/outcomes`, `/legal-defense/outcomes.csv` | public (suppressed aggregates) |
  * | POST | `/api/v1/legal-defense/reports` | `legal-defense.api.report` (a partner's scoped bearer token) |
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,13 +26,16 @@ import type { AppContext } from '../../core/modules/context.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { registerLegalDefenseApiRoutes } from './legal-defense-api.routes.ts';
 import { acceptCase, addParty, addProvider, declineCase, linkAttorney, offerAgain, offerCase, recordFirstContact, updateProvider } from './legal-defense.assignment.ts';
+import { closeCase } from './legal-defense.close.ts';
 import { meetDeadline, recordProceeding, recordStatus, recordTransfer } from './legal-defense.court.ts';
 import { recordEligibility } from './legal-defense.eligibility.ts';
+import { buildOutcomes, outcomesCsv } from './legal-defense.outcomes.ts';
 import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { DECLINE_REASONS, caseParamsSchema, eligibilitySchema, isIsoDate, normalizeANumber, providerSchema } from './legal-defense.schemas.ts';
 import { type CaseScope, type StaffActor, createReport, fileReport, listQueue, parseReport, readCase, readRestricted } from './legal-defense.service.ts';
 import { IntakeView } from './views/intake.view.tsx';
+import { OutcomesPage } from './views/outcomes.view.tsx';
 import { AssignedView, CaseView, ProvidersView, QueueView, RestrictedView } from './views/staff.views.tsx';
 
 const langOnly = z.strictObject({ lang: z.string().max(10).optional() });
@@ -233,11 +238,11 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
 
   // Provider attorneys -------------------------------------------------------------------------------------
   app.get('/staff/legal-defense/assigned', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
-    parseInput(langOnly, req.query);
+    const query = parseInput(detailQuery, req.query);
     const actor = staffActor(req, P.assigned);
     const provider = await legalDefenseRepo.providerOfUser(ctx.db.kysely, actor.userId);
     const items = provider ? await legalDefenseRepo.listForProvider(ctx.db.kysely, provider, 200) : [];
-    return reply.page(<AssignedView ctx={reply.viewContext()} items={items} linked={provider !== undefined} timeZone={tz} />);
+    return reply.page(<AssignedView ctx={reply.viewContext()} items={items} linked={provider !== undefined} timeZone={tz} done={query.done} />);
   });
   app.get('/staff/legal-defense/assigned/:id', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
     const query = parseInput(detailQuery, req.query);
@@ -274,6 +279,7 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
     relief: z.preprocess((v): unknown => (v === undefined || v === '' ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.string().max(40)).max(10)),
     outcome: z.string().max(40),
   });
+  const closeBody = z.strictObject({ _csrf: z.string().optional(), closingReason: z.string().max(40, 'legal-defense.error.closingReason').default(''), closedOn: z.string().max(10, 'legal-defense.error.date').default('') });
   const transferBody = z.strictObject({ _csrf: z.string().optional(), facility: z.string().max(64), facilityOther: z.string().max(200).optional() });
   const clockParams = z.strictObject({ id: z.string().regex(/^[0-9A-Z]{26}$/), clock: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) });
   for (const [prefix, mode, permission] of [['cases', 'program', P.decide], ['assigned', 'provider', P.assigned]] as const) {
@@ -314,6 +320,19 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
       }
       return reply.redirect(`/staff/legal-defense/${prefix}/${id}?done=transferred`, 303);
     });
+    // Closing: the case leaves the attorney's scope, so the attorney goes back to their list.
+    app.post(`/staff/legal-defense/${prefix}/:id/close`, { config: { access: { permission } } }, async (req, reply) => {
+      const id = caseId(req);
+      try {
+        const body = parseInput(closeBody, req.body ?? {});
+        await closeCase(ctx, staffActor(req, permission), id, { reason: body.closingReason, on: body.closedOn }, mode);
+      } catch (err) {
+        const fields = validationFields(err);
+        if (fields && fields.length > 0) return showCase(req, reply, id, mode, { errors: fields, values: formValues(req.body) }, 422);
+        throw err;
+      }
+      return reply.redirect(mode === 'program' ? `/staff/legal-defense/cases/${id}?done=closed` : '/staff/legal-defense/assigned?done=closed', 303);
+    });
     app.post(`/staff/legal-defense/${prefix}/:id/deadlines/:clock/met`, { config: { access: { permission } } }, async (req, reply) => {
       const parsed = clockParams.safeParse(req.params);
       if (!parsed.success) throw new AppError('not_found');
@@ -322,6 +341,17 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
       return reply.redirect(`/staff/legal-defense/${prefix}/${parsed.data.id}?done=deadline-met`, 303);
     });
   }
+
+  // Public outcome figures (suppressed aggregates; no one signed in needed) --------------------------------
+  app.get('/legal-defense/outcomes', { config: { access: 'public' } }, async (req, reply) => {
+    parseInput(langOnly, req.query);
+    return reply.page(<OutcomesPage ctx={reply.viewContext()} figures={await buildOutcomes(ctx)} city={ctx.jurisdiction.place.cityName.value} />);
+  });
+  app.get('/legal-defense/outcomes.csv', { config: { access: 'public' } }, async (req, reply) => {
+    parseInput(langOnly, req.query);
+    const csv = outcomesCsv(await buildOutcomes(ctx));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="legal-defense-outcomes.csv"').send(`\uFEFF${csv}`);
+  });
 
   await registerLegalDefenseApiRoutes(app, ctx);
 }

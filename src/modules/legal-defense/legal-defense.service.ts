@@ -383,6 +383,9 @@ export interface CaseDetail {
   outcome: string | null;
   /** Court deadline clocks (one per rule), soonest first. */
   deadlines: ClockView[];
+  /** Why and on which local day the representation ended (closed cases). */
+  closingReason: string | null;
+  closedOn: string | null;
 }
 
 /** "Why this provider": codes and counts only. */
@@ -447,6 +450,8 @@ export async function readCase(ctx: AppContext, actor: StaffActor, id: string, s
       outcome: row.outcome,
       proceedings: (await tx.selectFrom('legal_defense_proceedings').select(['id', 'kind', 'on_date']).where('case_id', '=', id).orderBy('on_date').orderBy('id').execute()).map((p) => ({ id: p.id, kind: p.kind, on: p.on_date })),
       deadlines: (await ctx.clocks.forRecord({ owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.deadline, recordId: id }, tx)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
+      closingReason: row.closing_reason,
+      closedOn: row.closed_on,
     };
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.read', record: { type: CASE_RECORD, id }, purpose: 'case-work', requestId: actor.requestId });
     return detail;

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { NamedMigrations } from '../../../core/db/migrator.ts';
+import { legalDefenseFundMigrations } from './fund.ts';
+import { legalDefenseOutcomeMigrations } from './outcomes.ts';
 
 /**
  * The detention-defense tables. Each detained person's case is its own vault subject (same id in
@@ -190,4 +192,8 @@ export const legalDefenseMigrations: NamedMigrations = {
       await db.schema.alterTable('legal_defense_cases').dropColumn('custody').execute();
     },
   },
+  /** Closing a represented case; the outcomes page's indexes (`./outcomes.ts`). */
+  ...legalDefenseOutcomeMigrations,
+  /** The fund: funding sources, contracts, attorney time, invoices (`fund.ts`). */
+  ...legalDefenseFundMigrations,
 };

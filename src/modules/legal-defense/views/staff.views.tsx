@@ -8,6 +8,7 @@ import { FACILITIES, facilityName } from '../legal-defense.facilities.ts';
 import type { ProviderRow, QueueRow } from '../legal-defense.repo.ts';
 import { DECLINE_REASONS, INELIGIBLE_REASONS, PERSON_LANGUAGES, RESIDENCY_BASES } from '../legal-defense.schemas.ts';
 import type { CaseDetail, RestrictedDetail } from '../legal-defense.service.ts';
+import { CloseSection } from './close.view.tsx';
 import { ClockLine, languageName, when } from './format.tsx';
 
 type Err = readonly FieldError[];
@@ -326,6 +327,8 @@ export function CaseView(props: {
         ) : null}
       </section>
 
+      <CloseSection ctx={ctx} base={base} open={d.open} closingReason={d.closingReason} closedOn={d.closedOn} canClose={props.mode === 'program' ? props.can.decide : d.status === 'accepted' || d.status === 'contacted'} errors={errors} values={props.values} />
+
       <h2>{t('legal-defense.case.offers')}</h2>
       {d.assignments.length === 0 ? <p>{t('legal-defense.case.noOffers')}</p> : null}
       {d.assignments.map((a) => (
@@ -479,12 +482,13 @@ export function ProvidersView(props: { ctx: ViewContext; providers: readonly Pro
 }
 
 /** A provider attorney's list: the cases offered to or accepted by their organisation (categories only). */
-export function AssignedView(props: { ctx: ViewContext; items: readonly QueueRow[]; linked: boolean; timeZone: string }) {
+export function AssignedView(props: { ctx: ViewContext; items: readonly QueueRow[]; linked: boolean; timeZone: string; done?: string }) {
   const { ctx } = props;
   const t = ctx.t;
   const title = t('legal-defense.assigned.title');
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, [{ label: title }])}>
+      {props.done ? <Alert type="success" slim>{t(`legal-defense.done.${props.done}`)}</Alert> : null}
       <h1>{title}</h1>
       {!props.linked ? <p>{t('legal-defense.assigned.notLinked')}</p> : null}
       {props.linked && props.items.length === 0 ? <p>{t('legal-defense.assigned.empty')}</p> : null}
