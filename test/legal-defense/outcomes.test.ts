@@ -77,7 +77,7 @@ function seeds(): Seed[] {
 function expectedCounts(quarters: readonly string[], bounds: readonly string[]): OutcomeCounts {
   const n = quarters.length;
   const grid = (w: number) => Array.from({ length: n }, () => Array.from({ length: w }, () => 0));
-  const c: OutcomeCounts = { quarters: [...quarters], reports: Array.from({ length: n }, () => 0), representation: grid(2), release: grid(4), court: grid(3), contact: grid(3), contactTimes: Array.from({ length: n }, () => new Map()) };
+  const c: OutcomeCounts = { quarters: [...quarters], reports: Array.from({ length: n }, () => 0), representation: grid(2), release: grid(4), court: grid(3), contact: grid(3), contactTimes: Array.from({ length: n }, () => new Map<number, number>()) };
   const inc = (table: number[][], i: number, j: number, by = 1) => {
     const row = table[i] as number[];
     row[j] = (row[j] ?? 0) + by;

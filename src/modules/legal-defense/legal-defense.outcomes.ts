@@ -376,7 +376,7 @@ function contactFigures(times: ReadonlyMap<number, number>, within: number | nul
   return {
     medianHours: spread ? histogramMedian(times) / 10 : null,
     p90Hours: spread ? histogramPercentile(times, 90) / 10 : null,
-    withinTarget: shown ? (within as number) / ((within as number) + (later as number)) : null,
+    withinTarget: shown ? within / (within + later) : null,
   };
 }
 
