@@ -23,6 +23,12 @@ export const LEGAL_DEFENSE_PERMISSIONS = {
   assigned: 'legal-defense.assigned.work',
   /** File a report through the API (a partner token's scope). */
   report: 'legal-defense.api.report',
+  /** The fund: sources, contracts, invoices, budget burn and the funder report (no case is opened). */
+  fundRead: 'legal-defense.fund.read',
+  /** Add sources and contracts; approve, reject and pay invoices; enter time and prepare invoices for a provider. */
+  fundManage: 'legal-defense.fund.manage',
+  /** A provider's attorney: time on their provider's accepted cases; prepare and submit its invoices (never approve). */
+  fundBill: 'legal-defense.fund.bill',
 } as const;
 
 export const legalDefensePermissions: readonly PermissionDefinition[] = [
@@ -33,6 +39,9 @@ export const legalDefensePermissions: readonly PermissionDefinition[] = [
   { id: LEGAL_DEFENSE_PERMISSIONS.providers, descriptionKey: 'permission.legal-defense.providers.manage', roles: ['legal-defense-staff'] },
   { id: LEGAL_DEFENSE_PERMISSIONS.assigned, descriptionKey: 'permission.legal-defense.assigned.work', roles: ['partner-attorney'] },
   { id: LEGAL_DEFENSE_PERMISSIONS.report, descriptionKey: 'permission.legal-defense.api.report', roles: ['partner-attorney', 'legal-defense-staff'] },
+  { id: LEGAL_DEFENSE_PERMISSIONS.fundRead, descriptionKey: 'permission.legal-defense.fund.read', roles: ['legal-defense-staff'] },
+  { id: LEGAL_DEFENSE_PERMISSIONS.fundManage, descriptionKey: 'permission.legal-defense.fund.manage', roles: ['legal-defense-staff'] },
+  { id: LEGAL_DEFENSE_PERMISSIONS.fundBill, descriptionKey: 'permission.legal-defense.fund.bill', roles: ['partner-attorney'] },
 ];
 
 /** The role a staff member acts in for a permission (recorded in the audit log). */
