@@ -1,7 +1,9 @@
 /**
  * HTTP benchmarks (issue 2): the real app against a bare Fastify hello-world started in the same run.
  *
- * - baseline: `bench/servers/baseline.js`, a bare Fastify hello-world in its own process;
+ * - baseline: `bench/servers/baseline.js`, a bare Fastify hello-world in its own process; the same process also
+ *   sends the app's home page (its bytes and headers, captured from the app) as bare Fastify, so the table shows
+ *   what the response itself costs apart from what the platform adds;
  * - the app: exactly what `npm start` runs — its `prestart` build (scripts/build.js, here into a temporary
  *   directory) and then `node <flags> dist/sanctuary.js serve` with the flags of package.json's `start` — in its
  *   own process, on SQLite in a temporary data directory, with DEMO, the rate limit and logging off;
@@ -80,8 +82,18 @@ function stopper(proc: ChildProcess): () => Promise<void> {
     });
 }
 
-async function startBaseline(): Promise<Server> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bench/servers/baseline.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the baseline server; with `page`, it also answers `/page` with that response's bytes and headers (what
+ * a connection-level header like `date` or `content-length` is, Fastify sets itself).
+ */
+async function startBaseline(page?: { headers: Record<string, string>; body: Buffer; dir: string }): Promise<Server> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (page) {
+    const file = path.join(page.dir, 'baseline-page.json');
+    fs.writeFileSync(file, JSON.stringify({ headers: page.headers, body: page.body.toString('base64') }));
+    env.BASELINE_PAGE = file;
+  }
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bench/servers/baseline.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = watch(proc);
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
@@ -362,13 +374,16 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<Row[]> 
   return rows;
 
   async function measureLoad(command: StartCommand): Promise<void> {
-    const baseline = await startBaseline();
     const app = await startApp(command);
+    const pageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-page-'));
+    let baseline: Server | undefined;
     try {
+      baseline = await startBaseline({ ...(await homePage(`${app.url}/?lang=es`)), dir: pageDir });
       const loads: { name: string; load: Load }[] = [
         { name: 'bare Fastify hello-world (baseline)', load: { url: `${baseline.url}/`, expect: 200 } },
         { name: 'GET /healthz', load: { url: `${app.url}/healthz`, expect: 200 } },
         { name: 'GET /?lang=es (home page, Spanish)', load: { url: `${app.url}/?lang=es`, expect: 200 } },
+        { name: BYTES_BASELINE, load: { url: `${baseline.url}/page`, expect: 200 } },
       ];
       const formStep = await prepareFormStep(app.url, connections);
       if ('load' in formStep) loads.push({ name: `POST ${formStep.path} (guided-form step, CSRF, draft saved)`, load: formStep.load });
@@ -385,6 +400,7 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<Row[]> 
         }
       }
       const base = best.get(loads[0]?.name ?? '')?.reqPerSec ?? Number.NaN;
+      const sameBytes = best.get(BYTES_BASELINE)?.reqPerSec ?? Number.NaN;
       for (const { name } of loads) {
         const m = best.get(name);
         if (!m) continue;
@@ -399,7 +415,9 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<Row[]> 
           p99Ms: m.p99,
           ...(isBaseline ? {} : { baselineName: loads[0]?.name, ratio: rounded(m.reqPerSec / base) }),
           ...(isHome ? { target: '≥ 50% of baseline', pass: m.reqPerSec / base >= 0.5 && bad === 0 } : {}),
-          ...(bad > 0 ? { note: `${bad} errors or unexpected statuses` } : {}),
+          ...(bad > 0 || isHome
+            ? { note: [isHome ? `${Math.round((100 * m.reqPerSec) / sameBytes)}% of bare Fastify sending the same bytes and headers` : '', bad > 0 ? `${bad} errors or unexpected statuses` : ''].filter(Boolean).join('; ') }
+            : {}),
         });
       }
       if ('skip' in formStep) rows.push({ name: `POST /forms/${FORM_ID}/<first step> (guided-form step)`, note: `skipped: ${formStep.skip}` });
@@ -451,10 +469,27 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<Row[]> 
       const idle = rssMb(app.pid);
       rows.push({ name: `idle RSS: after the load and ${idleMs / 1000} s without requests`, mb: rounded(idle, 1), target: '< 150 MB', pass: idle < 150 });
     } finally {
-      await baseline.stop();
+      await baseline?.stop();
       await app.stop();
+      fs.rmSync(pageDir, { recursive: true, force: true });
     }
   }
+}
+
+/** The baseline that sends the home page's own bytes and headers: what the response costs without the platform. */
+const BYTES_BASELINE = 'bare Fastify sending the home page’s bytes and headers (no platform)';
+
+/** The home page as the app sends it: body and the headers the app sets (not those of the connection). */
+async function homePage(url: string): Promise<{ headers: Record<string, string>; body: Buffer }> {
+  const res = await fetch(url);
+  const body = Buffer.from(await res.arrayBuffer());
+  const headers: Record<string, string> = {};
+  for (const [name, value] of res.headers) {
+    if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name)) headers[name] = value;
+  }
+  const cookie = res.headers.getSetCookie();
+  if (cookie.length > 0) headers['set-cookie'] = cookie.join(', ');
+  return { headers, body };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
