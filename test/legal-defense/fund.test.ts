@@ -7,6 +7,7 @@ import { randomId } from '../../src/core/crypto/random.ts';
 import { inTransaction } from '../../src/core/db/transaction.ts';
 import { legalDefenseModule } from '../../src/modules/legal-defense/index.ts';
 import { acceptCase, addProvider, linkAttorney, offerCase } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
+import { closeCase } from '../../src/modules/legal-defense/legal-defense.close.ts';
 import {
   addContract,
   addSource,
@@ -38,6 +39,7 @@ import {
   projectRunOut,
   timeEntryProblem,
 } from '../../src/modules/legal-defense/legal-defense.fund.rules.ts';
+import { outcomesRepo } from '../../src/modules/legal-defense/legal-defense.outcomes.repo.ts';
 import { seedFundDemo } from '../../src/modules/legal-defense/legal-defense.fund.demo.ts';
 import { type StaffActor, cityDate, createReport, fileReport, parseReport } from '../../src/modules/legal-defense/legal-defense.service.ts';
 import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
@@ -255,18 +257,22 @@ describeEachDialect('the fund: sources, contracts, time, invoices, burn, funder 
     expect(read).toContainEqual({ action: 'record.read', detail: 'fund.time-entries' });
   });
 
-  it('a closed case takes time only up to its closing day, and for 60 days after it', async () => {
-    const closedCase = await acceptedCase('es', 9);
+  it('a closed case takes time only up to the day the representation ended, and for 60 days after it', async () => {
     const own = attorneys[0] as (typeof attorneys)[number];
-    await t.ctx.db.kysely.updateTable('legal_defense_cases').set({ status: 'closed', open: 0, closed_at: clock.toISOString() }).where('id', '=', closedCase).execute();
-    await recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: today(), minutes: 30, activity: 'brief' });
-    const later = clock;
-    clock = new Date(later.getTime() + 61 * 86_400_000);
-    await expect(recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: cityDate(t.ctx, later), minutes: 30, activity: 'brief' })).rejects.toMatchObject({ fields: [{ key: 'legal-defense.fund.error.closedTooLong' }] });
-    clock = new Date(later.getTime() + 5 * 86_400_000);
-    await expect(recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: today(), minutes: 30, activity: 'brief' })).rejects.toMatchObject({ fields: [{ key: 'legal-defense.fund.error.afterClose' }] });
-    const id = (await readCaseTime(t.ctx, own.actor, 'provider', closedCase)).entries[0]?.id as string;
-    await deleteTime(t.ctx, own.actor, 'provider', id);
+    const closedCase = await acceptedCase('es', 9); // accepted on 2027-03-03
+    await recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: '2027-03-03', minutes: 30, activity: 'brief' });
+    // Closed two days later, the representation having ended on the 4th.
+    clock = new Date(clock.getTime() + 2 * 86_400_000);
+    await closeCase(t.ctx, own.actor, closedCase, { reason: 'released', on: '2027-03-04' }, 'provider');
+    await recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: '2027-03-04', minutes: 30, activity: 'brief' });
+    await expect(recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: '2027-03-05', minutes: 30, activity: 'brief' })).rejects.toMatchObject({ fields: [{ key: 'legal-defense.fund.error.afterClose' }] });
+    clock = new Date(Date.parse('2027-03-04T15:00:00Z') + 60 * 86_400_000);
+    expect((await readCaseTime(t.ctx, own.actor, 'provider', closedCase)).closedOn).toBe('2027-03-04');
+    await recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: '2027-03-04', minutes: 15, activity: 'travel' });
+    clock = new Date(Date.parse('2027-03-04T15:00:00Z') + 61 * 86_400_000);
+    await expect(recordTime(t.ctx, own.actor, 'provider', closedCase, { workedOn: '2027-03-04', minutes: 30, activity: 'brief' })).rejects.toMatchObject({ fields: [{ key: 'legal-defense.fund.error.closedTooLong' }] });
+    // Un-invoiced entries can be deleted (by the provider, or staff).
+    for (const e of (await readCaseTime(t.ctx, staffActor, 'program', closedCase)).entries) await deleteTime(t.ctx, e.minutes === 15 ? staffActor : own.actor, e.minutes === 15 ? 'program' : 'provider', e.id);
     expect(await t.ctx.db.kysely.selectFrom('legal_defense_fund_time_entries').select('id').where('case_id', '=', closedCase).execute()).toEqual([]);
     clock = new Date(START.getTime() + 2 * 86_400_000);
   });
@@ -461,6 +467,25 @@ describeEachDialect('the fund: sources, contracts, time, invoices, burn, funder 
     expect(after.total.hoursTenths).toEqual({ suppressed: false, value: 270 + 110 });
     expect(after.total.approvedCents).toEqual({ suppressed: false, value: 405_000 + 165_000 + 3_000_000 });
     expect(after.total.paidCents).toEqual({ suppressed: false, value: 405_000 });
+    // The fund and the outcomes dashboard add up: every case the fund paid for is one the dashboard counts as
+    // represented (same cases, same definition), and the fund's 18 are among the dashboard's represented.
+    const billed = await t.ctx.db.kysely
+      .selectFrom('legal_defense_fund_invoice_lines as l')
+      .innerJoin('legal_defense_fund_invoices as i', 'i.id', 'l.invoice_id')
+      .innerJoin('legal_defense_cases as c', 'c.id', 'l.case_id')
+      .select(['c.id', 'c.attorney_user_id'])
+      .distinct()
+      .where('i.status', 'in', ['approved', 'paid'])
+      .where('i.source_id', '=', appropriation)
+      .where('l.active', '=', 1)
+      .execute();
+    expect(billed).toHaveLength(18);
+    expect(billed.every((b) => b.attorney_user_id !== null)).toBe(true);
+    const dashboard = await outcomesRepo.caseCounts(t.ctx.db, ['2027-01-01T00:00:00.000Z', '2027-04-01T00:00:00.000Z', '2027-07-01T00:00:00.000Z']);
+    const represented = dashboard.reduce((s, r) => s + r.represented, 0);
+    const accepted = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('attorney_user_id', 'is not', null).execute();
+    expect(represented).toBe(accepted.length);
+    expect(represented).toBeGreaterThanOrEqual(billed.length);
     // A March-only report: A's 2 cases (hourly) alone — hidden, with the total.
     const march = await funderReport(t.ctx, { sourceId: appropriation, from: '2027-03-01', to: '2027-03-31' });
     expect(march.rows.map((r) => r.name)).toEqual(['Provider A']);

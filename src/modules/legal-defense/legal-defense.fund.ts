@@ -173,7 +173,8 @@ async function billableCase(ctx: AppContext, tx: Executor, actor: StaffActor, sc
     id: caseId,
     providerId: row.provider_id,
     acceptedOn: cityDate(ctx, new Date(accepted.accepted_at)),
-    closedOn: row.open === 1 || !row.closed_at ? null : cityDate(ctx, new Date(row.closed_at)),
+    // The day the representation ended as recorded when the case was closed; else the day it was closed.
+    closedOn: row.open === 1 ? null : (row.closed_on ?? (row.closed_at ? cityDate(ctx, new Date(row.closed_at)) : null)),
   };
 }
 

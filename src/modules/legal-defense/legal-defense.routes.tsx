@@ -115,7 +115,7 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
   app.get('/staff/legal-defense', { config: { access: { permission: P.read } } }, async (req, reply) => {
     const query = parseInput(queueQuery, req.query);
     const page = await listQueue(ctx, { view: query.view, after: query.after });
-    return reply.page(<QueueView ctx={reply.viewContext()} view={query.view} {...page} providers={await providerNames()} timeZone={tz} can={{ intake: allows(req, P.intake), providers: allows(req, P.providers) }} />);
+    return reply.page(<QueueView ctx={reply.viewContext()} view={query.view} {...page} providers={await providerNames()} timeZone={tz} can={{ intake: allows(req, P.intake), providers: allows(req, P.providers), fund: allows(req, P.fundRead) }} />);
   });
 
   app.get('/staff/legal-defense/intake', { config: { access: { permission: P.intake } } }, async (req, reply) => {

@@ -30,7 +30,7 @@ export function QueueView(props: {
   counts: ReadonlyArray<{ status: string; n: number }>;
   providers: ReadonlyMap<string, string>;
   timeZone: string;
-  can: { intake: boolean; providers: boolean };
+  can: { intake: boolean; providers: boolean; fund?: boolean };
 }) {
   const { ctx } = props;
   const t = ctx.t;
@@ -50,6 +50,13 @@ export function QueueView(props: {
           <li class="usa-button-group__item">
             <a class="usa-button usa-button--outline" href="/staff/legal-defense/providers">
               {t('legal-defense.providers.title')}
+            </a>
+          </li>
+        ) : null}
+        {props.can.fund ? (
+          <li class="usa-button-group__item">
+            <a class="usa-button usa-button--outline" href="/staff/legal-defense/fund">
+              {t('legal-defense.fund.nav.fund')}
             </a>
           </li>
         ) : null}
@@ -144,6 +151,13 @@ export function CaseView(props: {
       <p>
         <Tag tone="big">{t(`legal-defense.status.${d.status}`)}</Tag>
       </p>
+      {d.status === 'accepted' || d.status === 'contacted' ? (
+        <p>
+          <a class="usa-link" href={`${props.mode === 'program' ? '/staff/legal-defense/fund' : '/staff/legal-defense/billing'}/cases/${d.id}`}>
+            {t('legal-defense.fund.time.link')}
+          </a>
+        </p>
+      ) : null}
       <h2>{t('legal-defense.case.clocks')}</h2>
       <SummaryList
         rows={[
@@ -490,6 +504,13 @@ export function AssignedView(props: { ctx: ViewContext; items: readonly QueueRow
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, [{ label: title }])}>
       {props.done ? <Alert type="success" slim>{t(`legal-defense.done.${props.done}`)}</Alert> : null}
       <h1>{title}</h1>
+      {props.linked ? (
+        <p>
+          <a class="usa-link" href="/staff/legal-defense/billing">
+            {t('legal-defense.fund.nav.billing')}
+          </a>
+        </p>
+      ) : null}
       {!props.linked ? <p>{t('legal-defense.assigned.notLinked')}</p> : null}
       {props.linked && props.items.length === 0 ? <p>{t('legal-defense.assigned.empty')}</p> : null}
       {props.items.length > 0 ? (
