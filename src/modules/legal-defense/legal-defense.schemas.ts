@@ -125,6 +125,8 @@ export interface ReportRules {
   today: string;
 }
 
+const EMAIL = z.email();
+
 function issues(a: ReportShape, rules: ReportRules): Array<{ path: string; key: string }> {
   const out: Array<{ path: string; key: string }> = [];
   const add = (path: string, key: string) => {
@@ -140,14 +142,24 @@ function issues(a: ReportShape, rules: ReportRules): Array<{ path: string; key: 
   if (a.zip !== undefined && !/^\d{5}$|^\d{5}-\d{4}$/.test(a.zip)) add('zip', 'legal-defense.error.zip');
   if (a.contactMethod === 'email') {
     if (!a.contactEmail) add('contactEmail', 'legal-defense.error.required');
-    else if (!z.email().safeParse(a.contactEmail).success) add('contactEmail', 'legal-defense.error.email');
+    else if (!EMAIL.safeParse(a.contactEmail).success) add('contactEmail', 'legal-defense.error.email');
   } else if (!a.contactPhone) add('contactPhone', 'legal-defense.error.required');
   else if (normalizePhone(a.contactPhone) === null) add('contactPhone', 'legal-defense.error.phone');
   return out;
 }
 
-/** The report schema for one day: shape, then every cross-field rule (issues carry message keys). */
-export function reportInputSchema(rules: ReportRules) {
+let lastSchema: { today: string; schema: ReturnType<typeof buildReportInputSchema> } | undefined;
+
+/**
+ * The report schema for one day: shape, then every cross-field rule (issues carry message keys). Kept for the
+ * day it was made for: a schema is compiled on its first use, which costs more than the parse.
+ */
+export function reportInputSchema(rules: ReportRules): ReturnType<typeof buildReportInputSchema> {
+  if (lastSchema?.today !== rules.today) lastSchema = { today: rules.today, schema: buildReportInputSchema(rules) };
+  return lastSchema.schema;
+}
+
+function buildReportInputSchema(rules: ReportRules) {
   return reportShape
     .superRefine((a, ctx) => {
       for (const i of issues(a, rules)) ctx.addIssue({ code: 'custom', path: [i.path], message: i.key });
