@@ -13,7 +13,7 @@
  * | POST | `/staff/legal-defense/fund/invoices/:id/submit`, `…/discard`, `…/lines/:line/remove`, `…/approve`, `…/reject`, `…/pay` | `legal-defense.fund.manage` |
  * | GET | `/staff/legal-defense/fund/cases/:id` | `legal-defense.fund.read` (a case's time entries; audited) |
  * | POST | `/staff/legal-defense/fund/cases/:id/time`, `/staff/legal-defense/fund/time/:id/delete` | `legal-defense.fund.manage` |
- * | GET | `/staff/legal-defense/fund/report`, `…/report.csv` | `legal-defense.fund.read` (aggregates, suppressed) |
+ * | GET | `/staff/legal-defense/fund/report`, `…/report.csv` (one source, or every source without `?source=`) | `legal-defense.fund.read` (aggregates, suppressed; a download is audited) |
  * | GET | `/staff/legal-defense/billing` | `legal-defense.fund.bill` (the attorney's provider only) |
  * | GET, POST | `/staff/legal-defense/billing/cases/:id`, POST `…/cases/:id/time`, `…/time/:id/delete` | `legal-defense.fund.bill` (own provider's accepted cases; audited) |
  * | POST | `/staff/legal-defense/billing/invoices` | `legal-defense.fund.bill` |
@@ -281,12 +281,15 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
       return reply.page(<FunderReportView ctx={reply.viewContext()} sources={sources} report={null} currency={currency} errors={fields} query={formValues(req.query)} />, 422);
     }
   });
+  // One source (`?source=`, with the period), or every source over its own period.
   app.get(`${PROGRAM}/report.csv`, { config: { access: { permission: P.fundRead } } }, async (req, reply) => {
     const query = parseInput(reportQuery, req.query);
-    if (!query.source) throw new AppError('not_found');
-    const report = await funderReport(ctx, { sourceId: query.source, from: query.from, to: query.to });
-    await recordReportExport(ctx, actorFor(req, P.fundRead), report.source.id);
-    const csv = funderReportCsv(report, { total: req.t('legal-defense.fund.total'), kind: req.t(`legal-defense.fund.kind.${report.source.kind}`), activity: (a) => req.t(`legal-defense.fund.activity.${a}`) });
+    const ids = query.source ? [query.source] : (await listSources(ctx)).map((s) => s.id);
+    const reports = [];
+    for (const id of ids) reports.push(await funderReport(ctx, query.source ? { sourceId: id, from: query.from, to: query.to } : { sourceId: id }));
+    const actor = actorFor(req, P.fundRead);
+    for (const r of reports) await recordReportExport(ctx, actor, r.source.id);
+    const csv = funderReportCsv(reports, { total: req.t('legal-defense.fund.total'), kind: (k) => req.t(`legal-defense.fund.kind.${k}`), activity: (a) => req.t(`legal-defense.fund.activity.${a}`) });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="legal-defense-funder-report.csv"').send(`\uFEFF${csv}`);
   });
 

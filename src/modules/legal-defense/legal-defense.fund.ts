@@ -784,7 +784,8 @@ export async function funderReport(ctx: AppContext, options: { sourceId: string;
   const paid = await fundRepo.reportPaidByProvider(db, { sourceId: source.id, from, to });
   const names = new Map((await legalDefenseRepo.listProviders(db)).map((p) => [p.id, p.name]));
   const ordered = [...figures].sort((a, b) => (names.get(a.provider_id) ?? '').localeCompare(names.get(b.provider_id) ?? '') || (a.provider_id < b.provider_id ? -1 : 1));
-  const series = suppressSeries(ordered.map((f) => f.cases));
+  // No approved invoice in the period: nothing to suppress, the total is a true zero.
+  const series = ordered.length > 0 ? suppressSeries(ordered.map((f) => f.cases)) : { values: [], total: shown(0), suppressedCount: 0 };
   const mask = (cell: PublishedCell, value: number): PublishedCell => (cell.suppressed ? hidden(cell.reason) : shown(value));
   const tenths = (minutes: number) => Math.floor((minutes * 10 + 30) / 60);
   const rows: ReportRow[] = ordered.map((f, i) => {
@@ -834,20 +835,24 @@ export function tenthsText(tenths: number): string {
 }
 
 /**
- * The funder report as CSV: one row per provider, a total row, then hours by activity. Amounts in dollars with
- * two decimals; a hidden figure is empty with `suppressed` true. Labels come translated from the caller.
+ * Funder reports as CSV: per source, one row per provider, a total row, then hours by activity. Amounts in
+ * dollars with two decimals; a hidden figure is empty with `suppressed` true. Labels come translated from the
+ * caller (`kind` by source kind).
  */
-export function funderReportCsv(report: FunderReport, label: { total: string; kind: string; activity(code: string): string }): string {
+export function funderReportCsv(reports: readonly FunderReport[], label: { total: string; kind(kind: string): string; activity(code: string): string }): string {
   const head = ['source', 'source_kind', 'period_from', 'period_to', 'row', 'provider', 'cases', 'hours', 'approved_usd', 'paid_usd', 'suppressed'];
   const lines = [head.map(csvCell).join(',')];
   const cell = (c: PublishedCell, f: (v: number) => string = String) => (c.suppressed ? '' : f(c.value));
-  const push = (kind: string, r: ReportRow, name: string) =>
-    lines.push(
-      [report.source.name, label.kind, report.from, report.to, kind, name, cell(r.cases), cell(r.hoursTenths, tenthsText), cell(r.approvedCents, centsToDecimal), cell(r.paidCents, centsToDecimal), r.cases.suppressed].map((v) => csvCell(v)).join(','),
-    );
-  for (const r of report.rows) push('provider', r, r.name);
-  push('total', report.total, label.total);
-  for (const a of report.activities) lines.push([report.source.name, label.kind, report.from, report.to, 'activity', label.activity(a.activity), '', tenthsText(a.hoursTenths), '', '', false].map((v) => csvCell(v)).join(','));
+  for (const report of reports) {
+    const kind = label.kind(report.source.kind);
+    const push = (row: string, r: ReportRow, name: string) =>
+      lines.push(
+        [report.source.name, kind, report.from, report.to, row, name, cell(r.cases), cell(r.hoursTenths, tenthsText), cell(r.approvedCents, centsToDecimal), cell(r.paidCents, centsToDecimal), r.cases.suppressed].map((v) => csvCell(v)).join(','),
+      );
+    for (const r of report.rows) push('provider', r, r.name);
+    push('total', report.total, label.total);
+    for (const a of report.activities) lines.push([report.source.name, kind, report.from, report.to, 'activity', label.activity(a.activity), '', tenthsText(a.hoursTenths), '', '', false].map((v) => csvCell(v)).join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }
 

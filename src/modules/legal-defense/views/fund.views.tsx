@@ -153,7 +153,12 @@ export function FundOverviewView(props: { ctx: ViewContext; overview: FundOvervi
   const errors = props.errors ?? [];
   const v = (n: string) => props.values?.[n];
   const title = t('legal-defense.fund.title');
-  const row = (label: Child, b: Burn, kind: string) => [label, kind, m(b.amountCents), m(b.allocatedCents), m(b.invoicedCents), m(b.approvedCents), m(b.paidCents), m(b.remainingCents), m(b.projection.perDayCents), runOut(ctx, b)];
+  const row = (label: Child, b: Burn, kind: string) => [label, kind, m(b.amountCents), m(b.allocatedCents), m(b.invoicedCents), m(b.approvedCents), m(b.paidCents), m(b.remainingCents)];
+  const link = (s: FundOverview['sources'][number]) => (
+    <a class="usa-link" href={`/staff/legal-defense/fund/sources/${s.source.id}?window=${o.windowDays}`}>
+      {s.source.name}
+    </a>
+  );
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, 'program', [])}>
       <Done ctx={ctx} done={props.done} />
@@ -182,34 +187,29 @@ export function FundOverviewView(props: { ctx: ViewContext; overview: FundOvervi
       {o.sources.length === 0 ? (
         <p>{t('legal-defense.fund.sources.none')}</p>
       ) : (
-        <Table
-          caption={t('legal-defense.fund.sources.caption', { days: o.windowDays })}
-          headers={[
-            t('legal-defense.fund.col.source'),
-            t('legal-defense.fund.col.kind'),
-            t('legal-defense.fund.col.amount'),
-            t('legal-defense.fund.col.allocated'),
-            t('legal-defense.fund.col.invoiced'),
-            t('legal-defense.fund.col.approved'),
-            t('legal-defense.fund.col.paid'),
-            t('legal-defense.fund.col.remaining'),
-            t('legal-defense.fund.col.perDay'),
-            t('legal-defense.fund.col.runsOut'),
-          ]}
-          numeric={[2, 3, 4, 5, 6, 7, 8]}
-          rows={[
-            ...o.sources.map((s) =>
-              row(
-                <a class="usa-link" href={`/staff/legal-defense/fund/sources/${s.source.id}?window=${o.windowDays}`}>
-                  {s.source.name}
-                </a>,
-                s.burn,
-                t(`legal-defense.fund.kind.${s.source.kind as 'grant'}`),
-              ),
-            ),
-            ...(o.total ? [row(t('legal-defense.fund.total'), o.total, '')] : []),
-          ]}
-        />
+        <>
+          <Table
+            caption={t('legal-defense.fund.sources.money')}
+            headers={[
+              t('legal-defense.fund.col.source'),
+              t('legal-defense.fund.col.kind'),
+              t('legal-defense.fund.col.amount'),
+              t('legal-defense.fund.col.allocated'),
+              t('legal-defense.fund.col.invoiced'),
+              t('legal-defense.fund.col.approved'),
+              t('legal-defense.fund.col.paid'),
+              t('legal-defense.fund.col.remaining'),
+            ]}
+            numeric={[2, 3, 4, 5, 6, 7]}
+            rows={[...o.sources.map((s) => row(link(s), s.burn, t(`legal-defense.fund.kind.${s.source.kind as 'grant'}`))), ...(o.total ? [row(t('legal-defense.fund.total'), o.total, '')] : [])]}
+          />
+          <Table
+            caption={t('legal-defense.fund.sources.caption', { days: o.windowDays })}
+            headers={[t('legal-defense.fund.col.source'), t('legal-defense.fund.col.perDay'), t('legal-defense.fund.col.runsOut')]}
+            numeric={[1]}
+            rows={[...o.sources.map((s) => [link(s), m(s.burn.projection.perDayCents), runOut(ctx, s.burn)]), ...(o.total ? [[t('legal-defense.fund.total'), m(o.total.projection.perDayCents), runOut(ctx, o.total)]] : [])]}
+          />
+        </>
       )}
       {props.canManage ? <SourceForm ctx={ctx} errors={errors} v={v} /> : null}
     </Layout>
@@ -280,7 +280,7 @@ function BalanceChart(props: { ctx: ViewContext; detail: SourceDetail; currency:
       id={`balance-${d.source.id}`}
       title={t('legal-defense.fund.chart.title', { source: d.source.name })}
       desc={t('legal-defense.fund.chart.desc', { amount: m(d.source.amount_cents), remaining: m(d.burn.remainingCents), projection: runOut(ctx, d.burn) })}
-      caption={t('legal-defense.fund.chart.caption')}
+      caption={t(series.length > 1 ? 'legal-defense.fund.chart.caption' : 'legal-defense.fund.chart.captionNoProjection')}
       series={series}
       xMax={xMax}
       yMax={d.source.amount_cents}
