@@ -10,6 +10,7 @@ import { acceptCase, addProvider, linkAttorney, recordFirstContact } from '../..
 import { BASELINES, baselineValues } from '../../src/modules/legal-defense/legal-defense.baselines.ts';
 import { closeCase } from '../../src/modules/legal-defense/legal-defense.close.ts';
 import { recordStatus } from '../../src/modules/legal-defense/legal-defense.court.ts';
+import { legalDefenseRepo } from '../../src/modules/legal-defense/legal-defense.repo.ts';
 import {
   CONTACT,
   COURT,
@@ -225,6 +226,7 @@ describeEachDialect('outcome figures over the database', (dialect) => {
             id, status: s.represented ? (s.contactHours === null ? 'accepted' : 'contacted') : 'eligible', open: 1, channel: 'api', person_language: 'en', contact_language: 'en', detained_on: s.createdAt.slice(0, 10),
             residency_basis: 'attestation', disposition: 'eligible', disposition_reason: null, disposition_at: s.createdAt, provider_id: s.represented ? provider : null, assignment_id: null,
             attorney_user_id: s.represented ? 'seed-attorney' : null, contact_clock_id: null, first_contact_at: s.contactHours === null ? null : new Date(Date.parse(s.createdAt) + s.contactHours * HOUR).toISOString(),
+            first_contact_seconds: s.contactHours === null ? null : s.contactHours * 3600,
             report_count: s.reports, a_number_index: null, identity_index: null, person_sealed: 'sealed', a_number_sealed: null, detention_sealed: 'sealed', contact_sealed: 'sealed',
             revision: 0, created_at: s.createdAt, updated_at: s.createdAt, closed_at: null, custody: s.custody, relief_sought: null, outcome: s.outcome,
           })
@@ -333,6 +335,23 @@ describeEachDialect('outcome figures over the database', (dialect) => {
     expect(lines[13]?.startsWith('"total"')).toBe(true);
   });
 
+  it('the figures are kept until a counted case changes (its revision), then built again', async () => {
+    const first = await buildOutcomes(t.ctx);
+    expect(await buildOutcomes(t.ctx)).toBe(first);
+    const detained = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['id', 'revision']).where('custody', '=', 'detained').where('created_at', '>=', '2026-07-01T05:00:00.000Z').orderBy('id').executeTakeFirstOrThrow();
+    expect(await legalDefenseRepo.updateCase(t.ctx.db.kysely, detained.id, detained.revision, { custody: 'released-bond' })).toBe(true);
+    const changed = await buildOutcomes(t.ctx);
+    expect(changed).not.toBe(first);
+    const bond = (f: typeof first) => published(f.release.columnTotals[0]);
+    expect(bond(changed) === null || bond(changed) === (bond(first) ?? -1) + 1).toBe(true);
+    expect((await outcomeCounts(t.ctx, NOW)).counts.release[11]).toEqual([13, 3, 3, 22]);
+    // Back as it was: the same figures as before (built again, not the ones kept).
+    expect(await legalDefenseRepo.updateCase(t.ctx.db.kysely, detained.id, detained.revision + 1, { custody: 'detained' })).toBe(true);
+    const back = await buildOutcomes(t.ctx);
+    expect(back).not.toBe(first);
+    expect(back).toEqual(first);
+  });
+
   it('what staff and attorneys record in the real flow lands in the figures (a closed case included), once its quarter ends', async () => {
     const staff = await signInAs(t, 'legal-defense-staff');
     const actor: StaffActor = { userId: staff.userId, role: 'legal-defense-staff' };
@@ -367,6 +386,7 @@ describeEachDialect('outcome figures over the database', (dialect) => {
     expect(diff(after.contact, before.contact)).toEqual([1, 0, 0]);
     expect(after.contact[q4]).toEqual([4, 0, 0]);
     expect((after.contactTimes[q4] as Map<number, number>).get(50)).toBe(1);
+    expect(await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['first_contact_seconds']).where('id', '=', caseId).executeTakeFirstOrThrow()).toEqual({ first_contact_seconds: 5 * 3600 });
     // The three seeded cases of 2026-Q4 and this one.
     expect((after.representation[q4] as number[])[0]).toBe(4);
     expect(REPRESENTATION.length + RELEASE.length + COURT.length + CONTACT.length).toBe(12);

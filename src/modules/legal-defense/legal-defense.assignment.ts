@@ -18,6 +18,7 @@ import { isLocale } from '../../core/i18n/locales.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { type ProviderRow, legalDefenseRepo } from './legal-defense.repo.ts';
+import { contactSeconds } from './legal-defense.outcomes.ts';
 import type { DeclineReason, ProviderInput } from './legal-defense.schemas.ts';
 import { CLOCK_OWNER, CLOCK_RECORD_TYPES, type ContactPart, type Explanation, type StaffActor, addEvent, aNumberIndex, at, identityIndex, requireCase, shortReference } from './legal-defense.service.ts';
 
@@ -262,7 +263,7 @@ export async function recordFirstContact(ctx: AppContext, actor: StaffActor, cas
     if (row.provider_id !== providerId || row.open !== 1) throw new AppError('not_found');
     if (row.status !== 'accepted') throw new AppError('conflict', { messageKey: 'legal-defense.error.notAccepted' });
     if (row.contact_clock_id) await ctx.clocks.meet(tx, row.contact_clock_id, now, { by: actor.userId });
-    await legalDefenseRepo.updateCase(tx, caseId, row.revision, { status: 'contacted', first_contact_at: now.toISOString(), updated_at: now.toISOString() });
+    await legalDefenseRepo.updateCase(tx, caseId, row.revision, { status: 'contacted', first_contact_at: now.toISOString(), first_contact_seconds: contactSeconds(row.created_at, now.toISOString()), updated_at: now.toISOString() });
     await addEvent(tx, caseId, 'contacted', now, actor.userId, null);
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: 'legal-defense.case', id: caseId }, purpose: 'case-work', requestId: actor.requestId, detail: 'decision.contacted' });
   });

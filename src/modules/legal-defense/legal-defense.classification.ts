@@ -40,6 +40,7 @@ export const legalDefenseClassification = defineClassification([
       attorney_user_id: 'The attorney account that accepted the case',
       contact_clock_id: 'The report-to-first-attorney-contact clock (core/clocks)',
       first_contact_at: 'When the attorney first reached the person (meets the clock)',
+      first_contact_seconds: 'Seconds from the first report to the first attorney contact, for the outcome figures',
       report_count: 'How many reports were merged into the case',
       a_number_index: {
         purpose: 'Merge reports about the same person by A-number (keyed blind index)',

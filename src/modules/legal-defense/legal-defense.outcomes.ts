@@ -27,7 +27,7 @@ import type { ClockRule } from '../../core/jurisdiction/index.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { type PublishedCell, type SuppressedSeries, type SuppressedTable, isPublished, suppressSeries, suppressTable } from '../../core/privacy/suppression.ts';
 import { csvCell } from '../../core/privacy/transparency.service.ts';
-import { type OutcomeCountRow, outcomesRepo } from './legal-defense.outcomes.repo.ts';
+import { type ContactTimeRow, type OutcomeCountRow, type QuarterRange, outcomesRepo } from './legal-defense.outcomes.repo.ts';
 
 /** Quarters shown: three years, the retention period of closed cases. */
 export const MAX_QUARTERS = 12;
@@ -116,6 +116,12 @@ export function quarterBounds(timeZone: string, quarters: readonly string[]): st
   return starts.map((q) => new Date(zone.instantOf(isoToDay(quarterStart(q)))).toISOString());
 }
 
+/** The published quarters as ranges of instants for the queries (`quarter` is the index in `quarters`). */
+export function quarterRanges(timeZone: string, quarters: readonly string[]): QuarterRange[] {
+  const bounds = quarterBounds(timeZone, quarters);
+  return quarters.map((_, i) => ({ quarter: i, from: bounds[i] as string, to: bounds[i + 1] as string }));
+}
+
 /** The first-contact target in hours (the profile's `legalDefenseFirstAttorneyContact`; a day counts 24 hours). */
 export function targetHours(rule: ClockRule): number {
   switch (rule.unit) {
@@ -131,8 +137,17 @@ export function targetHours(rule: ClockRule): number {
   }
 }
 
+/** Whole seconds from the first report to the first attorney contact (never negative), kept with the contact. */
+export function contactSeconds(reportedAt: string, contactAt: string): number {
+  return Math.max(0, Math.round((Date.parse(contactAt) - Date.parse(reportedAt)) / 1000));
+}
+
 /** Turns the grouped rows of the database into the tables' counts. */
-export function countsFromRows(quarters: readonly string[], caseRows: readonly OutcomeCountRow[], reportRows: ReadonlyArray<{ quarter: number; reports: number }>, target: number): OutcomeCounts {
+export function countsFromRows(
+  quarters: readonly string[],
+  rows: { cases: readonly OutcomeCountRow[]; contacts: readonly ContactTimeRow[]; reports: ReadonlyArray<{ quarter: number; reports: number }> },
+  target: number,
+): OutcomeCounts {
   const n = quarters.length;
   const zeros = (w: number) => Array.from({ length: n }, () => Array.from({ length: w }, () => 0));
   const counts: OutcomeCounts = {
@@ -144,11 +159,11 @@ export function countsFromRows(quarters: readonly string[], caseRows: readonly O
     contact: zeros(CONTACT.length),
     contactTimes: Array.from({ length: n }, () => new Map<number, number>()),
   };
-  for (const r of reportRows) if (r.quarter >= 0 && r.quarter < n) counts.reports[r.quarter] = (counts.reports[r.quarter] ?? 0) + r.reports;
+  for (const r of rows.reports) if (r.quarter >= 0 && r.quarter < n) counts.reports[r.quarter] = (counts.reports[r.quarter] ?? 0) + r.reports;
   const add = (row: number[] | undefined, j: number, v: number) => {
     if (row) row[j] = (row[j] ?? 0) + v;
   };
-  for (const r of caseRows) {
+  for (const r of rows.cases) {
     const i = r.quarter;
     if (i < 0 || i >= n) continue;
     add(counts.representation[i], 0, r.represented);
@@ -161,12 +176,13 @@ export function countsFromRows(quarters: readonly string[], caseRows: readonly O
     add(counts.court[i], 0, r.relief);
     add(counts.court[i], 1, r.removal);
     add(counts.court[i], 2, r.people - r.relief - r.removal);
-    if (r.bucket !== null) {
-      // Every case with a first contact was represented (the contact is recorded by the accepting attorney).
-      add(counts.contact[i], r.bucket <= target * 10 ? 0 : 1, r.people);
-      const times = counts.contactTimes[i] as Map<number, number>;
-      times.set(r.bucket, (times.get(r.bucket) ?? 0) + r.people);
-    }
+  }
+  for (const r of rows.contacts) {
+    if (r.quarter < 0 || r.quarter >= n) continue;
+    // Every one of them was represented: the accepting attorney records the contact.
+    add(counts.contact[r.quarter], r.bucket <= target * 10 ? 0 : 1, r.people);
+    const times = counts.contactTimes[r.quarter] as Map<number, number>;
+    times.set(r.bucket, (times.get(r.bucket) ?? 0) + r.people);
   }
   // Everyone else: represented without a first contact recorded (yet, or ever), and the people not represented.
   counts.contact.forEach((row, i) => {
@@ -407,19 +423,67 @@ export function publishOutcomes(counts: OutcomeCounts, options: { max: number; t
   };
 }
 
-/** Reads the counts of the completed quarters at `now` (three grouped queries; plain columns only). */
+/** Reads the counts of the completed quarters at `now` (grouped queries over index ranges; plain columns only). */
 export async function outcomeCounts(ctx: AppContext, now: Date): Promise<{ counts: OutcomeCounts; currentQuarter: string; targetHours: number }> {
   const { quarters, currentQuarter } = publishedQuarters(ctx, now);
-  const bounds = quarterBounds(ctx.jurisdiction.locale.timezone.value, quarters);
+  const ranges = quarterRanges(ctx.jurisdiction.locale.timezone.value, quarters);
   const target = targetHours(ctx.jurisdiction.clocks.legalDefenseFirstAttorneyContact.value);
-  const [caseRows, reportRows] = await Promise.all([outcomesRepo.caseCounts(ctx.db, bounds), outcomesRepo.reportCounts(ctx.db, bounds)]);
-  return { counts: countsFromRows(quarters, caseRows, reportRows, target), currentQuarter, targetHours: target };
+  const [cases, contacts, reports] = await Promise.all([outcomesRepo.caseCounts(ctx.db, ranges), outcomesRepo.contactTimes(ctx.db, ranges), outcomesRepo.reportCounts(ctx.db, ranges)]);
+  return { counts: countsFromRows(quarters, { cases, contacts, reports }, target), currentQuarter, targetHours: target };
 }
 
-/** Builds the published figures for the completed quarters up to now. */
+/** What is kept per database: each quarter's grouped rows with the version they were read at, and the last figures. */
+interface Kept {
+  quarters: Map<string, { version: string; cases: OutcomeCountRow[]; contacts: ContactTimeRow[]; reports: number }>;
+  key: string;
+  figures: OutcomeFigures | null;
+}
+const kept = new WeakMap<object, Kept>();
+
+/**
+ * Builds the published figures for the completed quarters up to now, counting again only the quarters whose data
+ * changed. Each quarter's grouped rows are kept (per database, in this process) with the quarter's version
+ * ({@link outcomesRepo.versions}: the count and the sum of revisions of its cases, and the count of its reports,
+ * read from the same indexes in one small query); a page view reads the versions, counts the quarters that
+ * changed (usually none, at most the few with cases being worked), and suppresses the whole table again when
+ * any did. Several instances each keep their own; each checks the versions in the database, so none shows
+ * figures older than the data it read. This relies on every change to a case raising its revision
+ * (`legalDefenseRepo.updateCase` does) and on new cases and reports arriving in the quarter in progress.
+ */
 export async function buildOutcomes(ctx: AppContext): Promise<OutcomeFigures> {
-  const { counts, currentQuarter, targetHours: target } = await outcomeCounts(ctx, ctx.now());
-  return publishOutcomes(counts, { max: ctx.jurisdiction.publication.smallCellMax.value, targetHours: target, currentQuarter });
+  const now = ctx.now();
+  const { quarters, currentQuarter } = publishedQuarters(ctx, now);
+  const ranges = quarterRanges(ctx.jurisdiction.locale.timezone.value, quarters);
+  const versions = await outcomesRepo.versions(ctx.db, ranges);
+  const state: Kept = kept.get(ctx.db) ?? { quarters: new Map(), key: '', figures: null };
+  kept.set(ctx.db, state);
+  const key = `${currentQuarter}|${ranges.map((r) => versions.get(r.quarter) ?? '').join(',')}`;
+  if (state.key === key && state.figures) return state.figures;
+
+  const stale = ranges.filter((r) => state.quarters.get(quarters[r.quarter] as string)?.version !== versions.get(r.quarter));
+  const [cases, contacts, reports] = await Promise.all([outcomesRepo.caseCounts(ctx.db, stale), outcomesRepo.contactTimes(ctx.db, stale), outcomesRepo.reportCounts(ctx.db, stale)]);
+  for (const r of stale) {
+    state.quarters.set(quarters[r.quarter] as string, {
+      version: versions.get(r.quarter) ?? '',
+      cases: cases.filter((c) => c.quarter === r.quarter),
+      contacts: contacts.filter((c) => c.quarter === r.quarter),
+      reports: reports.filter((c) => c.quarter === r.quarter).reduce((n, c) => n + c.reports, 0),
+    });
+  }
+  for (const code of state.quarters.keys()) if (!quarters.includes(code)) state.quarters.delete(code);
+  const rows = { cases: [] as OutcomeCountRow[], contacts: [] as ContactTimeRow[], reports: [] as Array<{ quarter: number; reports: number }> };
+  quarters.forEach((code, i) => {
+    const q = state.quarters.get(code);
+    if (!q) return;
+    for (const c of q.cases) rows.cases.push({ ...c, quarter: i });
+    for (const c of q.contacts) rows.contacts.push({ ...c, quarter: i });
+    rows.reports.push({ quarter: i, reports: q.reports });
+  });
+  const target = targetHours(ctx.jurisdiction.clocks.legalDefenseFirstAttorneyContact.value);
+  const figures = publishOutcomes(countsFromRows(quarters, rows, target), { max: ctx.jurisdiction.publication.smallCellMax.value, targetHours: target, currentQuarter });
+  state.key = key;
+  state.figures = figures;
+  return figures;
 }
 
 /** The CSV's column names (codes, stable for people who load the file). */

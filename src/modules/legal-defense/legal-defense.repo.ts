@@ -52,6 +52,8 @@ export interface LegalDefenseCaseTable {
   attorney_user_id: string | null;
   contact_clock_id: string | null;
   first_contact_at: string | null;
+  /** Seconds from the first report to the first attorney contact (kept for the outcome figures). */
+  first_contact_seconds: number | null;
   report_count: number;
   a_number_index: string | null;
   identity_index: string | null;
