@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Tx, inTransaction } from '../../core/db/transaction.ts';
+import { type Executor, type Tx, inTransaction } from '../../core/db/transaction.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { randomId } from '../../core/crypto/random.ts';
@@ -17,7 +17,7 @@ import { offerCase } from './legal-defense.assignment.ts';
 import { LEGAL_DEFENSE_PERMISSIONS, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { reportBodySchema } from './legal-defense.schemas.ts';
-import { type StaffActor, createReport, fileReport, isUniqueViolation, parseReport } from './legal-defense.service.ts';
+import { type FiledReport, type StaffActor, createReport, isUniqueViolation, parseReport } from './legal-defense.service.ts';
 
 const resultSchema = z.object({
   caseId: z.string(),
@@ -28,6 +28,14 @@ const resultSchema = z.object({
   contactDueAt: z.string().nullable().describe('When the first attorney contact is due (the report-to-contact clock)'),
 });
 type Result = z.infer<typeof resultSchema>;
+
+/** An earlier filing with the same Idempotency-Key and body. */
+interface Replay {
+  replay: true;
+  caseId: string;
+  reportId: string;
+  merged: boolean;
+}
 
 /** A key a client may send: 1–200 visible ASCII characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -83,36 +91,43 @@ export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: A
       }
       const keyIndex = rawKey ? ctx.vault.blindIndex('legal_defense_idempotency.key_index', rawKey, { normalize: 'exact' }) : null;
       const bodyIndex = ctx.vault.blindIndex('legal_defense_idempotency.body_index', canonical(req.body), { normalize: 'exact' });
-      const replay = async () => {
+      // The first result for this key, if there is one: read in the filing transaction (where a report filed a
+      // moment ago with the same key is already visible on SQLite, whose transactions run one after another), or
+      // after a PostgreSQL unique violation, once the other transaction has committed.
+      const earlier = async (db: Executor): Promise<Replay | null> => {
         if (!keyIndex) return null;
-        const first = await legalDefenseRepo.findIdempotent(ctx.db.kysely, who.userId, keyIndex);
+        const first = await legalDefenseRepo.findIdempotent(db, who.userId, keyIndex);
         if (!first) return null;
         if (first.body_index !== bodyIndex) throw new AppError('validation', { messageKey: 'legal-defense.error.idempotencyMismatch' });
-        const report = await ctx.db.kysely.selectFrom('legal_defense_reports').select('merged').where('id', '=', first.report_id).executeTakeFirst();
-        return reply.code(200).header('idempotent-replayed', 'true').send(await resultOf(ctx, first.case_id, first.report_id, report?.merged === 1));
+        const report = await db.selectFrom('legal_defense_reports').select('merged').where('id', '=', first.report_id).executeTakeFirst();
+        return { replay: true, caseId: first.case_id, reportId: first.report_id, merged: report?.merged === 1 };
       };
-      const earlier = await replay();
-      if (earlier) return earlier;
+      const replayed = async (r: Replay) => reply.code(200).header('idempotent-replayed', 'true').send(await resultOf(ctx, r.caseId, r.reportId, r.merged));
+      const before = await earlier(ctx.db.kysely);
+      if (before) return replayed(before);
       const now = ctx.now();
       const input = parseReport(ctx, req.body, now);
-      const file = async (tx: Tx) => {
+      const file = async (tx: Tx): Promise<FiledReport | Replay> => {
+        const first = await earlier(tx);
+        if (first) return first;
         const result = await createReport(ctx, tx, { input, channel: 'api', filer: { kind: 'api', actor: who }, now, offer: offerCase });
         if (keyIndex) {
           await legalDefenseRepo.insertIdempotent(tx, { id: randomId(), principal_id: who.userId, key_index: keyIndex, body_index: bodyIndex, report_id: result.reportId, case_id: result.caseId, created_at: now.toISOString() });
         }
         return result;
       };
-      let filed;
+      let filed: FiledReport | Replay;
       try {
         filed = await inTransaction(ctx.db, file);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        // The same key sent twice at once: the second transaction lost the race and wrote nothing; answer with the first.
-        const first = await replay();
-        if (first) return first;
-        // Or a report about the same new person at the same moment: file again, merging into the first.
-        filed = await fileReport(ctx, file);
+        // The same key sent twice at once (PostgreSQL): the second transaction lost the race and wrote nothing;
+        // answer with the first. Or a report about the same new person at the same moment: file again, merging.
+        const first = await earlier(ctx.db.kysely);
+        if (first) return replayed(first);
+        filed = await inTransaction(ctx.db, file);
       }
+      if ('replay' in filed) return replayed(filed);
       return reply.code(201).send(await resultOf(ctx, filed.caseId, filed.reportId, filed.merged, filed.reference));
     },
   );
