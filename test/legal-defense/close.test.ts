@@ -101,6 +101,8 @@ describeEachDialect('legal defense: closing a case', (dialect) => {
     expect(list.body).toContain('The case is closed.');
     expect(list.body).not.toContain(filed.caseId.slice(-8));
     expect((await holder.browser.get(`/staff/legal-defense/assigned/${filed.caseId}`)).statusCode).toBe(404);
+    // The queue links to the public outcome figures.
+    expect((await staff.get('/staff/legal-defense')).body).toContain('href="/legal-defense/outcomes"');
     // Program staff see it closed, with the reason and the day, in Somali too; no close form any more.
     const page = await staff.get(`/staff/legal-defense/cases/${filed.caseId}`);
     expect(page.statusCode).toBe(200);

@@ -60,6 +60,11 @@ export function QueueView(props: {
             </a>
           </li>
         ) : null}
+        <li class="usa-button-group__item">
+          <a class="usa-button usa-button--outline" href="/legal-defense/outcomes">
+            {t('legal-defense.outcomes.link')}
+          </a>
+        </li>
       </ul>
       <SummaryList rows={props.counts.map((c) => ({ key: t(`legal-defense.status.${c.status}`), value: String(c.n) }))} />
       <nav aria-label={t('legal-defense.queue.views')}>
