@@ -15,6 +15,14 @@ declare module 'autocannon' {
   interface Client {
     setHeaders(headers: Record<string, string>): void;
   }
+  /** One request of a sequence; `setupRequest` may change it before each send. */
+  interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: RequestSpec) => RequestSpec;
+  }
   interface Options {
     url: string;
     connections?: number;
@@ -26,6 +34,7 @@ declare module 'autocannon' {
     overallRate?: number;
     timeout?: number;
     setupClient?: (client: Client) => void;
+    requests?: RequestSpec[];
   }
   interface Result {
     requests: Histogram;

@@ -23,6 +23,8 @@ import { randomId } from '../src/core/crypto/random.ts';
 import { inTransaction } from '../src/core/db/transaction.ts';
 import { candidateOf, chooseProvider, offerCase } from '../src/modules/legal-defense/legal-defense.assignment.ts';
 import { legalDefenseRepo } from '../src/modules/legal-defense/legal-defense.repo.ts';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
 import { startBenchApp } from './bench-app.ts';
 import { type Row, formatTable, percentile } from './bench-kit.ts';
 
@@ -40,6 +42,8 @@ export interface LegalDefenseBenchOptions {
 const NOW = new Date('2026-11-20T15:00:00.000Z');
 /** Intake clients with a request in flight at once (hotline staff and partner systems). */
 const CLIENTS = 32;
+/** Seconds of the steady 300 reports/s load over HTTP. */
+const RATE_SECONDS = 10;
 const LANGS = ['en', 'es', 'so', 'hmn', 'om', 'am', 'ar', 'fr', 'kar', 'qu'];
 
 async function measure(n: number, op: (i: number) => unknown): Promise<{ perSec: number; p50: number; p99: number }> {
@@ -194,6 +198,28 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
       if (res.statusCode !== 201) throw new Error(`report → ${res.statusCode} ${res.body.slice(0, 200)}`);
     });
 
+    // The same intake over real HTTP at a steady 300 reports/s (a hard surge: 18,000 an hour), for its tail.
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    let sent = 0;
+    const steady = await autocannon({
+      url: `http://127.0.0.1:${port}/api/v1/legal-defense/reports`,
+      connections: 32,
+      duration: RATE_SECONDS,
+      overallRate: 300,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const i = 2_000_000 + sent++;
+            return { ...request, body: JSON.stringify(report(i)), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `bench-http-${i}` } };
+          },
+        },
+      ],
+    });
+    const refused = steady.errors + steady.non2xx;
+
     const scale = `${nProviders} providers, ${nCases.toLocaleString('en-US')} open cases`;
     const rows: Row[] = [
       { name: `rotation alone over ${nProviders} providers (baseline)`, opsPerSec: rotation.perSec, p50Ms: round(rotation.p50), p99Ms: round(rotation.p99) },
@@ -201,6 +227,15 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
       { name: `whole offer (decision + offer row + accept clock + history), ${scale}`, opsPerSec: offers.perSec, p50Ms: round(offers.p50), p99Ms: round(offers.p99), target: 'p99 < 5 ms', pass: offers.p99 < 5 },
       { name: `GET /healthz in process, ${CLIENTS} clients (baseline)`, opsPerSec: health.perSec, p50Ms: round(health.p50), p99Ms: round(health.p99) },
       { name: `intake: POST /api/v1/legal-defense/reports in process, ${CLIENTS} clients`, opsPerSec: intake.perSec, p50Ms: round(intake.p50), p99Ms: round(intake.p99), baselineName: `GET /healthz in process, ${CLIENTS} clients (baseline)`, ratio: round(intake.perSec / health.perSec), target: '≥ 1,000 req/s', pass: intake.perSec >= 1000, note: 'in process (app.inject), no sockets' },
+      {
+        name: `intake over HTTP at a fixed 300 reports/s for ${RATE_SECONDS} s, 32 connections`,
+        opsPerSec: Math.round(steady.requests.average),
+        p50Ms: steady.latency.p50,
+        p99Ms: steady.latency.p99,
+        target: 'p99 < 50 ms',
+        pass: steady.latency.p99 < 50 && refused === 0 && steady.requests.average >= 270,
+        ...(refused > 0 ? { note: `${refused} errors or statuses other than 2xx` } : {}),
+      },
       { name: `fill ${nCases.toLocaleString('en-US')} cases and parties (setup, not a target)`, ms: Math.round(fillMs) },
     ];
     return rows;
