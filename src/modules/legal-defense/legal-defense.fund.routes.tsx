@@ -22,7 +22,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
-import { parseInput } from '../../core/http/validate.ts';
+import { formValues, parseInput } from '../../core/http/validate.ts';
+import { staffActor } from './legal-defense.routes.tsx';
 import type { AppContext } from '../../core/modules/context.ts';
 import {
   addContract,
@@ -51,19 +52,13 @@ import {
   submitInvoice,
 } from './legal-defense.fund.ts';
 import { burnQuery, contractSchema, doneQuery, emptySchema, idParams, invoiceSchema, lineParams, listQuery, paySchema, rejectSchema, reportQuery, sourceSchema, timeEntrySchema } from './legal-defense.fund.schemas.ts';
-import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
-import type { StaffActor } from './legal-defense.service.ts';
+import { LEGAL_DEFENSE_PERMISSIONS as P } from './legal-defense.policy.ts';
 import { cityDate } from './legal-defense.service.ts';
 import { BillingView, CaseTimeView, ContractView, FundOverviewView, FunderReportView, InvoiceView, InvoicesView, SourceView } from './views/fund.views.tsx';
 
 const PROGRAM = '/staff/legal-defense/fund';
 const PROVIDER = '/staff/legal-defense/billing';
 
-function actorFor(req: FastifyRequest, permission: string): StaffActor {
-  const staff = req.staff;
-  if (!staff) throw new AppError('unauthorized');
-  return { userId: staff.userId, role: actingRole(staff.roles, permission), requestId: req.id };
-}
 
 function idOf(req: FastifyRequest): string {
   const parsed = idParams.safeParse(req.params);
@@ -71,11 +66,6 @@ function idOf(req: FastifyRequest): string {
   return parsed.data.id;
 }
 
-function formValues(body: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
-  return out;
-}
 
 /** Registers the fund's routes. */
 export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -108,7 +98,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
   app.post(`${PROGRAM}/sources`, { config: { access: { permission: P.fundManage } } }, async (req, reply) =>
     orRender(
       reply,
-      async () => `${PROGRAM}/sources/${await addSource(ctx, actorFor(req, P.fundManage), parseInput(sourceSchema, req.body))}?done=source-added`,
+      async () => `${PROGRAM}/sources/${await addSource(ctx, staffActor(req, P.fundManage), parseInput(sourceSchema, req.body))}?done=source-added`,
       (errors) => overviewPage(req, reply, { errors, values: formValues(req.body) }, 422),
     ),
   );
@@ -125,7 +115,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
     const id = idOf(req);
     return orRender(
       reply,
-      async () => `${PROGRAM}/contracts/${await addContract(ctx, actorFor(req, P.fundManage), id, parseInput(contractSchema, req.body))}?done=contract-added`,
+      async () => `${PROGRAM}/contracts/${await addContract(ctx, staffActor(req, P.fundManage), id, parseInput(contractSchema, req.body))}?done=contract-added`,
       (errors) => sourcePage(req, reply, id, { errors, values: formValues(req.body) }, 422),
     );
   });
@@ -144,7 +134,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
       reply,
       async () => {
         const input = parseInput(invoiceSchema, { ...formValues(req.body), contractId: id });
-        return `${PROGRAM}/invoices/${await buildInvoice(ctx, actorFor(req, P.fundManage), 'program', input)}?done=invoice-built`;
+        return `${PROGRAM}/invoices/${await buildInvoice(ctx, staffActor(req, P.fundManage), 'program', input)}?done=invoice-built`;
       },
       (errors) => contractPage(req, reply, id, { errors, values: formValues(req.body) }, 422),
     );
@@ -164,7 +154,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
   ] as const) {
     const readPermission = scope === 'program' ? P.fundRead : P.fundBill;
     const invoicePage = async (req: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; values?: Record<string, string>; done?: string } = {}, status = 200) => {
-      const detail = await readInvoice(ctx, actorFor(req, readPermission), scope, id);
+      const detail = await readInvoice(ctx, staffActor(req, readPermission), scope, id);
       const manage = scope === 'program' ? allows(req, P.fundManage) : true;
       return reply.page(
         <InvoiceView ctx={reply.viewContext()} detail={detail} mode={scope} currency={currency} today={today()} canDecide={scope === 'program' && manage} canEdit={manage} errors={extra.errors} values={extra.values} done={extra.done} />,
@@ -178,26 +168,26 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
     app.post(`${base}/invoices/:id/submit`, { config: { access: { permission } } }, async (req, reply) => {
       const id = idOf(req);
       parseInput(emptySchema, req.body ?? {});
-      await submitInvoice(ctx, actorFor(req, permission), scope, id);
+      await submitInvoice(ctx, staffActor(req, permission), scope, id);
       return reply.redirect(`${base}/invoices/${id}?done=invoice-submitted`, 303);
     });
     app.post(`${base}/invoices/:id/discard`, { config: { access: { permission } } }, async (req, reply) => {
       const id = idOf(req);
       parseInput(emptySchema, req.body ?? {});
-      await discardInvoice(ctx, actorFor(req, permission), scope, id);
+      await discardInvoice(ctx, staffActor(req, permission), scope, id);
       return reply.redirect(`${scope === 'program' ? PROGRAM : PROVIDER}?done=invoice-discarded`, 303);
     });
     app.post(`${base}/invoices/:id/lines/:line/remove`, { config: { access: { permission } } }, async (req, reply) => {
       const parsed = lineParams.safeParse(req.params);
       if (!parsed.success) throw new AppError('not_found');
       parseInput(emptySchema, req.body ?? {});
-      await removeLine(ctx, actorFor(req, permission), scope, parsed.data.id, parsed.data.line);
+      await removeLine(ctx, staffActor(req, permission), scope, parsed.data.id, parsed.data.line);
       return reply.redirect(`${base}/invoices/${parsed.data.id}?done=line-removed`, 303);
     });
 
     // Time on a case
     const timePage = async (req: FastifyRequest, reply: FastifyReply, caseId: string, extra: { errors?: FieldError[]; values?: Record<string, string>; done?: string } = {}, status = 200) => {
-      const time = await readCaseTime(ctx, actorFor(req, readPermission), scope, caseId);
+      const time = await readCaseTime(ctx, staffActor(req, readPermission), scope, caseId);
       const canEdit = scope === 'program' ? allows(req, P.fundManage) : true;
       return reply.page(<CaseTimeView ctx={reply.viewContext()} time={time} mode={scope} today={today()} canEdit={canEdit} errors={extra.errors} values={extra.values} done={extra.done} />, status);
     };
@@ -211,7 +201,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
         reply,
         async () => {
           const body = parseInput(timeEntrySchema, req.body ?? {});
-          await recordTime(ctx, actorFor(req, permission), scope, caseId, { workedOn: body.workedOn, minutes: body.duration, activity: body.activity });
+          await recordTime(ctx, staffActor(req, permission), scope, caseId, { workedOn: body.workedOn, minutes: body.duration, activity: body.activity });
           return `${base}/cases/${caseId}?done=time-added`;
         },
         (errors) => timePage(req, reply, caseId, { errors, values: formValues(req.body) }, 422),
@@ -220,14 +210,14 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
     app.post(`${base}/time/:id/delete`, { config: { access: { permission } } }, async (req, reply) => {
       const entryId = idOf(req);
       parseInput(emptySchema, req.body ?? {});
-      const caseId = await deleteTime(ctx, actorFor(req, permission), scope, entryId);
+      const caseId = await deleteTime(ctx, staffActor(req, permission), scope, entryId);
       return reply.redirect(`${base}/cases/${caseId}?done=time-deleted`, 303);
     });
   }
 
   // Program staff's decisions ------------------------------------------------------------------------------
   async function decisionPage(req: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[]) {
-    const detail = await readInvoice(ctx, actorFor(req, P.fundRead), 'program', id);
+    const detail = await readInvoice(ctx, staffActor(req, P.fundRead), 'program', id);
     return reply.page(<InvoiceView ctx={reply.viewContext()} detail={detail} mode="program" currency={currency} today={today()} canDecide canEdit errors={errors} values={formValues(req.body)} />, 422);
   }
   app.post(`${PROGRAM}/invoices/:id/approve`, { config: { access: { permission: P.fundManage } } }, async (req, reply) => {
@@ -236,7 +226,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
       reply,
       async () => {
         parseInput(emptySchema, req.body ?? {});
-        await approveInvoice(ctx, actorFor(req, P.fundManage), id);
+        await approveInvoice(ctx, staffActor(req, P.fundManage), id);
         return `${PROGRAM}/invoices/${id}?done=invoice-approved`;
       },
       (errors) => decisionPage(req, reply, id, errors),
@@ -248,7 +238,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
       reply,
       async () => {
         const body = parseInput(rejectSchema, req.body ?? {});
-        await rejectInvoice(ctx, actorFor(req, P.fundManage), id, body.reason);
+        await rejectInvoice(ctx, staffActor(req, P.fundManage), id, body.reason);
         return `${PROGRAM}/invoices/${id}?done=invoice-rejected`;
       },
       (errors) => decisionPage(req, reply, id, errors),
@@ -259,7 +249,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
     return orRender(
       reply,
       async () => {
-        await payInvoice(ctx, actorFor(req, P.fundManage), id, parseInput(paySchema, req.body ?? {}));
+        await payInvoice(ctx, staffActor(req, P.fundManage), id, parseInput(paySchema, req.body ?? {}));
         return `${PROGRAM}/invoices/${id}?done=invoice-paid`;
       },
       (errors) => decisionPage(req, reply, id, errors),
@@ -287,7 +277,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
     const ids = query.source ? [query.source] : (await listSources(ctx)).map((s) => s.id);
     const reports = [];
     for (const id of ids) reports.push(await funderReport(ctx, query.source ? { sourceId: id, from: query.from, to: query.to } : { sourceId: id }));
-    const actor = actorFor(req, P.fundRead);
+    const actor = staffActor(req, P.fundRead);
     for (const r of reports) await recordReportExport(ctx, actor, r.source.id);
     const csv = funderReportCsv(reports, { total: req.t('legal-defense.fund.total'), kind: (k) => req.t(`legal-defense.fund.kind.${k}`), activity: (a) => req.t(`legal-defense.fund.activity.${a}`) });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="legal-defense-funder-report.csv"').send(`\uFEFF${csv}`);
@@ -295,7 +285,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
 
   // The provider's billing page ----------------------------------------------------------------------------
   async function billingPage(req: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[]; values?: Record<string, string>; done?: string } = {}, status = 200) {
-    const billing = await providerBilling(ctx, actorFor(req, P.fundBill));
+    const billing = await providerBilling(ctx, staffActor(req, P.fundBill));
     return reply.page(<BillingView ctx={reply.viewContext()} billing={billing} currency={currency} errors={extra.errors} values={extra.values} done={extra.done} />, status);
   }
   app.get(PROVIDER, { config: { access: { permission: P.fundBill } } }, async (req, reply) => {
@@ -305,7 +295,7 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
   app.post(`${PROVIDER}/invoices`, { config: { access: { permission: P.fundBill } } }, async (req, reply) =>
     orRender(
       reply,
-      async () => `${PROVIDER}/invoices/${await buildInvoice(ctx, actorFor(req, P.fundBill), 'provider', parseInput(invoiceSchema, req.body ?? {}))}?done=invoice-built`,
+      async () => `${PROVIDER}/invoices/${await buildInvoice(ctx, staffActor(req, P.fundBill), 'provider', parseInput(invoiceSchema, req.body ?? {}))}?done=invoice-built`,
       (errors) => billingPage(req, reply, { errors, values: formValues(req.body) }, 422),
     ),
   );

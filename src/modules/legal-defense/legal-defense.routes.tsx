@@ -21,7 +21,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
-import { parseInput } from '../../core/http/validate.ts';
+import { formValues, parseInput } from '../../core/http/validate.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { registerLegalDefenseApiRoutes } from './legal-defense-api.routes.ts';
@@ -62,7 +62,7 @@ const partyBody = z
   });
 
 /** The acting staff member for a permission (the guard has already checked it). */
-function staffActor(req: FastifyRequest, permission: string): StaffActor {
+export function staffActor(req: FastifyRequest, permission: string): StaffActor {
   const staff = req.staff;
   if (!staff) throw new AppError('unauthorized');
   return { userId: staff.userId, role: actingRole(staff.roles, permission), requestId: req.id };
@@ -74,11 +74,6 @@ function caseId(req: FastifyRequest): string {
   return parsed.data.id;
 }
 
-function formValues(body: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
-  return out;
-}
 
 function validationFields(err: unknown): FieldError[] | null {
   return err instanceof AppError && err.code === 'validation' ? err.fields : null;

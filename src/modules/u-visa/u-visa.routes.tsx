@@ -19,7 +19,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
-import { parseInput } from '../../core/http/validate.ts';
+import { formValues, parseInput } from '../../core/http/validate.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { readPostedAnswers, draftSupplement } from './supplement-b/supplement-b.answers.ts';
 import { supplementFormFor } from './supplement-b/supplement-b.fields.ts';
@@ -80,12 +80,6 @@ function requestId(req: FastifyRequest): string {
   return parsed.data.id;
 }
 
-/** A posted form as strings (lists kept for checkboxes), to put back into the inputs after an error. */
-function formValues(body: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
-  return out;
-}
 
 function validationFields(err: unknown): FieldError[] | null {
   return err instanceof AppError && err.code === 'validation' ? err.fields : null;
