@@ -115,4 +115,14 @@ export const clocksMigrations: NamedMigrations = {
       await db.schema.alterTable('clocks').dropColumn('subject_id').execute();
     },
   },
+  // Nothing needs open clocks by owner, status and due time at scale (a list by owner uses `clocks_record`),
+  // and the index cost every recomputation a random write per moved clock.
+  '202612210100_core_clocks_drop_owner_due': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropIndex('clocks_owner_due').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.createIndex('clocks_owner_due').on('clocks').columns(['owner', 'status', 'due_at']).execute();
+    },
+  },
 };

@@ -132,6 +132,27 @@ export type RecomputeRow = Pick<
   | 'sealed'
 >;
 
+/** What a recomputation reads of each clock (in this order: {@link clocksRepo.scanOpen} relies on it). */
+const SCAN_COLUMNS = [
+  'id',
+  'rules',
+  'started_at',
+  'start_date',
+  'status',
+  'due_at',
+  'governing_rule',
+  'pauses',
+  'extensions',
+  'cycle',
+  'reminders_sent',
+  'escalation_level',
+  'next_action_at',
+  'rules_digest',
+  'revision',
+  'subject_id',
+  'sealed',
+] as const;
+
 /** One row of a batched due-time update. */
 export interface DueUpdate {
   id: string;
@@ -229,13 +250,13 @@ export const clocksRepo = {
     return rows.map((r) => r.id);
   },
 
-  /** The next open clocks after `afterId` (keyset by id), with only what a recomputation needs. */
-  async scanOpen(db: Executor, options: { afterId: string; limit: number; stale?: StaleFilter }): Promise<RecomputeRow[]> {
-    let q = db
-      .selectFrom('clocks')
-      .select(['id', 'rules', 'started_at', 'start_date', 'status', 'due_at', 'governing_rule', 'pauses', 'extensions', 'cycle', 'reminders_sent', 'escalation_level', 'next_action_at', 'rules_digest', 'revision', 'subject_id', 'sealed'])
-      .where('id', '>', options.afterId)
-      .where('status', 'in', OPEN_STATUSES);
+  /**
+   * The next open clocks after `afterId` (keyset by id), with only what a recomputation needs; rows come in no
+   * particular order. On SQLite the batch comes as one JSON text built by the database: turning 17 columns of
+   * thousands of rows into JavaScript values one by one costs more than twice as much as parsing one document.
+   */
+  async scanOpen(db: Executor, dialect: Dialect, options: { afterId: string; limit: number; stale?: StaleFilter }): Promise<RecomputeRow[]> {
+    let q = db.selectFrom('clocks').select(SCAN_COLUMNS).where('id', '>', options.afterId).where('status', 'in', OPEN_STATUSES);
     const stale = options.stale;
     if (stale) {
       q = q.where('rules_digest', '<>', stale.digest);
@@ -243,7 +264,30 @@ export const clocksRepo = {
       // A sealed clock's `updated_at` is only its week: it counts as written since the run began.
       if (since !== null) q = q.where((eb) => eb.or([eb('updated_at', '>=', since), eb('sealed', 'is not', null)]));
     }
-    return q.orderBy('id').limit(options.limit).execute();
+    q = q.orderBy('id').limit(options.limit);
+    if (dialect !== 'sqlite') return q.execute();
+    const columns = sql.join(SCAN_COLUMNS.map((c) => sql.ref(`s.${c}`)));
+    const batch = await sql<{ j: string }>`select json_group_array(json_array(${columns})) as j from (${q}) as s`.execute(db);
+    const parsed = JSON.parse(batch.rows[0]?.j ?? '[]') as unknown[][];
+    return parsed.map((v) => ({
+      id: v[0] as string,
+      rules: v[1] as string,
+      started_at: v[2] as string,
+      start_date: v[3] as string | null,
+      status: v[4] as ClockStatus,
+      due_at: v[5] as string,
+      governing_rule: v[6] as string,
+      pauses: v[7] as string | null,
+      extensions: v[8] as string | null,
+      cycle: v[9] as number,
+      reminders_sent: v[10] as number,
+      escalation_level: v[11] as number,
+      next_action_at: v[12] as string | null,
+      rules_digest: v[13] as string,
+      revision: v[14] as number,
+      subject_id: v[15] as string | null,
+      sealed: v[16] as string | null,
+    }));
   },
 
   /** Open clocks counted by owner and status, and how many were computed with another profile (counts only). */

@@ -26,7 +26,7 @@ import {
   OPEN_STATUSES,
   clocksRepo,
 } from './clocks.repo.ts';
-import { MINUTE_MS, dayToIso, isoToDay } from './zone-time.ts';
+import { MINUTE_MS, dayToIso, instantToIso, isoToDay } from './zone-time.ts';
 
 /** A clock as services and views see it. */
 export interface ClockView {
@@ -195,9 +195,6 @@ function conflict(key: string): AppError {
   return new AppError('conflict', { messageKey: key });
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 function parsePauses(json: string | null): number[] | null {
   if (!json) return null;
@@ -368,10 +365,10 @@ export class ClockService {
       record_type: options.recordType,
       record_id: options.recordId,
       rules: names.join(','),
-      started_at: iso(start.startMs),
+      started_at: instantToIso(start.startMs),
       start_date: start.startDate,
       status: 'running',
-      due_at: iso(dueMs),
+      due_at: instantToIso(dueMs),
       due_date: dayToIso(this.#slot.dueDay),
       governing_rule: governing.name,
       paused_since: null,
@@ -434,7 +431,7 @@ export class ClockService {
       pause_reason: null,
       pauses: JSON.stringify(pauses),
       paused_ms: pausedMs,
-      due_at: iso(next.dueMs),
+      due_at: instantToIso(next.dueMs),
       due_date: dayToIso(next.dueDay),
       governing_rule: governing.name,
       cycle: row.cycle + 1,
@@ -481,7 +478,7 @@ export class ClockService {
     const patch = {
       status,
       extensions: extensionsJson,
-      due_at: iso(next.dueMs),
+      due_at: instantToIso(next.dueMs),
       due_date: dayToIso(next.dueDay),
       governing_rule: governing.name,
       cycle: restart ? row.cycle + 1 : row.cycle,
@@ -598,9 +595,9 @@ export class ClockService {
     let changed = 0;
     for (;;) {
       const nowMs = this.#now().getTime();
-      const nowIso = iso(nowMs);
+      const nowIso = instantToIso(nowMs);
       const done = await inTransaction(this.#db, async (tx) => {
-        const scannedRows = await clocksRepo.scanOpen(tx, { afterId, limit: batchSize, stale });
+        const scannedRows = await clocksRepo.scanOpen(tx, this.#db.dialect, { afterId, limit: batchSize, stale });
         if (scannedRows.length === 0) return true;
         // Sealed clocks (counting from a date of birth) are few: open them one by one, write them one by one.
         const sealedRows = new Map<string, RecomputeRow>();
@@ -643,7 +640,7 @@ export class ClockService {
         }
         scanned += rows.length;
         changed += written.length;
-        afterId = (rows[rows.length - 1] as RecomputeRow).id;
+        for (const r of scannedRows) if (r.id > afterId) afterId = r.id;
         return rows.length < batchSize;
       });
       if (done) break;
@@ -667,7 +664,7 @@ export class ClockService {
   async #staleFilter(db: Executor): Promise<StaleFilter> {
     const digest = this.#calc.rulesDigest;
     const last = await clocksRepo.lastRecomputation(db, digest);
-    return { digest, since: last === null ? null : iso(Date.parse(last) - STALE_MARGIN_MS) };
+    return { digest, since: last === null ? null : instantToIso(Date.parse(last) - STALE_MARGIN_MS) };
   }
 
   /** The rows of a batch whose due time, governing rule or reminder schedule changes, with their new schedule. */
@@ -701,7 +698,7 @@ export class ClockService {
         id: row.id,
         revision: row.revision,
         status,
-        due_at: iso(slot.dueMs),
+        due_at: instantToIso(slot.dueMs),
         due_date: dayToIso(slot.dueDay),
         governing_rule: governing.name,
         next_action_at: status === 'paused' ? null : this.#nextAction(governing, status, slot.dueMs, remindersSent, escalationLevel),
@@ -855,13 +852,13 @@ export class ClockService {
       const offset = governing.reminders[remindersSent];
       if (offset) {
         const at = this.#calc.shift(dueMs, offset, -1, governing.calendar);
-        if (at < dueMs) return iso(at);
+        if (at < dueMs) return instantToIso(at);
       }
-      return iso(dueMs);
+      return instantToIso(dueMs);
     }
     if (status === 'overdue') {
       const step = governing.escalations[escalationLevel];
-      return step ? iso(this.#calc.shift(dueMs, step.after, 1, governing.calendar)) : null;
+      return step ? instantToIso(this.#calc.shift(dueMs, step.after, 1, governing.calendar)) : null;
     }
     return null;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, Zone, addMonthsToDay, civilFromDay, dayFromCivil, dayToIso, isoToDay, weekdayOfDay, yearOfDay } from './zone-time.ts';
+import { DAY_MS, Zone, addMonthsToDay, civilFromDay, dayFromCivil, dayToIso, instantToIso, isoToDay, weekdayOfDay, yearOfDay } from './zone-time.ts';
 
 /** The offset straight from Intl, the reference the transition table must match. */
 function intlOffset(timeZone: string, ms: number): number {
@@ -84,5 +84,19 @@ describe('Zone', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('writes an instant as toISOString does, inside and outside the four-digit years', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        expect(instantToIso(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 5000 },
+    );
+    for (const ms of [0, -0, 1, 999, 86_399_999, Date.UTC(2027, 0, 1, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -1, 1.5]) {
+      expect(instantToIso(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(() => instantToIso(Number.NaN)).toThrow(RangeError);
+    expect(() => instantToIso(8.64e15 + 1)).toThrow(RangeError);
   });
 });

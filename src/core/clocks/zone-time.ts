@@ -80,6 +80,27 @@ export function dayToIso(dayNumber: number): string {
   return `${String(year).padStart(4, '0')}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
 }
 
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const MS_PER_DAY = 86_400_000;
+const LAST_FOUR_DIGIT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * `new Date(ms).toISOString()`, several times faster (a recomputation writes hundreds of thousands of times):
+ * the same text for every instant from year 0000 to 9999, and the same exception outside JavaScript's range.
+ */
+export function instantToIso(ms: number): string {
+  if (!(ms >= 0 && ms <= LAST_FOUR_DIGIT_MS && Number.isInteger(ms))) return new Date(ms).toISOString();
+  const dayNumber = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - dayNumber * MS_PER_DAY;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  return `${dayToIso(dayNumber)}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[milli]}Z`;
+}
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
