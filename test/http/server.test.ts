@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/core/i18n/locales.ts';
 import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
@@ -105,6 +108,41 @@ describeEachDialect('HTTP foundation', (dialect) => {
     expect(two.csrf).not.toBe(one.csrf);
   });
 
+  it('sends the cached page compressed to browsers that accept it, and never a page with a CSRF token', async () => {
+    const plain = await t.app.inject({ method: 'GET', url: '/privacy?lang=es' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    // Compression runs in the background after the first visit: wait until both forms are there.
+    let br = plain;
+    let gz = plain;
+    for (let i = 0; i < 100 && (br.headers['content-encoding'] !== 'br' || gz.headers['content-encoding'] !== 'gzip'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      br = await t.app.inject({ method: 'GET', url: '/privacy?lang=es', headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+      gz = await t.app.inject({ method: 'GET', url: '/privacy?lang=es', headers: { 'accept-encoding': 'gzip;q=0.8, deflate' } });
+    }
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(zlib.gunzipSync(gz.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(Number(br.headers['content-length'])).toBe(br.rawPayload.length);
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    // The security headers go with every form of the page.
+    expect(br.headers['content-security-policy']).toBe(plain.headers['content-security-policy']);
+    // Refused codings and unknown ones get the bytes as they are.
+    for (const header of ['br;q=0, gzip;q=0', 'identity', 'zstd', 'br;q=0,*;q=0']) {
+      const res = await t.app.inject({ method: 'GET', url: '/privacy?lang=es', headers: { 'accept-encoding': header } });
+      expect(res.headers['content-encoding'], header).toBeUndefined();
+      expect(res.body).toBe(plain.body);
+    }
+    const star = await t.app.inject({ method: 'GET', url: '/privacy?lang=es', headers: { 'accept-encoding': 'br;q=0, *' } });
+    expect(star.headers['content-encoding']).toBe('gzip');
+    // A page with a form carries a CSRF token: never compressed (BREACH).
+    const login = await t.app.inject({ method: 'GET', url: '/staff/login', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['content-encoding']).toBeUndefined();
+    expect(login.body).toContain('_csrf');
+  });
+
   it('negotiates the language from Accept-Language', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/', headers: { 'accept-language': 'es-MX,es;q=0.9' } });
     expect(res.body).toContain('<html lang="es"');
@@ -151,6 +189,44 @@ describeEachDialect('HTTP foundation', (dialect) => {
     const encoded = await t.app.inject({ method: 'GET', url: '/assets/app/%2e%2e%2f%2e%2e%2fpackage.json' });
     expect(encoded.statusCode).toBeGreaterThanOrEqual(400);
     expect(encoded.statusCode).toBeLessThan(500);
+  });
+
+  it('sends text assets compressed to browsers that accept it, with an ETag per coding', async () => {
+    const url = '/assets/uswds/css/uswds.min.css';
+    const plain = await t.app.inject({ method: 'GET', url });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const file = fs.readFileSync(fileURLToPath(import.meta.resolve('@uswds/uswds/css/uswds.min.css')));
+    expect(plain.rawPayload.equals(file)).toBe(true);
+    let br = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    for (let i = 0; i < 300 && br.headers['content-encoding'] !== 'br'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      br = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    }
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(br.headers['cache-control']).toBe('public, max-age=86400');
+    expect(br.headers['content-security-policy']).toBe(plain.headers['content-security-policy']);
+    expect(zlib.brotliDecompressSync(br.rawPayload).equals(file)).toBe(true);
+    expect(br.rawPayload.length).toBeLessThan(file.length / 5);
+    const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.rawPayload).equals(file)).toBe(true);
+    expect(gz.headers.etag).not.toBe(br.headers.etag);
+    const again = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    // Not text, hidden or outside the root: left to the static handler, which refuses what it must.
+    const font = await t.app.inject({ method: 'GET', url: '/assets/uswds/img/us_flag_small.png', headers: { 'accept-encoding': 'br' } });
+    expect(font.statusCode).toBe(200);
+    expect(font.headers['content-encoding']).toBeUndefined();
+    for (const bad of ['/assets/uswds/../../../../etc/passwd', '/assets/app/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/app/..%2f..%2fpackage.json', '/assets/app/%E0%A4%A.css', '/assets/app/.hidden.css']) {
+      const res = await t.app.inject({ method: 'GET', url: bad, headers: { 'accept-encoding': 'br, gzip' } });
+      expect(res.statusCode, bad).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, bad).toBeLessThan(500);
+      expect(res.body).not.toContain('"name": "sanctuary"');
+    }
   });
 
   it('rejects a very long URL with a translated 4xx', async () => {

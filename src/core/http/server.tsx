@@ -14,6 +14,7 @@ import { renderDocument } from '../views/render.ts';
 import type { ViewContext } from '../views/view-context.ts';
 import { csrfToken, verifyCsrf } from './csrf.ts';
 import { AppError, codeForStatus } from './errors.ts';
+import { type CachedPage, cachePage, compressedAssets, sendCachedPage } from './compression.ts';
 import { decodeUtf8, parseQuery } from './query.ts';
 import { ErrorPage } from './error-page.tsx';
 
@@ -305,9 +306,14 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
       route.config = { ...route.config, access: 'public' };
     });
     const cache = { maxAge: '1d', immutable: false, dotfiles: 'deny' as const, index: false as const, wildcard: true };
-    await assets.register(fastifyStatic, { root: path.join(USWDS_DIST), prefix: '/assets/uswds/', ...cache });
-    await assets.register(fastifyStatic, { root: HTMX_DIST, prefix: '/assets/htmx/', decorateReply: false, ...cache });
-    await assets.register(fastifyStatic, { root: PUBLIC_ASSETS, prefix: '/assets/app/', decorateReply: false, ...cache });
+    const roots = [
+      { prefix: '/assets/uswds/', root: USWDS_DIST },
+      { prefix: '/assets/htmx/', root: HTMX_DIST },
+      { prefix: '/assets/app/', root: PUBLIC_ASSETS },
+    ];
+    // Text assets go out compressed to browsers that accept it; the static handler serves everything else.
+    assets.addHook('preHandler', compressedAssets(roots, 86_400));
+    for (const [i, { prefix, root }] of roots.entries()) await assets.register(fastifyStatic, { root, prefix, ...(i > 0 ? { decorateReply: false } : {}), ...cache });
   });
 
   // Language: ?lang= wins and is remembered; then the cookie; then Accept-Language.
@@ -381,19 +387,20 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
     const html = await renderDocument(node);
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
-  // Kept encoded: a cached page is written to the socket as the same bytes every time.
-  const pageCache = new Map<string, Buffer>();
+  // Kept encoded: a cached page is written to the socket as the same bytes every time, compressed for the
+  // browsers that accept it (see ./compression.ts).
+  const pageCache = new Map<string, CachedPage>();
   app.decorateReply('cachedPage', async function (this: FastifyReply, build: (view: ViewContext) => Child): Promise<FastifyReply> {
     const req = this.request;
     const key = req.staff ? undefined : `${req.locale}\u0000${pathWithoutLang(req.url)}`;
     const hit = key === undefined ? undefined : pageCache.get(key);
-    if (hit !== undefined) return this.code(200).type('text/html; charset=utf-8').send(hit);
+    if (hit !== undefined) return sendCachedPage(this, hit);
     const html = await renderDocument(build(this.viewContext()));
     if (key !== undefined && !usedCsrf.has(this)) {
       if (pageCache.size >= PAGE_CACHE_ENTRIES) pageCache.delete(pageCache.keys().next().value as string);
-      const bytes = Buffer.from(html, 'utf8');
-      pageCache.set(key, bytes);
-      return this.code(200).type('text/html; charset=utf-8').send(bytes);
+      const page = cachePage(Buffer.from(html, 'utf8'));
+      pageCache.set(key, page);
+      return sendCachedPage(this, page);
     }
     return this.code(200).type('text/html; charset=utf-8').send(html);
   });
