@@ -36,6 +36,27 @@ describe('public pages in every language', () => {
   });
 });
 
+describe('compression', () => {
+  it('the browser gets the page and the stylesheet compressed and renders with the styles', async () => {
+    // The first visits start the compression in the background; a later visit (a new context each time, so
+    // nothing comes from the browser's cache) gets the compressed forms.
+    let page = await h().newPage();
+    await until(async () => {
+      page = await h().newPage();
+      const encodings = new Map<string, string | undefined>();
+      page.on('response', (r) => encodings.set(new URL(r.url()).pathname, r.headers()['content-encoding']));
+      await page.goto(h().url('/privacy?lang=hmn'));
+      return encodings.get('/privacy') === 'br' && encodings.get('/assets/uswds/css/uswds.min.css') === 'br';
+    }, 'the page and the stylesheet to come Brotli-compressed', 15_000);
+    expect(await htmlLang(page)).toBe('hmn');
+    // The decoded stylesheet applies: USWDS's skip link sits off-screen until focused.
+    const rules = await page.evaluate<number>("[...document.styleSheets].find((s) => (s.href ?? '').endsWith('/uswds.min.css'))?.cssRules.length ?? 0");
+    expect(rules).toBeGreaterThan(1000);
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('a.usa-skipnav')).position")).toBe('absolute');
+    await checkA11y(page);
+  });
+});
+
 describe('keyboard', () => {
   it('the first Tab reaches the skip link, and following it moves focus to the main content', async () => {
     const page = await h().newPage();
