@@ -169,7 +169,7 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
       }
     });
 
-    const candidates = (await legalDefenseRepo.listProviders(ctx.db.kysely)).map(candidateOf);
+    const candidates = (await legalDefenseRepo.listCandidateProviders(ctx.db.kysely)).map(candidateOf);
     const none = new Set<string>();
     const rotation = await measure(nDecisions * 20, (i) => chooseProvider(candidates, { language: LANGS[Math.abs(i) % LANGS.length] as string, conflicted: none, declined: none }));
     const reads = await measure(nDecisions, async (i) => {
@@ -177,7 +177,7 @@ export async function benchLegalDefense(options: LegalDefenseBenchOptions = {}):
       const row = await legalDefenseRepo.findCase(ctx.db.kysely, waiting[k] as string);
       const conflicted = new Set(await legalDefenseRepo.conflictedProviders(ctx.db.kysely, [row?.a_number_index ?? '', row?.identity_index ?? '']));
       const declined = new Set((await legalDefenseRepo.assignmentsOf(ctx.db.kysely, waiting[k] as string)).map((a) => a.provider_id));
-      const providers = (await legalDefenseRepo.listProviders(ctx.db.kysely)).map(candidateOf);
+      const providers = (await legalDefenseRepo.listCandidateProviders(ctx.db.kysely)).map(candidateOf);
       return chooseProvider(providers, { language: row?.person_language ?? 'en', conflicted, declined });
     });
     let next = 0;

@@ -17,7 +17,7 @@ import { AppError } from '../../core/http/errors.ts';
 import { isLocale } from '../../core/i18n/locales.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
-import { type ProviderRow, legalDefenseRepo } from './legal-defense.repo.ts';
+import { type CandidateRow, legalDefenseRepo } from './legal-defense.repo.ts';
 import { contactSeconds } from './legal-defense.outcomes.ts';
 import type { DeclineReason, ProviderInput } from './legal-defense.schemas.ts';
 import { CLOCK_OWNER, CLOCK_RECORD_TYPES, type ContactPart, type Explanation, type StaffActor, addEvent, aNumberIndex, at, identityIndex, requireCase, shortReference } from './legal-defense.service.ts';
@@ -34,8 +34,21 @@ export interface Candidate {
 }
 
 /** Turns a provider row into a rotation candidate. */
-export function candidateOf(p: ProviderRow): Candidate {
-  return { id: p.id, active: p.active === 1, available: p.available === 1, capacity: p.capacity, openCases: p.open_cases, languages: JSON.parse(p.languages) as string[], lastAssignedAt: p.last_assigned_at };
+export function candidateOf(p: CandidateRow): Candidate {
+  return { id: p.id, active: p.active === 1, available: p.available === 1, capacity: p.capacity, openCases: p.open_cases, languages: languageList(p.languages), lastAssignedAt: p.last_assigned_at };
+}
+
+// Every offer reads every provider: their language lists (a few distinct texts) are parsed once each.
+const languageLists = new Map<string, readonly string[]>();
+
+function languageList(json: string): readonly string[] {
+  let list = languageLists.get(json);
+  if (list === undefined) {
+    list = Object.freeze(JSON.parse(json) as string[]);
+    if (languageLists.size >= 1000) languageLists.clear();
+    languageLists.set(json, list);
+  }
+  return list;
 }
 
 /**
@@ -96,7 +109,7 @@ export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Da
   const indexes = [row.a_number_index, row.identity_index].filter((x): x is string => x !== null);
   const conflicted = new Set(await legalDefenseRepo.conflictedProviders(tx, indexes));
   const declined = new Set((await legalDefenseRepo.assignmentsOf(tx, caseId)).filter((a) => a.status !== 'withdrawn').map((a) => a.provider_id));
-  const providers = (await legalDefenseRepo.listProviders(tx)).map(candidateOf);
+  const providers = (await legalDefenseRepo.listCandidateProviders(tx)).map(candidateOf);
   const explanation = chooseProvider(providers, { language: row.person_language, conflicted, declined });
   const nowIso = now.toISOString();
   if (!explanation.chosen) {

@@ -2,7 +2,7 @@
  * Data access for the detention-defense tables. Sealed columns pass through as opaque text: this file never
  * decrypts.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Selectable, type Updateable, sql } from 'kysely';
 import type { Executor } from '../../core/db/transaction.ts';
 
 export interface LegalDefenseProviderTable {
@@ -148,10 +148,16 @@ declare module '../../core/db/schema.ts' {
 export type CaseRow = Selectable<LegalDefenseCaseTable>;
 export type ReportRow = Selectable<LegalDefenseReportTable>;
 export type ProviderRow = Selectable<LegalDefenseProviderTable>;
+const CANDIDATE_COLUMNS = ['id', 'active', 'available', 'capacity', 'open_cases', 'languages', 'last_assigned_at'] as const;
+/** A provider as the rotation sees it. */
+export type CandidateRow = Pick<ProviderRow, (typeof CANDIDATE_COLUMNS)[number]>;
 export type AssignmentRow = Selectable<LegalDefenseAssignmentTable>;
 
 /** The queue's columns: categories and dates only (no sealed value). */
 export type QueueRow = Pick<CaseRow, 'id' | 'status' | 'channel' | 'person_language' | 'detained_on' | 'provider_id' | 'report_count' | 'contact_clock_id' | 'created_at' | 'first_contact_at'>;
+/** `open = 1` as SQL text, not a parameter: only then can SQLite use the partial indexes on open cases. */
+const OPEN = sql<number>`1`;
+
 const QUEUE_COLUMNS = ['id', 'status', 'channel', 'person_language', 'detained_on', 'provider_id', 'report_count', 'contact_clock_id', 'created_at', 'first_contact_at'] as const;
 
 export const legalDefenseRepo = {
@@ -186,14 +192,17 @@ export const legalDefenseRepo = {
     }
     if (extra.identity_index) await db.updateTable('legal_defense_cases').set({ identity_index: extra.identity_index }).where('id', '=', id).where('identity_index', 'is', null).execute();
   },
-  /** The open case of the person with this A-number index, or else this name + date-of-birth index. */
+  /**
+   * The open case of the person with this A-number index, or else this name + date-of-birth index (at most one
+   * each: the partial unique indexes on open cases, which `open = 1` written as a literal lets SQLite use).
+   */
   async findOpenCaseByIndexes(db: Executor, indexes: { aNumber: string | null; identity: string | null }): Promise<CaseRow | undefined> {
     if (indexes.aNumber) {
-      const byA = await db.selectFrom('legal_defense_cases').selectAll().where('a_number_index', '=', indexes.aNumber).where('open', '=', 1).orderBy('id').executeTakeFirst();
+      const byA = await db.selectFrom('legal_defense_cases').selectAll().where('a_number_index', '=', indexes.aNumber).where('open', '=', OPEN).executeTakeFirst();
       if (byA) return byA;
     }
     if (indexes.identity) {
-      return db.selectFrom('legal_defense_cases').selectAll().where('identity_index', '=', indexes.identity).where('open', '=', 1).orderBy('id').executeTakeFirst();
+      return db.selectFrom('legal_defense_cases').selectAll().where('identity_index', '=', indexes.identity).where('open', '=', OPEN).executeTakeFirst();
     }
     return undefined;
   },
@@ -232,6 +241,10 @@ export const legalDefenseRepo = {
   },
 
   // Providers ---------------------------------------------------------------------------------------------
+  /** What the rotation needs of the active providers (every offer reads them: no more than that), in id order. */
+  async listCandidateProviders(db: Executor): Promise<CandidateRow[]> {
+    return db.selectFrom('legal_defense_providers').select(CANDIDATE_COLUMNS).where('active', '=', OPEN).orderBy('id').execute();
+  },
   async listProviders(db: Executor): Promise<ProviderRow[]> {
     return db.selectFrom('legal_defense_providers').selectAll().orderBy('name').orderBy('id').execute();
   },

@@ -192,6 +192,20 @@ export const legalDefenseMigrations: NamedMigrations = {
       await db.schema.alterTable('legal_defense_cases').dropColumn('custody').execute();
     },
   },
+  /**
+   * The merge lookups find a person's open case through the partial unique indexes of 202612050300; the
+   * plain indexes on the same columns served nothing else and cost two index writes on every new case.
+   */
+  '202612210200_legal_defense_drop_plain_person_indexes': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropIndex('legal_defense_cases_a_number').execute();
+      await db.schema.dropIndex('legal_defense_cases_identity').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.createIndex('legal_defense_cases_a_number').on('legal_defense_cases').column('a_number_index').execute();
+      await db.schema.createIndex('legal_defense_cases_identity').on('legal_defense_cases').column('identity_index').execute();
+    },
+  },
   /** Closing a represented case; the outcomes page's indexes (`./outcomes.ts`). */
   ...legalDefenseOutcomeMigrations,
   /** The fund: funding sources, contracts, attorney time, invoices (`fund.ts`). */
