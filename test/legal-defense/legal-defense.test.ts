@@ -235,6 +235,41 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(loads.reduce((n, p) => n + p.open_cases, 0)).toBe(await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('id').where('provider_id', 'is not', null).where('open', '=', 1).execute().then((r) => r.length));
   });
 
+  it('family liaison: a contact who asked for updates hears of the lawyer and of each release, in their language; one who asked only about the lawyer hears nothing more', async () => {
+    const messages = async (caseId: string) =>
+      // Messages to the family only (the provider's staff are told of offers too).
+      t.ctx.db.kysely.selectFrom('notify_messages').select(['template', 'locale', 'channel']).where('related_id', '=', caseId).where('template', 'like', 'legal-defense.notify.family%').orderBy('created_at').orderBy('id').execute();
+    const accepted = async (fields: Record<string, unknown>) => {
+      const filed = (await api(report(fields))).json<{ caseId: string }>();
+      const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
+      const holder = attorneys[providers.indexOf(row.provider_id as string)] as (typeof attorneys)[number];
+      await acceptCase(t.ctx, holder.actor, filed.caseId);
+      return { caseId: filed.caseId, holder };
+    };
+    const updates = await accepted({ givenName: 'Hawo', familyName: 'Cali', dateOfBirth: '1985-05-05', contactConsent: 'updates', language: 'so', contactMethod: 'email', contactEmail: 'ehel@example.org', contactPhone: '' });
+    const status = (custody: string) => recordStatus(t.ctx, updates.holder.actor, updates.caseId, { custody, relief: ['asylum'], outcome: 'pending' }, 'provider');
+    await status('detained');
+    await status('released-parole');
+    await status('alternatives-to-detention');
+    await status('detained');
+    await status('released-bond');
+    expect(await messages(updates.caseId)).toEqual([
+      { template: 'legal-defense.notify.family', locale: 'so', channel: 'email' },
+      { template: 'legal-defense.notify.familyReleased', locale: 'so', channel: 'email' },
+      { template: 'legal-defense.notify.familyReleased', locale: 'so', channel: 'email' },
+    ]);
+    const events = (await readCase(t.ctx, staffActor, updates.caseId, { kind: 'program' })).events.map((e) => e.kind);
+    expect(events.filter((k) => k.startsWith('family-told'))).toEqual(['family-told', 'family-told-release', 'family-told-release']);
+
+    const lawyerOnly = await accepted({ givenName: 'Tou', familyName: 'Xiong', dateOfBirth: '1979-09-09', contactConsent: 'yes', language: 'hmn' });
+    await recordStatus(t.ctx, lawyerOnly.holder.actor, lawyerOnly.caseId, { custody: 'released-bond', relief: [], outcome: 'pending' }, 'provider');
+    expect(await messages(lawyerOnly.caseId)).toEqual([{ template: 'legal-defense.notify.family', locale: 'hmn', channel: 'sms' }]);
+    // A phone call cannot carry a message: "updates" by phone is no consent at all.
+    const byPhone = await accepted({ givenName: 'Ana', familyName: 'Soto', dateOfBirth: '1991-01-01', contactConsent: 'updates', contactMethod: 'phone' });
+    await recordStatus(t.ctx, byPhone.holder.actor, byPhone.caseId, { custody: 'released-bond', relief: [], outcome: 'pending' }, 'provider');
+    expect(await messages(byPhone.caseId)).toEqual([]);
+  });
+
   it('conflict check: a provider with the person as an existing party is never offered the case', async () => {
     await addParty(t.ctx, staffActor, providers[0] as string, { aNumber: 'A987654321' });
     await addParty(t.ctx, staffActor, providers[1] as string, { givenName: 'Ana', familyName: 'Ruiz', dateOfBirth: '1980-01-01' });

@@ -20,7 +20,7 @@ import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { type CandidateRow, legalDefenseRepo } from './legal-defense.repo.ts';
 import { contactSeconds } from './legal-defense.outcomes.ts';
 import type { DeclineReason, ProviderInput } from './legal-defense.schemas.ts';
-import { CLOCK_OWNER, CLOCK_RECORD_TYPES, type ContactPart, type Explanation, type StaffActor, addEvent, aNumberIndex, at, identityIndex, requireCase, shortReference } from './legal-defense.service.ts';
+import { CLOCK_OWNER, CLOCK_RECORD_TYPES, type Explanation, type StaffActor, addEvent, aNumberIndex, identityIndex, requireCase, tellFamily } from './legal-defense.service.ts';
 
 /** A provider as the rotation sees it. */
 export interface Candidate {
@@ -202,34 +202,9 @@ export async function acceptCase(ctx: AppContext, actor: StaffActor, caseId: str
     if (assignment.clock_id) await ctx.clocks.meet(tx, assignment.clock_id, now, { by: actor.userId });
     await legalDefenseRepo.updateCase(tx, caseId, row.revision, { status: 'accepted', attorney_user_id: actor.userId, updated_at: now.toISOString() });
     await addEvent(tx, caseId, 'accepted', now, actor.userId, null);
-    await tellFamily(ctx, tx, caseId, row.contact_sealed, row.contact_language);
+    await tellFamily(ctx, tx, caseId, row, 'lawyer');
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: 'legal-defense.case', id: caseId }, purpose: 'case-work', requestId: actor.requestId, detail: 'decision.accepted' });
   });
-}
-
-/**
- * Family liaison: when the contact agreed, one short message by text or e-mail in their language that a lawyer
- * has taken the case — the case's short reference only, no names, no place. Sealed under the case's key, so
- * forgetting the case makes the queued copy unreadable too.
- */
-async function tellFamily(ctx: AppContext, tx: Tx, caseId: string, contactSealed: string, language: string): Promise<void> {
-  const contact = await ctx.vault.useSubject(caseId, (c) => c.openJson<ContactPart>(contactSealed, at('contact_sealed', caseId)));
-  if (!contact.consent) return;
-  const to = contact.method === 'sms' ? contact.phone : contact.method === 'email' ? contact.email : undefined;
-  if (!to) return;
-  await ctx.notifier.enqueue(
-    {
-      channel: contact.method === 'sms' ? 'sms' : 'email',
-      to,
-      template: 'legal-defense.notify.family',
-      values: { reference: shortReference(caseId), city: ctx.jurisdiction.place.cityName.value },
-      locale: isLocale(language) ? language : 'en',
-      subjectRef: caseId,
-      about: { type: 'legal-defense.case', id: caseId },
-    },
-    tx,
-  );
-  await addEvent(tx, caseId, 'family-told', ctx.now(), null, contact.method);
 }
 
 /** The provider declines (with a reason): the offer closes and the case goes to the next provider. */

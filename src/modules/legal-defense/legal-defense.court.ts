@@ -13,7 +13,7 @@ import type { AppContext } from '../../core/modules/context.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { isIsoDate } from './legal-defense.schemas.ts';
 import { isFacilityChoice } from './legal-defense.facilities.ts';
-import { CASE_RECORD, CLOCK_OWNER, CLOCK_RECORD_TYPES, type DetentionPart, type StaffActor, addEvent, at, cityDate, inScope, requireCase } from './legal-defense.service.ts';
+import { CASE_RECORD, CLOCK_OWNER, CLOCK_RECORD_TYPES, type DetentionPart, type StaffActor, addEvent, at, cityDate, inScope, requireCase, tellFamily } from './legal-defense.service.ts';
 
 /** Each kind of court event, whether it may be dated ahead (a scheduled hearing), and the deadline rules it starts. */
 export const PROCEEDINGS = {
@@ -81,6 +81,8 @@ export async function meetDeadline(ctx: AppContext, actor: StaffActor, caseId: s
 
 export const CUSTODY = ['detained', 'released-bond', 'released-parole', 'alternatives-to-detention', 'released-other', 'removed'] as const;
 export const RELIEF = ['asylum', 'withholding', 'cat', 'cancellation', 'adjustment', 'voluntary-departure', 'other'] as const;
+/** Custody that means the person is out of detention in the United States. */
+const RELEASED: ReadonlySet<string> = new Set(['released-bond', 'released-parole', 'alternatives-to-detention', 'released-other']);
 export const OUTCOMES = ['pending', 'relief-granted', 'terminated', 'removal-ordered', 'voluntary-departure'] as const;
 
 /**
@@ -104,6 +106,8 @@ export async function recordStatus(
     if (row.open !== 1 || (scope === 'provider' && row.status !== 'accepted' && row.status !== 'contacted')) throw new AppError('conflict', { messageKey: 'legal-defense.error.notAccepted' });
     await legalDefenseRepo.updateCase(tx, caseId, row.revision, { custody: input.custody, relief_sought: JSON.stringify([...new Set(input.relief)]), outcome: input.outcome, updated_at: now.toISOString() });
     if (row.custody !== input.custody) await addEvent(tx, caseId, 'custody', now, actor.userId, input.custody);
+    // Out of detention (not removed): the contact who asked to be told hears it, once per release.
+    if (RELEASED.has(input.custody) && !RELEASED.has(row.custody ?? 'detained')) await tellFamily(ctx, tx, caseId, row, 'released');
     if (row.outcome !== input.outcome) await addEvent(tx, caseId, 'outcome', now, actor.userId, input.outcome);
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: CASE_RECORD, id: caseId }, purpose: 'case-work', requestId: actor.requestId, detail: 'court.status' });
   });

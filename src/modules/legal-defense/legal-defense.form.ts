@@ -224,6 +224,7 @@ export const legalDefenseReportForm = defineForm({
           requiredKey: 'legal-defense.error.contactConsent',
           choices: [
             { value: 'yes', labelKey: 'legal-defense.contactConsent.yes' },
+            { value: 'updates', labelKey: 'legal-defense.contactConsent.updates' },
             { value: 'no', labelKey: 'legal-defense.contactConsent.no' },
           ],
           privacy: routing('legal-defense.purpose.consent'),

@@ -35,6 +35,8 @@ export const PERSON_LANGUAGE_CODES: readonly string[] = [...PERSON_LANGUAGES.map
 
 /** How the safe contact is reached. */
 export const CONTACT_METHODS = ['phone', 'sms', 'email'] as const;
+/** What a safe contact agrees to be told (see `contactConsent`). */
+export const CONTACT_CONSENTS = ['no', 'yes', 'updates'] as const;
 export type ContactMethod = (typeof CONTACT_METHODS)[number];
 
 /** Does the person live in the city? `unknown` leaves it to staff. */
@@ -104,8 +106,11 @@ const reportShape = z.strictObject({
   contactMethod: choice(CONTACT_METHODS, 'legal-defense.error.contactMethod'),
   contactPhone: optionalText(LIMITS.phone),
   contactEmail: optionalText(LIMITS.email),
-  /** The contact agrees to a short message (no names) when a lawyer takes the case: `yes`, or anything else for no. */
-  contactConsent: z.preprocess((v) => v === 'yes' || v === true, z.boolean()),
+  /**
+   * What the contact agrees to be told, by short messages with the case reference only (no names, no place):
+   * `yes` — when a lawyer takes the case; `updates` — that, and when the person is released; anything else, no.
+   */
+  contactConsent: z.preprocess((v) => (v === 'updates' ? 'updates' : v === 'yes' || v === true ? 'yes' : 'no'), z.enum(CONTACT_CONSENTS)),
   language: z.enum(LOCALES, 'legal-defense.error.language'),
 });
 export type ReportShape = z.output<typeof reportShape>;
@@ -174,7 +179,7 @@ function buildReportInputSchema(rules: ReportRules) {
       contactPhone: a.contactMethod === 'email' || a.contactPhone === undefined ? undefined : (normalizePhone(a.contactPhone) ?? undefined),
       contactEmail: a.contactMethod === 'email' ? a.contactEmail : undefined,
       // A phone call cannot carry a message: consent only for text messages and e-mail.
-      contactConsent: a.contactMethod !== 'phone' && a.contactConsent,
+      contactConsent: a.contactMethod === 'phone' ? 'no' : a.contactConsent,
     }));
 }
 

@@ -16,7 +16,7 @@ import { type Executor, type Tx, inTransaction } from '../../core/db/transaction
 import { type FormStatus, referenceCodeIndex } from '../../core/forms/index.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { parseInput } from '../../core/http/validate.ts';
-import type { Locale } from '../../core/i18n/locales.ts';
+import { type Locale, isLocale } from '../../core/i18n/locales.ts';
 import { localDate } from '../../core/jurisdiction/index.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { checkAddress, defaultGeocoder } from '../municipal-id/api.ts';
@@ -73,6 +73,8 @@ export interface DetentionPart {
 export interface ContactPart {
   /** The contact agreed to a short message (no names) when a lawyer takes the case. */
   consent?: boolean;
+  /** …and to one when the person is released. */
+  release?: boolean;
   name: string;
   relationship?: string;
   method: ReportInput['contactMethod'];
@@ -127,6 +129,34 @@ function auditActor(filer: FilingActor): { id: string | null; role: Role | 'resi
 }
 
 /** Records one step of a case's history (codes only). */
+/** What the family liaison tells a safe contact: a lawyer took the case, or the person was released. */
+export type FamilyNews = 'lawyer' | 'released';
+
+/**
+ * Family liaison: when the contact agreed to this news, one short message by text or e-mail in their
+ * language — the case's short reference only, no names, no place. Sealed under the case's key, so forgetting
+ * the case makes the queued copy unreadable too.
+ */
+export async function tellFamily(ctx: AppContext, tx: Tx, caseId: string, row: Pick<CaseRow, 'contact_sealed' | 'contact_language'>, news: FamilyNews): Promise<void> {
+  const contact = await ctx.vault.useSubject(caseId, (c) => c.openJson<ContactPart>(row.contact_sealed, at('contact_sealed', caseId)));
+  if (!(news === 'lawyer' ? contact.consent : contact.release)) return;
+  const to = contact.method === 'sms' ? contact.phone : contact.method === 'email' ? contact.email : undefined;
+  if (!to) return;
+  await ctx.notifier.enqueue(
+    {
+      channel: contact.method === 'sms' ? 'sms' : 'email',
+      to,
+      template: news === 'lawyer' ? 'legal-defense.notify.family' : 'legal-defense.notify.familyReleased',
+      values: { reference: shortReference(caseId), city: ctx.jurisdiction.place.cityName.value },
+      locale: isLocale(row.contact_language) ? row.contact_language : 'en',
+      subjectRef: caseId,
+      about: { type: CASE_RECORD, id: caseId },
+    },
+    tx,
+  );
+  await addEvent(tx, caseId, news === 'lawyer' ? 'family-told' : 'family-told-release', ctx.now(), null, contact.method);
+}
+
 export async function addEvent(tx: Executor, caseId: string, kind: string, when: Date, actorId: string | null, reasonCode: string | null = null): Promise<void> {
   await legalDefenseRepo.insertEvent(tx, { id: randomId(), case_id: caseId, kind, at: when.toISOString(), actor_id: actorId, reason_code: reasonCode });
 }
@@ -188,7 +218,7 @@ export async function createReport(
         at('detention_sealed', caseId),
       ),
       contact: c.sealJson(
-        { name: input.contactName, relationship: input.contactRelationship, method: input.contactMethod, phone: input.contactPhone, email: input.contactEmail, consent: input.contactConsent } satisfies ContactPart,
+        { name: input.contactName, relationship: input.contactRelationship, method: input.contactMethod, phone: input.contactPhone, email: input.contactEmail, consent: input.contactConsent !== 'no', release: input.contactConsent === 'updates' } satisfies ContactPart,
         at('contact_sealed', caseId),
       ),
     }));

@@ -109,7 +109,7 @@ export function IntakeView(props: {
         <FormGroup name="contactMethod" type="select" label={t('legal-defense.form.contactMethod.label')} value={v('contactMethod') ?? 'phone'} error={err('contactMethod')} choices={choices('legal-defense.contactMethod', CONTACT_METHODS)} />
         <FormGroup name="contactPhone" type="tel" label={t('legal-defense.form.contactPhone.label')} value={v('contactPhone')} error={err('contactPhone')} maxLength={LIMITS.phone} autocomplete="off" />
         <FormGroup name="contactEmail" type="email" label={t('legal-defense.form.contactEmail.label')} value={v('contactEmail')} error={err('contactEmail')} maxLength={LIMITS.email} autocomplete="off" />
-        <FormGroup name="contactConsent" type="select" label={t('legal-defense.form.contactConsent.label')} hint={t('legal-defense.form.contactConsent.hint')} value={v('contactConsent') ?? 'no'} choices={[{ value: 'no', label: t('legal-defense.contactConsent.no') }, { value: 'yes', label: t('legal-defense.contactConsent.yes') }]} />
+        <FormGroup name="contactConsent" type="select" label={t('legal-defense.form.contactConsent.label')} hint={t('legal-defense.form.contactConsent.hint')} value={v('contactConsent') ?? 'no'} choices={[{ value: 'no', label: t('legal-defense.contactConsent.no') }, { value: 'yes', label: t('legal-defense.contactConsent.yes') }, { value: 'updates', label: t('legal-defense.contactConsent.updates') }]} />
         <FormGroup name="language" type="select" label={t('legal-defense.intake.language')} value={v('language') ?? ctx.locale} error={err('language')} choices={LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l], lang: l }))} />
         <button type="submit" class="usa-button">
           {t('legal-defense.intake.submit')}
