@@ -1,8 +1,10 @@
 /**
  * Compressed responses for what is the same for everyone: the static assets (the USWDS stylesheet is 527 KB as
- * it is, 46 KB with Brotli) and the anonymous pages kept in memory ({@link FastifyReply.cachedPage}). A page is compressed once, off the event loop, with Brotli at its
- * highest quality and with gzip, and sent in the best encoding the browser accepts: a home page of about
- * 9 KB goes out as about 2 KB, which matters on a prepaid phone plan and makes each response cheaper to send.
+ * it is, 46 KB with Brotli) and the anonymous pages kept in memory ({@link FastifyReply.cachedPage}). Each is
+ * compressed once, off the event loop, with Brotli and gzip, and sent in the best encoding the browser
+ * accepts: a home page of about 9 KB goes out as about 2 KB, which matters on a prepaid phone plan and makes
+ * each response cheaper to send. A page is compressed when it is asked for a second time (a URL made up once
+ * is never compressed), one page at a time.
  *
  * Only pages that carry no secret are compressed. A page with a CSRF token (or anything personal) is never
  * cached, so never compressed here: compressing a secret next to text an attacker can put on the page lets
@@ -14,31 +16,47 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { FastifyReply, preHandlerHookHandler } from 'fastify';
 
-/** A cached page: its bytes, and its compressed forms once they are ready. */
+/** A cached page: its bytes, how often it was sent, and its compressed forms once they are ready. */
 export interface CachedPage {
   readonly identity: Buffer;
+  sent: number;
   br?: Buffer;
   gzip?: Buffer;
 }
 
-/** Keeps `bytes` as a page and starts compressing it in the background (until then it goes out as is). */
+/** Keeps `bytes` as a page (sent as they are until a second visit has them compressed). */
 export function cachePage(bytes: Buffer): CachedPage {
-  const page: CachedPage = { identity: bytes };
+  return { identity: bytes, sent: 0 };
+}
+
+// One page is compressed at a time: a visitor who asks for a thousand made-up URLs (each a page of its own)
+// cannot make the server compress a thousand pages at once.
+let compressing = false;
+
+/**
+ * Compresses a page in the background, off the event loop: Brotli at its best quality (about 10 ms for a
+ * 9 KB page, once) and gzip. Only a page asked for a second time, and only when no other is being compressed.
+ */
+function compressPage(page: CachedPage): void {
+  if (compressing || page.br !== undefined || page.gzip !== undefined) return;
+  compressing = true;
+  const bytes = page.identity;
   const brotli = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } };
-  // A compressed form larger than the page (a tiny page) is not worth a header: it is left out.
-  zlib.brotliCompress(bytes, brotli, (err, out) => {
-    if (!err && out.length < bytes.length) page.br = out;
+  zlib.brotliCompress(bytes, brotli, (brErr, br) => {
+    zlib.gzip(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }, (gzErr, gzip) => {
+      compressing = false;
+      // A compressed form larger than the page (a tiny page) is not worth a header: it is left out.
+      if (!gzErr && gzip.length < bytes.length) page.gzip = gzip;
+      if (!brErr && br.length < bytes.length) page.br = br;
+    });
   });
-  zlib.gzip(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }, (err, out) => {
-    if (!err && out.length < bytes.length) page.gzip = out;
-  });
-  return page;
 }
 
 /** Sends a cached page as HTML in the best form the request accepts. */
 export function sendCachedPage(reply: FastifyReply, page: CachedPage): FastifyReply {
   reply.code(200).type('text/html; charset=utf-8').header('vary', 'accept-encoding');
   const accepted = acceptedCodings(reply.request.headers['accept-encoding']);
+  if (++page.sent > 1 && accepted !== 0 && page.gzip === undefined) compressPage(page);
   if (accepted & BR && page.br) return reply.header('content-encoding', 'br').send(page.br);
   if (accepted & GZIP && page.gzip) return reply.header('content-encoding', 'gzip').send(page.gzip);
   return reply.send(page.identity);
