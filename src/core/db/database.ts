@@ -36,17 +36,15 @@ export function postgresDriver(): typeof import('pg') {
 }
 
 /**
- * Opens the database. SQLite gets WAL, foreign keys, a busy timeout and durable commits, so an acknowledged
- * write survives a power cut (R40): `synchronous = NORMAL` with the group-commit driver flushing the log after
- * each commit and before answering (see `sqlite-group-commit.ts`); PostgreSQL gets a pool.
+ * Opens the database. SQLite gets WAL, foreign keys, a busy timeout and `synchronous=FULL` so an
+ * acknowledged write survives a power cut (R40); PostgreSQL gets a pool.
  */
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Db {
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
     const sqlite = new SQLite(target.file);
     sqlite.pragma('journal_mode = WAL');
-    // The driver flushes the log after every commit, off the event loop (a :memory: database has no log).
-    sqlite.pragma(target.file === ':memory:' ? 'synchronous = FULL' : 'synchronous = NORMAL');
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     // Overwrite deleted content so a forgotten person's ciphertext does not linger in free pages.

@@ -9,17 +9,9 @@
  *   each runs inside a SAVEPOINT of an open batch transaction instead of its own BEGIN…COMMIT. When no other
  *   transaction is waiting (checked after one turn of the event loop, so requests in flight can join), or the
  *   batch is full or old, the batch COMMITs: one fsync for all of them.
- * - **Answered after the commit is on disk.** A transaction's `commit` resolves only when its batch is durable.
- *   The writer runs with `synchronous = NORMAL`: its COMMIT writes the batch to the write-ahead log without
- *   waiting for the disk, and the driver then flushes the log with `fdatasync` on libuv's thread pool, answering
- *   the batch's members when that returns. The data is as durable as with `synchronous = FULL` (which only adds
- *   that same flush inside COMMIT) before anyone is told it was written, but the event loop does not stop for
- *   the disk, and the next batch runs while the last one is being flushed. A flush covers everything written to
- *   the log before it, so batches acknowledged in any order are each on disk. A failed flush (a failing disk)
- *   fails the batch's members with a storage error that is not retried: whether the batch survives is unknown.
- *   If the batch cannot commit, or SQLite rolled the whole batch back, nothing of it was written and every
- *   member fails with a retryable error (`GroupRolledBackError`, the cause attached) that `inTransaction` runs
- *   again.
+ * - **Answered after the commit.** A transaction's `commit` resolves only when its batch is durable. If the
+ *   batch cannot commit, or SQLite rolled the whole batch back, nothing of it was written and every member fails
+ *   with a retryable error (`GroupRolledBackError`, the cause attached) that `inTransaction` runs again.
  * - **Failures stay private.** A transaction that throws is rolled back to its savepoint: what the others in
  *   the batch wrote is untouched.
  * - **Reads do not wait.** Statements outside a transaction that only read run on a second, read-only
@@ -28,7 +20,6 @@
  *
  * A `:memory:` database has no second connection (it would be another database): its reads take the writer.
  */
-import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
 import {
   type CompiledQuery,
@@ -54,20 +45,11 @@ export class GroupRolledBackError extends Error {
   }
 }
 
-/** The write-ahead log could not be flushed to disk after a commit: the batch may or may not survive a crash. */
-export class WalSyncError extends Error {
-  readonly code = 'SQLITE_IOERR_FSYNC';
-  constructor(cause: unknown) {
-    super('the write-ahead log could not be flushed to disk', { cause });
-    this.name = 'WalSyncError';
-  }
-}
-
 /** Limits of a batch. */
 export interface GroupCommitOptions {
   /** Transactions in one batch at most (default 256). */
   maxBatch?: number;
-  /** Milliseconds a batch stays open at most once started (default 10). */
+  /** Milliseconds a batch stays open at most once started (default 50). */
   maxBatchMs?: number;
 }
 
@@ -77,8 +59,6 @@ export interface GroupCommitStats {
   transactions: number;
   /** Durable COMMITs of batches. */
   commits: number;
-  /** Flushes of the write-ahead log that completed (one per commit of a database file). */
-  syncs: number;
   /** Transactions rolled back to their savepoint (their batch went on). */
   rolledBack: number;
 }
@@ -193,21 +173,14 @@ export class GroupCommitDriver implements Driver {
   #batch: Batch | undefined;
   #commitScheduled = false;
   readonly #classified = new Map<string, boolean>();
-  readonly stats: GroupCommitStats = { transactions: 0, commits: 0, rolledBack: 0, syncs: 0 };
-  /** The write-ahead log's path (undefined for `:memory:`), and a descriptor to flush it with once it exists. */
-  readonly #walPath: string | undefined;
-  #walFd: number | undefined;
-  /** Flushes in flight, and who waits for them all (closing). */
-  #syncing = 0;
-  #syncIdle: Array<() => void> = [];
+  readonly stats: GroupCommitStats = { transactions: 0, commits: 0, rolledBack: 0 };
 
   constructor(writer: SQLite.Database, reader: SQLite.Database | undefined, options: GroupCommitOptions = {}) {
     this.#writer = writer;
     this.#reader = reader;
     this.#file = fileLock(writer.memory ? undefined : writer.name);
     this.#maxBatch = options.maxBatch ?? 256;
-    this.#maxBatchMs = options.maxBatchMs ?? 10;
-    this.#walPath = writer.memory ? undefined : `${writer.name}-wal`;
+    this.#maxBatchMs = options.maxBatchMs ?? 50;
   }
 
   async init(): Promise<void> {}
@@ -403,37 +376,7 @@ export class GroupCommitDriver implements Driver {
       return;
     }
     this.stats.commits++;
-    this.#flush(batch.waiters);
-  }
-
-  /** Flushes the write-ahead log on the thread pool, then answers `waiters` (at once for `:memory:`). */
-  #flush(waiters: Batch['waiters']): void {
-    if (this.#walPath === undefined) {
-      for (const w of waiters) w.resolve();
-      return;
-    }
-    if (this.#walFd === undefined) {
-      try {
-        this.#walFd = fs.openSync(this.#walPath, 'r');
-      } catch (err) {
-        // No log yet: the batch wrote nothing.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') for (const w of waiters) w.resolve();
-        else for (const w of waiters) w.reject(new WalSyncError(err));
-        return;
-      }
-    }
-    this.#syncing++;
-    fs.fdatasync(this.#walFd, (err) => {
-      this.#syncing--;
-      if (err) {
-        const failed = new WalSyncError(err);
-        for (const w of waiters) w.reject(failed);
-      } else {
-        this.stats.syncs++;
-        for (const w of waiters) w.resolve();
-      }
-      if (this.#syncing === 0) for (const idle of this.#syncIdle.splice(0)) idle();
-    });
+    for (const w of batch.waiters) w.resolve();
   }
 
   async destroy(): Promise<void> {
@@ -443,9 +386,6 @@ export class GroupCommitDriver implements Driver {
     } finally {
       this.#file.mutex.unlock();
     }
-    if (this.#syncing > 0) await new Promise<void>((resolve) => this.#syncIdle.push(resolve));
-    if (this.#walFd !== undefined) fs.closeSync(this.#walFd);
-    this.#walFd = undefined;
     this.#reader?.close();
     this.#writer.close();
   }
