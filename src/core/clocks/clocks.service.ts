@@ -195,7 +195,6 @@ function conflict(key: string): AppError {
   return new AppError('conflict', { messageKey: key });
 }
 
-
 function parsePauses(json: string | null): number[] | null {
   if (!json) return null;
   const pairs = JSON.parse(json) as Array<[string, string]>;

@@ -41,14 +41,19 @@ function compressPage(page: CachedPage): void {
   if (compressing || page.br !== undefined || page.gzip !== undefined) return;
   compressing = true;
   const bytes = page.identity;
-  const brotli = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } };
+  compressBoth(bytes, zlib.constants.BROTLI_MAX_QUALITY, (br, gzip) => {
+    compressing = false;
+    // A compressed form larger than the page (a tiny page) is not worth a header: it is left out.
+    if (gzip && gzip.length < bytes.length) page.gzip = gzip;
+    if (br && br.length < bytes.length) page.br = br;
+  });
+}
+
+/** Brotli (at `quality`, text mode) and gzip (best) of `bytes` on the thread pool; a form that failed is `undefined`. */
+function compressBoth(bytes: Buffer, quality: number, done: (br: Buffer | undefined, gzip: Buffer | undefined) => void): void {
+  const brotli = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } };
   zlib.brotliCompress(bytes, brotli, (brErr, br) => {
-    zlib.gzip(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }, (gzErr, gzip) => {
-      compressing = false;
-      // A compressed form larger than the page (a tiny page) is not worth a header: it is left out.
-      if (!gzErr && gzip.length < bytes.length) page.gzip = gzip;
-      if (!brErr && br.length < bytes.length) page.br = br;
-    });
+    zlib.gzip(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }, (gzErr, gzip) => done(brErr ? undefined : br, gzErr ? undefined : gzip));
   });
 }
 
@@ -212,13 +217,10 @@ function compressAsset(file: string, type: string, stat: fs.Stats): void {
   fs.readFile(file, (readErr, bytes) => {
     if (readErr || bytes.length !== stat.size) return forget();
     const quality = bytes.length <= BEST_QUALITY_BYTES ? zlib.constants.BROTLI_MAX_QUALITY : 9;
-    zlib.brotliCompress(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }, (brErr, br) => {
-      if (brErr) return forget();
-      zlib.gzip(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }, (gzErr, gzip) => {
-        if (gzErr) return forget();
-        const tag = createHash('sha256').update(bytes).digest('base64url').slice(0, 16);
-        assets.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, type, tag, br, gzip });
-      });
+    compressBoth(bytes, quality, (br, gzip) => {
+      if (!br || !gzip) return forget();
+      const tag = createHash('sha256').update(bytes).digest('base64url').slice(0, 16);
+      assets.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, type, tag, br, gzip });
     });
   });
 }
