@@ -132,7 +132,7 @@ export type RecomputeRow = Pick<
   | 'sealed'
 >;
 
-/** What a recomputation reads of each clock (in this order: {@link clocksRepo.scanOpen} relies on it). */
+/** What a recomputation reads of each clock. */
 const SCAN_COLUMNS = [
   'id',
   'rules',
@@ -252,7 +252,7 @@ export const clocksRepo = {
 
   /**
    * The next open clocks after `afterId` (keyset by id), with only what a recomputation needs; rows come in no
-   * particular order. On SQLite the batch comes as one JSON text built by the database: turning 17 columns of
+   * particular order. On SQLite the batch comes as one JSON text of objects built by the database: turning 17 columns of
    * thousands of rows into JavaScript values one by one costs more than twice as much as parsing one document.
    */
   async scanOpen(db: Executor, dialect: Dialect, options: { afterId: string; limit: number; stale?: StaleFilter }): Promise<RecomputeRow[]> {
@@ -266,28 +266,9 @@ export const clocksRepo = {
     }
     q = q.orderBy('id').limit(options.limit);
     if (dialect !== 'sqlite') return q.execute();
-    const columns = sql.join(SCAN_COLUMNS.map((c) => sql.ref(`s.${c}`)));
-    const batch = await sql<{ j: string }>`select json_group_array(json_array(${columns})) as j from (${q}) as s`.execute(db);
-    const parsed = JSON.parse(batch.rows[0]?.j ?? '[]') as unknown[][];
-    return parsed.map((v) => ({
-      id: v[0] as string,
-      rules: v[1] as string,
-      started_at: v[2] as string,
-      start_date: v[3] as string | null,
-      status: v[4] as ClockStatus,
-      due_at: v[5] as string,
-      governing_rule: v[6] as string,
-      pauses: v[7] as string | null,
-      extensions: v[8] as string | null,
-      cycle: v[9] as number,
-      reminders_sent: v[10] as number,
-      escalation_level: v[11] as number,
-      next_action_at: v[12] as string | null,
-      rules_digest: v[13] as string,
-      revision: v[14] as number,
-      subject_id: v[15] as string | null,
-      sealed: v[16] as string | null,
-    }));
+    const fields = sql.join(SCAN_COLUMNS.flatMap((c) => [sql.val(c), sql.ref(`s.${c}`)]));
+    const batch = await sql<{ j: string }>`select json_group_array(json_object(${fields})) as j from (${q}) as s`.execute(db);
+    return JSON.parse(batch.rows[0]?.j ?? '[]') as RecomputeRow[];
   },
 
   /** Open clocks counted by owner and status, and how many were computed with another profile (counts only). */
