@@ -35,9 +35,9 @@ export const PERSON_LANGUAGE_CODES: readonly string[] = [...PERSON_LANGUAGES.map
 
 /** How the safe contact is reached. */
 export const CONTACT_METHODS = ['phone', 'sms', 'email'] as const;
+export type ContactMethod = (typeof CONTACT_METHODS)[number];
 /** What a safe contact agrees to be told (see `contactConsent`). */
 export const CONTACT_CONSENTS = ['no', 'yes', 'updates'] as const;
-export type ContactMethod = (typeof CONTACT_METHODS)[number];
 
 /** Does the person live in the city? `unknown` leaves it to staff. */
 export const LIVES_IN_CITY = ['yes', 'no', 'unknown'] as const;
