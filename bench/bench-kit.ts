@@ -6,6 +6,11 @@
  * `GROUPS` in bench/run.ts (with its quick-mode options and the issue's targets). A row may carry its own
  * `target` and `pass`; otherwise the runner applies the group's first matching {@link Target}.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One benchmark result. Only `name` is required; fill in what the measurement has. */
 export interface Row {
@@ -135,4 +140,55 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** What {@link load} sends: one HTTP request per entry, to one URL. */
+export interface LoadSpec {
+  url: string;
+  method?: string;
+  /** Keep-alive connections. */
+  connections: number;
+  /** Requests per second, evenly spaced (open loop); 0 sends each connection's next request on its answer. */
+  rate: number;
+  /** The status every answer should have. */
+  expect: number;
+  requests: ReadonlyArray<{ headers: Record<string, string>; body?: string }>;
+}
+
+/** What {@link load} measured (latencies in ms; open loop: from when each request was due). */
+export interface LoadResult {
+  sent: number;
+  ok: number;
+  unexpected: number;
+  errors: number;
+  firstUnexpected?: string;
+  seconds: number;
+  perSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * Sends `spec` from a load generator in its own process (`bench/servers/load.js`), so that making the requests
+ * takes no CPU from the server being measured (on two cores: one for each).
+ */
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bench-load-'));
+  try {
+    const file = path.join(dir, 'spec.json');
+    fs.writeFileSync(file, JSON.stringify(spec));
+    const script = fileURLToPath(new URL('./servers/load.js', import.meta.url));
+    const proc = spawn(process.execPath, [script], { env: { ...process.env, LOAD_SPEC: file }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    proc.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
+    if (code !== 0) throw new Error(`the load generator exited with ${code}: ${err}`);
+    return JSON.parse(out) as LoadResult;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
