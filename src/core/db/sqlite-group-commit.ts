@@ -146,7 +146,7 @@ function fileLock(file: string | undefined): FileLock {
 }
 
 /** One connection handed to Kysely: reads go to the reader, a transaction to the writer's batch. */
-class GroupConnection implements DatabaseConnection {
+export class GroupConnection implements DatabaseConnection {
   /** Whether a transaction runs on this connection (inside the batch, on the writer). */
   inTransaction = false;
 
@@ -154,6 +154,15 @@ class GroupConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     return (await this.driver.execute(this, query)) as QueryResult<R>;
+  }
+
+  /**
+   * Runs `query` once per row of `rows` on the writer, inside this connection's transaction: parameter `i` of a
+   * run is `row[positions[i]]`. Prepared once, run without leaving the writer; returns the rows each run changed.
+   */
+  runForEach(query: CompiledQuery, positions: readonly number[], rows: ReadonlyArray<readonly unknown[]>): number[] {
+    if (!this.inTransaction) throw new Error('runForEach needs a transaction');
+    return this.driver.runForEach(query, positions, rows);
   }
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
@@ -227,6 +236,19 @@ export class GroupCommitDriver implements Driver {
     }
     await this.commitTransaction(conn);
     return result;
+  }
+
+  /** See {@link GroupConnection.runForEach} (the caller's transaction holds the writer). */
+  runForEach(query: CompiledQuery, positions: readonly number[], rows: ReadonlyArray<readonly unknown[]>): number[] {
+    const stmt = prepared(this.#writer, query.sql);
+    const changed = new Array<number>(rows.length);
+    const params = new Array<unknown>(positions.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as readonly unknown[];
+      for (let i = 0; i < positions.length; i++) params[i] = row[positions[i] as number];
+      changed[r] = stmt.run(...params).changes;
+    }
+    return changed;
   }
 
   /** Runs a statement on the writer outside any batch (the open one is committed first). */
