@@ -117,6 +117,7 @@ export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Da
     return explanation;
   }
   const assignmentId = randomId();
+  const clock = await ctx.clocks.startClock(tx, { owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.accept, recordId: caseId, rules: ['legalDefenseProviderAccept'], start: now, by: actorId ?? undefined });
   await legalDefenseRepo.insertAssignment(tx, {
     id: assignmentId,
     case_id: caseId,
@@ -124,13 +125,11 @@ export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Da
     status: 'offered',
     offered_at: nowIso,
     responded_at: null,
-    clock_id: null,
+    clock_id: clock.id,
     reason_code: null,
     explanation: JSON.stringify(explanation),
     actor_id: actorId,
   });
-  const clock = await ctx.clocks.startClock(tx, { owner: CLOCK_OWNER, recordType: CLOCK_RECORD_TYPES.accept, recordId: caseId, rules: ['legalDefenseProviderAccept'], start: now, by: actorId ?? undefined });
-  await tx.updateTable('legal_defense_assignments').set({ clock_id: clock.id }).where('id', '=', assignmentId).execute();
   await legalDefenseRepo.addOpenCases(tx, explanation.chosen, 1, nowIso);
   if (!(await legalDefenseRepo.updateCase(tx, caseId, row.revision, { status: 'offered', provider_id: explanation.chosen, assignment_id: assignmentId, updated_at: nowIso }))) {
     throw new AppError('conflict', { messageKey: 'legal-defense.error.changed' });

@@ -196,14 +196,21 @@ export const legalDefenseRepo = {
    * The open case of the person with this A-number index, or else this name + date-of-birth index (at most one
    * each: the partial unique indexes on open cases, which `open = 1` written as a literal lets SQLite use).
    */
+  /**
+   * The open case of the person with this A-number index, else of this name-and-birth-date index. Both are
+   * looked up in one statement (a `UNION ALL` of two probes, each on its partial unique index: an `OR` would
+   * make SQLite scan every open case).
+   */
   async findOpenCaseByIndexes(db: Executor, indexes: { aNumber: string | null; identity: string | null }): Promise<CaseRow | undefined> {
-    if (indexes.aNumber) {
-      const byA = await db.selectFrom('legal_defense_cases').selectAll().where('a_number_index', '=', indexes.aNumber).where('open', '=', OPEN).executeTakeFirst();
-      if (byA) return byA;
+    const { aNumber, identity } = indexes;
+    const by = (column: 'a_number_index' | 'identity_index', value: string) =>
+      db.selectFrom('legal_defense_cases').selectAll().where(column, '=', value).where('open', '=', OPEN);
+    if (aNumber && identity) {
+      const rows = await by('a_number_index', aNumber).unionAll(by('identity_index', identity)).execute();
+      return rows.find((r) => r.a_number_index === aNumber) ?? rows[0];
     }
-    if (indexes.identity) {
-      return db.selectFrom('legal_defense_cases').selectAll().where('identity_index', '=', indexes.identity).where('open', '=', OPEN).executeTakeFirst();
-    }
+    if (aNumber) return by('a_number_index', aNumber).executeTakeFirst();
+    if (identity) return by('identity_index', identity).executeTakeFirst();
     return undefined;
   },
   async insertReport(db: Executor, row: Insertable<LegalDefenseReportTable>): Promise<void> {

@@ -222,22 +222,31 @@ export async function createReport(
         at('contact_sealed', caseId),
       ),
     }));
+    const clock = await ctx.clocks.startClock(tx, {
+      owner: CLOCK_OWNER,
+      recordType: CLOCK_RECORD_TYPES.contact,
+      recordId: caseId,
+      rules: ['legalDefenseFirstAttorneyContact'],
+      start: now,
+      by: filedBy ?? undefined,
+    });
+    // A new case is written whole: its clock, and its eligibility when the report settles it.
     await legalDefenseRepo.insertCase(tx, {
       id: caseId,
-      status: 'reported',
+      status: residency.basis ? 'eligible' : 'reported',
       open: 1,
       channel: options.channel,
       person_language: input.personLanguage,
       contact_language: input.language,
       detained_on: input.detainedOn,
-      residency_basis: null,
-      disposition: null,
+      residency_basis: residency.basis,
+      disposition: residency.basis ? 'eligible' : null,
       disposition_reason: null,
-      disposition_at: null,
+      disposition_at: residency.basis ? nowIso : null,
       provider_id: null,
       assignment_id: null,
       attorney_user_id: null,
-      contact_clock_id: null,
+      contact_clock_id: clock.id,
       first_contact_at: null,
       report_count: 1,
       a_number_index: indexes.aNumber,
@@ -251,15 +260,6 @@ export async function createReport(
       updated_at: nowIso,
       closed_at: null,
     });
-    const clock = await ctx.clocks.startClock(tx, {
-      owner: CLOCK_OWNER,
-      recordType: CLOCK_RECORD_TYPES.contact,
-      recordId: caseId,
-      rules: ['legalDefenseFirstAttorneyContact'],
-      start: now,
-      by: filedBy ?? undefined,
-    });
-    await legalDefenseRepo.updateCase(tx, caseId, 0, { contact_clock_id: clock.id });
     await addEvent(tx, caseId, 'reported', now, filedBy, options.channel);
   } else {
     // A later report may know what the first did not: the A-number, or the date of birth.
@@ -297,6 +297,15 @@ export async function createReport(
   });
 
   // Eligibility from the report, then an offer, when the case is still waiting for one.
+  if (!existing) {
+    if (residency.basis) {
+      await addEvent(tx, caseId, 'eligible', now, filedBy, residency.basis);
+      await options.offer(ctx, tx, caseId, now, filedBy);
+    } else if (residency.note) {
+      await addEvent(tx, caseId, 'eligibility-needed', now, null, residency.note);
+    }
+    return { caseId, reportId, reference, merged: false };
+  }
   const row = await legalDefenseRepo.findCase(tx, caseId);
   if (row && row.status === 'reported') {
     if (residency.basis) {
