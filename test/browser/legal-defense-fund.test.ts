@@ -13,8 +13,9 @@ import { LANGS, checkA11y, checkA11yWithoutJs, focused, htmlLang, useBrowserHarn
 
 /**
  * The fund in Chromium, in four languages with axe on every page: the provider's attorney enters time with the
- * keyboard alone, prepares an invoice without JavaScript and submits it; program staff approve it and look at the
- * fund, the source (its SVG chart and table), the contract, the invoices and the funder report.
+ * keyboard alone, prepares an invoice without JavaScript and submits it; program staff approve it, look at the
+ * fund, the source (its SVG chart and table), the contract, the invoices and the funder report, and amend the
+ * source (money added) and the contract (a higher cap, after a refused one).
  */
 let staffSession = '';
 let attorneySession = '';
@@ -122,7 +123,30 @@ describe('the fund in a real browser', () => {
       expect(await staff.locator('svg[role="img"] > title').first().textContent()).toContain('FY');
       expect(await staff.locator('svg[role="img"] polyline').count()).toBeGreaterThanOrEqual(1);
       await checkA11y(staff);
+      // Money added to the source mid-year: the amendment shows in its history, and the page passes axe.
+      const step = LANGS.indexOf(lang) + 1;
+      await staff.locator('#field-newAmount').fill(String(500_000 + 10_000 * step));
+      await staff.locator('#field-amendReason').selectOption('supplemental');
+      await staff.locator('#field-amendReference').fill(`CA-${step}`);
+      await staff.locator(`form[action$="/sources/${sourceId}/amend"] button[type="submit"]`).click();
+      await staff.waitForURL(/done=source-amended/);
+      await staff.waitForSelector('.usa-alert--success');
+      // This language's and the earlier ones' amendments of the source, and the earlier ones' of its contract.
+      expect(await staff.locator('section[aria-labelledby="amendments"] table tbody tr').count()).toBe(2 * step - 1);
+      await checkA11y(staff);
       await staff.goto(h().url(`/staff/legal-defense/fund/contracts/${contractId}?lang=${lang}`));
+      await checkA11y(staff);
+      // A cap of zero: the error summary links to the field; then a real raise of the cap.
+      await staff.locator('#field-newCap').fill('0');
+      await staff.locator('#field-amendReason').selectOption('extension');
+      await staff.locator(`form[action$="/contracts/${contractId}/amend"] button[type="submit"]`).click();
+      expect(await staff.locator('#error-summary a[href="#field-newCap"]').count()).toBe(1);
+      await checkA11y(staff);
+      await staff.locator('#field-newCap').fill(String(1_000 + 10 * step));
+      await staff.locator('#field-amendReason').selectOption('extension');
+      await staff.locator(`form[action$="/contracts/${contractId}/amend"] button[type="submit"]`).click();
+      await staff.waitForURL(/done=contract-amended/);
+      expect(await staff.locator('section[aria-labelledby="amendments"] table tbody tr').count()).toBe(step);
       await checkA11y(staff);
       await staff.goto(h().url(`/staff/legal-defense/fund/cases/${caseId}?lang=${lang}`));
       await checkA11y(staff);

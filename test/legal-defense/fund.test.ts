@@ -11,6 +11,9 @@ import { closeCase } from '../../src/modules/legal-defense/legal-defense.close.t
 import {
   addContract,
   addSource,
+  amendContract,
+  amendSource,
+  contractDetail,
   approveInvoice,
   buildInvoice,
   caseToken,
@@ -117,6 +120,30 @@ describe('fund rules (pure)', () => {
       { on: '2027-01-20', approvedCents: 500, remainingCents: 8_250 },
     ]);
     expect(monthlyBalance({ amountCents: 1, startsOn: '2027-02-01', until: '2027-01-31', approvals: [] })).toEqual([]);
+  });
+
+  it('counts each month with the amount in force at its end: money added in a later month is not left earlier', () => {
+    // $100 now, after $60 was added on 10 February and $10 taken back on 28 February: $50 at first.
+    const points = monthlyBalance({
+      amountCents: 10_000,
+      startsOn: '2027-01-01',
+      until: '2027-03-15',
+      approvals: [
+        { on: '2027-01-20', cents: 2_000 },
+        { on: '2027-03-01', cents: 1_000 },
+      ],
+      amountChanges: [
+        { on: '2027-02-28', cents: -1_000 },
+        { on: '2027-02-10', cents: 6_000 },
+      ],
+    });
+    expect(points).toEqual([
+      { on: '2027-01-31', approvedCents: 2_000, remainingCents: 3_000 },
+      { on: '2027-02-28', approvedCents: 0, remainingCents: 8_000 },
+      { on: '2027-03-15', approvedCents: 1_000, remainingCents: 7_000 },
+    ]);
+    // The last point agrees with the amount now less everything approved.
+    expect(points.at(-1)?.remainingCents).toBe(10_000 - 3_000);
   });
 });
 
@@ -552,6 +579,173 @@ describeEachDialect('the fund: sources, contracts, time, invoices, burn, funder 
     expect(purged.results.find((r) => r.recordType === 'legal-defense.invoice')).toMatchObject({ deleted: closed.length });
     expect(await t.ctx.db.kysely.selectFrom('legal_defense_fund_invoice_lines').select('id').where('invoice_id', 'in', closed.map((c) => c.id)).execute()).toEqual([]);
     expect(await t.ctx.db.kysely.selectFrom('legal_defense_fund_invoices').select('id').where('id', 'in', open.map((o) => o.id)).execute()).toHaveLength(open.length);
+  });
+});
+
+describeEachDialect('the fund: amendments of sources and contracts', (dialect) => {
+  let t: TestApp;
+  let staffActor: StaffActor;
+  let attorney: StaffActor;
+  let source = '';
+  let contractA = '';
+  let contractB = '';
+  const providers: string[] = [];
+
+  async function as(userId: string): Promise<TestBrowser> {
+    const b = new TestBrowser(t.app);
+    b.setCookie(SESSION_COOKIE, await createSession(t.ctx, { userId, factor: 'totp' }));
+    return b;
+  }
+  const post = async (userId: string, url: string, f: Record<string, string>, h: Record<string, string> = {}) => (await as(userId)).post(url, f, h);
+  const amendments = async () => t.ctx.db.kysely.selectFrom('legal_defense_fund_amendments').selectAll().orderBy('amended_at').orderBy('id').execute();
+  const sourceRow = async () => t.ctx.db.kysely.selectFrom('legal_defense_fund_sources').selectAll().where('id', '=', source).executeTakeFirstOrThrow();
+  const contractRow = async (id: string) => t.ctx.db.kysely.selectFrom('legal_defense_fund_contracts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { now: () => START });
+    staffActor = { userId: (await signInAs(t, 'legal-defense-staff')).userId, role: 'legal-defense-staff' };
+    attorney = { userId: (await signInAs(t, 'partner-attorney')).userId, role: 'partner-attorney' };
+    for (const name of ['Provider A', 'Provider B']) providers.push(await addProvider(t.ctx, staffActor, { name, capacity: 50, languages: ['es'], available: true }));
+    await linkAttorney(t.ctx, staffActor, providers[0] as string, attorney.userId);
+    source = await addSource(t.ctx, staffActor, { kind: 'appropriation', name: 'General fund FY2027', fiscalYear: 2027, amount: 10_000_000, startsOn: '2027-01-01', endsOn: '2027-12-31' });
+    // $100/h × 300 h = $30,000 until the end of June.
+    contractA = await addContract(t.ctx, staffActor, source, { providerId: providers[0] as string, basis: 'hourly', rate: 10_000, cap: 300, startsOn: '2027-01-01', endsOn: '2027-06-30' });
+  });
+  afterAll(async () => t.close());
+
+  it('adds money to a source mid-year: the amount, its history, the audit entry, the burn and the page', async () => {
+    const res = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '150,000', amendReason: 'supplemental', amendReference: 'CA-2027-114' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/staff/legal-defense/fund/sources/${source}?done=source-amended#amendments`);
+    expect(Number((await sourceRow()).amount_cents)).toBe(15_000_000);
+    const [a] = await amendments();
+    expect(a).toMatchObject({ source_id: source, contract_id: null, reason: 'supplemental', reference: 'CA-2027-114', ends_before: '2027-12-31', ends_after: '2027-12-31', amended_by: staffActor.userId });
+    expect([Number(a?.amount_before_cents), Number(a?.amount_after_cents)]).toEqual([10_000_000, 15_000_000]);
+    const audit = await t.ctx.db.kysely.selectFrom('audit_log').select(['action', 'detail', 'actor_id']).where('record_type', '=', 'legal-defense.fund-source').where('record_id', '=', source).orderBy('seq').execute();
+    expect(audit.map((r) => [r.action, r.detail])).toEqual([
+      ['record.create', 'kind.appropriation'],
+      ['record.update', 'amend.supplemental'],
+    ]);
+    const detail = await sourceDetail(t.ctx, source);
+    expect(detail.burn.amountCents).toBe(15_000_000);
+    expect(detail.burn.remainingCents).toBe(15_000_000);
+    expect(detail.amendments).toHaveLength(1);
+    // The money was added on 1 March: January and February still show the amount before it.
+    expect(detail.balance.map((p) => [p.on, p.remainingCents])).toEqual([
+      ['2027-01-31', 10_000_000],
+      ['2027-02-28', 10_000_000],
+      ['2027-03-01', 15_000_000],
+    ]);
+    const page = await (await as(staffActor.userId)).get(`/staff/legal-defense/fund/sources/${source}?done=source-amended`, { 'accept-language': 'es' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Fuente modificada.');
+    expect(page.body).toContain('Dinero agregado (asignación suplementaria, aumento de la subvención)');
+    expect(page.body).toContain('CA-2027-114');
+    expect(page.body).toContain('→');
+  });
+
+  it('refuses a source amendment below its contracts, before their last day, without a change or a reason — translated, nothing written', async () => {
+    const before = await sourceRow();
+    const below = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '20,000', amendReason: 'reduction' }, { 'accept-language': 'es' });
+    expect(below.statusCode).toBe(422);
+    expect(below.body).toContain('Los contratos ya tienen 30000.00 dólares de esta fuente: el monto no puede ser menor');
+    expect(below.body).toContain('value="20,000"');
+    const early = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newEndsOn: '2027-05-31', amendReason: 'correction' }, { 'accept-language': 'so' });
+    expect(early.statusCode).toBe(422);
+    expect(early.body).toContain('Qandaraas ka mid ah isha ayaa socda ilaa 2027-06-30');
+    const nothing = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '', newEndsOn: '', amendReason: 'correction' });
+    expect(nothing.statusCode).toBe(422);
+    expect(nothing.body).toContain('Enter a new amount, a new last day or both');
+    const same = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '150000', amendReason: 'correction' });
+    expect(same.statusCode).toBe(422);
+    const noReason = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '160,000' }, { 'accept-language': 'hmn' });
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.body).toContain('Xaiv vim li cas');
+    for (const hostile of <Array<Record<string, string>>>[
+      { newAmount: "1; DROP TABLE legal_defense_fund_sources; --", amendReason: 'supplemental' },
+      { newAmount: '1e9', amendReason: 'supplemental' },
+      { newAmount: '١٠٠٠', amendReason: 'supplemental' },
+      { newEndsOn: '2027-02-30', amendReason: 'extension' },
+      { newAmount: '200,000', amendReason: 'supplemental', amendReference: 'x'.repeat(61) },
+      { newAmount: '200,000', amendReason: 'because the mayor said so' },
+    ]) {
+      expect((await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, hostile)).statusCode).toBe(422);
+    }
+    expect((await post(staffActor.userId, `/staff/legal-defense/fund/sources/${randomId()}/amend`, { newAmount: '200,000', amendReason: 'supplemental' })).statusCode).toBe(404);
+    // A provider's attorney cannot amend the fund.
+    expect((await post(attorney.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '200,000', amendReason: 'supplemental' })).statusCode).toBe(403);
+    expect(await sourceRow()).toEqual(before);
+    expect(await amendments()).toHaveLength(1);
+  });
+
+  it("amends a contract's cap and last day: a higher ceiling comes out of the source, a lower one goes back", async () => {
+    const res = await post(staffActor.userId, `/staff/legal-defense/fund/contracts/${contractA}/amend`, { newCap: '500', newEndsOn: '2027-09-30', amendReason: 'extension', amendReference: 'C-114 amd. 1' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/staff/legal-defense/fund/contracts/${contractA}?done=contract-amended#amendments`);
+    expect(await contractRow(contractA)).toMatchObject({ cap: 500, ends_on: '2027-09-30' });
+    expect(Number((await contractRow(contractA)).ceiling_cents)).toBe(5_000_000);
+    expect(Number((await sourceRow()).allocated_cents)).toBe(5_000_000);
+    const last = (await amendments()).at(-1);
+    expect(last).toMatchObject({ contract_id: contractA, source_id: source, cap_before: 300, cap_after: 500, ends_before: '2027-06-30', ends_after: '2027-09-30', reason: 'extension' });
+    expect([Number(last?.amount_before_cents), Number(last?.amount_after_cents)]).toEqual([3_000_000, 5_000_000]);
+    // Down again: the difference goes back to the source.
+    await amendContract(t.ctx, staffActor, contractA, { newCap: 200, amendReason: 'reduction' });
+    expect(Number((await sourceRow()).allocated_cents)).toBe(2_000_000);
+    const detail = await contractDetail(t.ctx, contractA);
+    expect(detail.entry.burn.amountCents).toBe(2_000_000);
+    expect(detail.amendments.map((a) => a.reason)).toEqual(['reduction', 'extension']);
+    // The source's page lists the contract's amendments too, under the provider's name.
+    const page = await (await as(staffActor.userId)).get(`/staff/legal-defense/fund/sources/${source}`);
+    expect(page.body).toContain('Contract: Provider A');
+    expect(page.body).toContain('cap 500 → 200');
+  });
+
+  it('refuses a contract amendment past the source, past its period, below what was approved or before its invoices — nothing written', async () => {
+    const before = { contract: await contractRow(contractA), source: await sourceRow(), amendments: (await amendments()).length };
+    // $150,000 − $20,000 = $130,000 left: 2,000 hours need $180,000 more.
+    const over = await post(staffActor.userId, `/staff/legal-defense/fund/contracts/${contractA}/amend`, { newCap: '2000', amendReason: 'supplemental' }, { 'accept-language': 'hmn' });
+    expect(over.statusCode).toBe(422);
+    expect(over.body).toContain('Qhov txwv siab dua xav tau 180000.00 duas las ntxiv, thiab qhov nyiaj los tseem tshuav 130000.00 duas las rau ntawv cog lus');
+    const outside = await post(staffActor.userId, `/staff/legal-defense/fund/contracts/${contractA}/amend`, { newEndsOn: '2028-01-31', amendReason: 'extension' });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.body).toContain("The contract must fall within the source&#39;s period (2027-01-01 to 2027-12-31)");
+    const beforeStart = await post(staffActor.userId, `/staff/legal-defense/fund/contracts/${contractA}/amend`, { newEndsOn: '2026-12-31', amendReason: 'correction' });
+    expect(beforeStart.statusCode).toBe(422);
+    // $15,000 approved against the contract (as approving invoices leaves it): the cap cannot drop under 150 hours.
+    await t.ctx.db.kysely.updateTable('legal_defense_fund_contracts').set({ approved_cents: 1_500_000 }).where('id', '=', contractA).execute();
+    await expect(amendContract(t.ctx, staffActor, contractA, { newCap: 100, amendReason: 'reduction' })).rejects.toMatchObject({ code: 'validation', fields: [{ field: 'newCap', key: 'legal-defense.fund.error.belowApproved' }] });
+    // An invoice for work up to 31 August: the last day cannot come before it.
+    const invoiceId = randomId();
+    await t.ctx.db.kysely.insertInto('legal_defense_fund_invoices').values({
+      id: invoiceId, contract_id: contractA, source_id: source, provider_id: providers[0] as string, basis: 'hourly', period_from: '2027-08-01', period_to: '2027-08-31', status: 'draft',
+      total_cents: 0, line_count: 0, minutes_total: 0, case_count: 0, reject_reason: null, payment_reference: null, paid_on: null, created_by: staffActor.userId, created_at: START.toISOString(),
+      submitted_by: null, submitted_at: null, decided_by: null, decided_at: null, paid_by: null, closed_at: null, updated_at: START.toISOString(),
+    }).execute();
+    await expect(amendContract(t.ctx, staffActor, contractA, { newEndsOn: '2027-07-31', amendReason: 'correction' })).rejects.toMatchObject({ code: 'validation', fields: [{ field: 'newEndsOn', key: 'legal-defense.fund.error.beforeInvoices', values: { date: '2027-08-31' } }] });
+    await t.ctx.db.kysely.deleteFrom('legal_defense_fund_invoices').where('id', '=', invoiceId).execute();
+    await t.ctx.db.kysely.updateTable('legal_defense_fund_contracts').set({ approved_cents: 0 }).where('id', '=', contractA).execute();
+    expect(await contractRow(contractA)).toEqual(before.contract);
+    expect(await sourceRow()).toEqual(before.source);
+    expect(await amendments()).toHaveLength(before.amendments);
+  });
+
+  it('two contracts raised at the same moment cannot together pass what the source has left', async () => {
+    contractB = await addContract(t.ctx, staffActor, source, { providerId: providers[1] as string, basis: 'hourly', rate: 10_000, cap: 100, startsOn: '2027-01-01', endsOn: '2027-12-31' });
+    // Left: $150,000 − $20,000 − $10,000 = $120,000. Each raise needs $100,000.
+    const results = await Promise.allSettled([
+      amendContract(t.ctx, staffActor, contractA, { newCap: 1_200, amendReason: 'supplemental' }),
+      amendContract(t.ctx, staffActor, contractB, { newCap: 1_100, amendReason: 'supplemental' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'validation', fields: [{ field: 'newCap', key: 'legal-defense.fund.error.overSourceIncrease' }] } });
+    const s = await sourceRow();
+    expect(Number(s.allocated_cents)).toBe(13_000_000);
+    const ceilings = await Promise.all([contractA, contractB].map(async (id) => Number((await contractRow(id)).ceiling_cents)));
+    expect(ceilings.reduce((a, b) => a + b, 0)).toBe(Number(s.allocated_cents));
+    // The source cannot now be cut below what its contracts hold, even to the cent.
+    await expect(amendSource(t.ctx, staffActor, source, { newAmount: 12_999_999, amendReason: 'reduction' })).rejects.toMatchObject({ fields: [{ field: 'newAmount', key: 'legal-defense.fund.error.belowAllocated' }] });
+    await amendSource(t.ctx, staffActor, source, { newAmount: 13_000_000, amendReason: 'reduction' });
+    expect((await sourceDetail(t.ctx, source)).burn.remainingCents).toBe(13_000_000);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Classification and retention of the fund's tables.
  *
- * - Sources and contracts are the city's budget and its contracts with provider organisations: public data
+ * - Sources and contracts, and their amendments, are the city's budget and its contracts with provider organisations: public data
  *   not on individuals (Minn. Stat. §13.03 subd. 1), kept as the program's financial record.
  * - Time entries are data on an individual (attorney work on one person's case): private, rows of the case's
  *   vault subject — forgetting the case deletes them, and they go when the case's retention runs out.
@@ -63,6 +63,27 @@ export const legalDefenseFundClassification = defineClassification([
       created_by: 'The staff account that entered it',
       created_at: 'When it was entered',
       updated_at: 'When it last changed',
+    },
+  },
+  {
+    table: 'legal_defense_fund_amendments',
+    class: 'public',
+    purpose: "Changes to a source's amount or last day, or to a contract's cap or last day: before and after, why and by whom",
+    retention: BUDGET_RECORD,
+    columns: {
+      id: 'Random amendment id',
+      source_id: 'The source amended, or the source of the contract amended',
+      contract_id: 'The contract amended (empty for a change of the source)',
+      reason: 'Why, as a code: money added, money taken back, period extended, or a correction',
+      reference: 'The council action, budget transfer or grant amendment number',
+      amount_before_cents: "The source's amount, or the contract's ceiling, before, in cents",
+      amount_after_cents: "The source's amount, or the contract's ceiling, after, in cents",
+      cap_before: "The contract's cap (cases or hours) before",
+      cap_after: "The contract's cap (cases or hours) after",
+      ends_before: 'The last day before',
+      ends_after: 'The last day after',
+      amended_by: 'The staff account that made the change',
+      amended_at: 'When',
     },
   },
   {

@@ -100,8 +100,28 @@ export interface FundInvoiceLineTable {
   active: number;
 }
 
+/** A change of a source (contract_id null) or of a contract: before and after, why, by whom. */
+export interface FundAmendmentTable {
+  id: string;
+  source_id: string;
+  contract_id: string | null;
+  reason: string;
+  reference: string | null;
+  /** The source's amount, or the contract's ceiling, in cents. */
+  amount_before_cents: number;
+  amount_after_cents: number;
+  /** The contract's cap (null for a source). */
+  cap_before: number | null;
+  cap_after: number | null;
+  ends_before: string;
+  ends_after: string;
+  amended_by: string;
+  amended_at: string;
+}
+
 declare module '../../core/db/schema.ts' {
   interface Database {
+    legal_defense_fund_amendments: FundAmendmentTable;
     legal_defense_fund_sources: FundSourceTable;
     legal_defense_fund_contracts: FundContractTable;
     legal_defense_fund_time_entries: FundTimeEntryTable;
@@ -115,6 +135,7 @@ export type ContractRow = Selectable<FundContractTable>;
 export type TimeEntryRow = Selectable<FundTimeEntryTable>;
 export type InvoiceRow = Selectable<FundInvoiceTable>;
 export type InvoiceLineRow = Selectable<FundInvoiceLineTable>;
+export type AmendmentRow = Selectable<FundAmendmentTable>;
 
 /** Invoice totals by status, for a source or a contract. */
 export interface StatusTotals {
@@ -128,6 +149,15 @@ const n = (v: unknown): number => Number(v ?? 0);
 /** Bigint columns as numbers (PostgreSQL's driver already parses int8; a `sum` is numeric text). */
 function source(row: SourceRow): SourceRow {
   return { ...row, amount_cents: n(row.amount_cents), allocated_cents: n(row.allocated_cents), fiscal_year: row.fiscal_year === null ? null : n(row.fiscal_year) };
+}
+function amendment(row: AmendmentRow): AmendmentRow {
+  return {
+    ...row,
+    amount_before_cents: n(row.amount_before_cents),
+    amount_after_cents: n(row.amount_after_cents),
+    cap_before: row.cap_before === null ? null : n(row.cap_before),
+    cap_after: row.cap_after === null ? null : n(row.cap_after),
+  };
 }
 function contract(row: ContractRow): ContractRow {
   return { ...row, rate_cents: n(row.rate_cents), cap: n(row.cap), ceiling_cents: n(row.ceiling_cents), approved_cents: n(row.approved_cents) };
@@ -166,6 +196,58 @@ export const fundRepo = {
   },
 
   // Contracts ----------------------------------------------------------------------------------------------
+  /**
+   * Sets a source's amount and last day, in one conditional update: only while the amount still covers what is
+   * allocated to contracts and no contract of the source runs past the new last day (a contract added at the
+   * same moment cannot slip past either). False when it would.
+   */
+  async amendSource(db: Executor, id: string, change: { amount_cents: number; ends_on: string }, at: string): Promise<boolean> {
+    const res = await db
+      .updateTable('legal_defense_fund_sources')
+      .set({ amount_cents: change.amount_cents, ends_on: change.ends_on, updated_at: at })
+      .where('id', '=', id)
+      .where('allocated_cents', '<=', change.amount_cents)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('legal_defense_fund_contracts').select('id').where('source_id', '=', id).where('ends_on', '>', change.ends_on))))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+  /**
+   * Sets a contract's cap, ceiling and last day, only while its ceiling is still the one read (the source's
+   * allocation moved by the difference in the same transaction) and still covers what was approved.
+   */
+  async amendContract(db: Executor, id: string, readCeiling: number, change: { cap: number; ceiling_cents: number; ends_on: string }, at: string): Promise<boolean> {
+    const res = await db
+      .updateTable('legal_defense_fund_contracts')
+      .set({ cap: change.cap, ceiling_cents: change.ceiling_cents, ends_on: change.ends_on, updated_at: at })
+      .where('id', '=', id)
+      .where('ceiling_cents', '=', readCeiling)
+      .where('approved_cents', '<=', change.ceiling_cents)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+  async insertAmendment(db: Executor, row: Insertable<FundAmendmentTable>): Promise<void> {
+    await db.insertInto('legal_defense_fund_amendments').values(row).execute();
+  },
+  /** A source's amendments, with those of its contracts, newest first. */
+  async amendmentsOf(db: Executor, filter: { sourceId: string } | { contractId: string }): Promise<AmendmentRow[]> {
+    let q = db.selectFrom('legal_defense_fund_amendments').selectAll();
+    q = 'sourceId' in filter ? q.where('source_id', '=', filter.sourceId) : q.where('contract_id', '=', filter.contractId);
+    return (await q.orderBy('amended_at', 'desc').orderBy('id', 'desc').limit(500).execute()).map(amendment);
+  },
+  /** The last day of a source's contracts, or of a contract's invoices (what an amended period must still cover). */
+  async lastContractDay(db: Executor, sourceId: string): Promise<string | null> {
+    const row = await db.selectFrom('legal_defense_fund_contracts').select((eb) => eb.fn.max('ends_on').as('last')).where('source_id', '=', sourceId).executeTakeFirst();
+    return (row?.last as string | null | undefined) ?? null;
+  },
+  async lastInvoicedDay(db: Executor, contractId: string): Promise<string | null> {
+    const row = await db
+      .selectFrom('legal_defense_fund_invoices')
+      .select((eb) => eb.fn.max('period_to').as('last'))
+      .where('contract_id', '=', contractId)
+      .where('status', '<>', 'rejected')
+      .executeTakeFirst();
+    return (row?.last as string | null | undefined) ?? null;
+  },
   async insertContract(db: Executor, row: Insertable<FundContractTable>): Promise<void> {
     await db.insertInto('legal_defense_fund_contracts').values(row).execute();
   },

@@ -6,8 +6,9 @@
  * | GET | `/staff/legal-defense/fund` (`?window=` days of the burn rate) | `legal-defense.fund.read` |
  * | POST | `/staff/legal-defense/fund/sources` | `legal-defense.fund.manage` |
  * | GET | `/staff/legal-defense/fund/sources/:id` | `legal-defense.fund.read` |
- * | POST | `/staff/legal-defense/fund/sources/:id/contracts` | `legal-defense.fund.manage` |
+ * | POST | `/staff/legal-defense/fund/sources/:id/contracts`, `…/sources/:id/amend` | `legal-defense.fund.manage` |
  * | GET | `/staff/legal-defense/fund/contracts/:id` | `legal-defense.fund.read` |
+ * | POST | `/staff/legal-defense/fund/contracts/:id/amend` | `legal-defense.fund.manage` |
  * | POST | `/staff/legal-defense/fund/contracts/:id/invoices` | `legal-defense.fund.manage` (prepares a draft on the provider's behalf) |
  * | GET | `/staff/legal-defense/fund/invoices`, `…/invoices/:id` | `legal-defense.fund.read` (an invoice's page is an audited read) |
  * | POST | `/staff/legal-defense/fund/invoices/:id/submit`, `…/discard`, `…/lines/:line/remove`, `…/approve`, `…/reject`, `…/pay` | `legal-defense.fund.manage` |
@@ -28,6 +29,8 @@ import type { AppContext } from '../../core/modules/context.ts';
 import {
   addContract,
   addSource,
+  amendContract,
+  amendSource,
   approveInvoice,
   buildInvoice,
   contractDetail,
@@ -51,7 +54,7 @@ import {
   sourceDetail,
   submitInvoice,
 } from './legal-defense.fund.ts';
-import { burnQuery, contractSchema, doneQuery, emptySchema, idParams, invoiceSchema, lineParams, listQuery, paySchema, rejectSchema, reportQuery, sourceSchema, timeEntrySchema } from './legal-defense.fund.schemas.ts';
+import { burnQuery, contractAmendSchema, contractSchema, doneQuery, emptySchema, idParams, invoiceSchema, lineParams, listQuery, paySchema, rejectSchema, reportQuery, sourceAmendSchema, sourceSchema, timeEntrySchema } from './legal-defense.fund.schemas.ts';
 import { LEGAL_DEFENSE_PERMISSIONS as P } from './legal-defense.policy.ts';
 import { cityDate } from './legal-defense.service.ts';
 import { BillingView, CaseTimeView, ContractView, FundOverviewView, FunderReportView, InvoiceView, InvoicesView, SourceView } from './views/fund.views.tsx';
@@ -120,6 +123,15 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
     );
   });
 
+  app.post(`${PROGRAM}/sources/:id/amend`, { config: { access: { permission: P.fundManage } } }, async (req, reply) => {
+    const id = idOf(req);
+    return orRender(
+      reply,
+      async () => `${PROGRAM}/sources/${await amendSource(ctx, staffActor(req, P.fundManage), id, parseInput(sourceAmendSchema, req.body))}?done=source-amended#amendments`,
+      (errors) => sourcePage(req, reply, id, { errors, values: formValues(req.body) }, 422),
+    );
+  });
+
   async function contractPage(req: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; values?: Record<string, string>; done?: string; windowDays?: number } = {}, status = 200) {
     const detail = await contractDetail(ctx, id, { windowDays: extra.windowDays });
     return reply.page(<ContractView ctx={reply.viewContext()} detail={detail} currency={currency} canManage={allows(req, P.fundManage)} errors={extra.errors} values={extra.values} done={extra.done} />, status);
@@ -127,6 +139,14 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
   app.get(`${PROGRAM}/contracts/:id`, { config: { access: { permission: P.fundRead } } }, async (req, reply) => {
     const q = parseInput(burnQuery, req.query);
     return contractPage(req, reply, idOf(req), { windowDays: q.window, done: q.done });
+  });
+  app.post(`${PROGRAM}/contracts/:id/amend`, { config: { access: { permission: P.fundManage } } }, async (req, reply) => {
+    const id = idOf(req);
+    return orRender(
+      reply,
+      async () => `${PROGRAM}/contracts/${await amendContract(ctx, staffActor(req, P.fundManage), id, parseInput(contractAmendSchema, req.body))}?done=contract-amended#amendments`,
+      (errors) => contractPage(req, reply, id, { errors, values: formValues(req.body) }, 422),
+    );
   });
   app.post(`${PROGRAM}/contracts/:id/invoices`, { config: { access: { permission: P.fundManage } } }, async (req, reply) => {
     const id = idOf(req);

@@ -27,6 +27,13 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const REJECT_REASONS = ['outside-contract', 'not-documented', 'wrong-rate', 'duplicate', 'over-ceiling', 'other'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/**
+ * Why a source or a contract was amended: money added (a supplemental appropriation, a grant increase), money
+ * taken back, the period extended, or an entry corrected.
+ */
+export const AMENDMENT_REASONS = ['supplemental', 'reduction', 'extension', 'correction'] as const;
+export type AmendmentReason = (typeof AMENDMENT_REASONS)[number];
+
 /** One time entry is at most 12 hours; one case gets at most 24 hours of entries on one day. */
 export const MAX_ENTRY_MINUTES = 12 * 60;
 export const MAX_CASE_DAY_MINUTES = 24 * 60;
@@ -200,13 +207,25 @@ export interface BalancePoint {
 /**
  * The source's balance month by month, from the month it starts to the month of `until`: what was approved in
  * each month (by approval day) and what was left after it. Approvals before the start count in the first month.
+ * `amountChanges` are amendments of the amount (by day, + added, − taken back): each month counts the amount in
+ * force at its end, so money added in June does not show as left in March. `amountCents` is the amount now.
  */
-export function monthlyBalance(options: { amountCents: number; startsOn: string; until: string; approvals: ReadonlyArray<{ on: string; cents: number }> }): BalancePoint[] {
+export function monthlyBalance(options: {
+  amountCents: number;
+  startsOn: string;
+  until: string;
+  approvals: ReadonlyArray<{ on: string; cents: number }>;
+  amountChanges?: ReadonlyArray<{ on: string; cents: number }>;
+}): BalancePoint[] {
   const out: BalancePoint[] = [];
   if (options.until < options.startsOn) return out;
-  const sorted = [...options.approvals].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
-  let remaining = options.amountCents;
+  const byDay = (a: { on: string }, b: { on: string }) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0);
+  const sorted = [...options.approvals].sort(byDay);
+  const changes = [...(options.amountChanges ?? [])].sort(byDay);
+  // The amount before any amendment; the changes up to each month's end are added back in order.
+  let remaining = options.amountCents - changes.reduce((sum, c) => sum + c.cents, 0);
   let i = 0;
+  let j = 0;
   let month = options.startsOn.slice(0, 7);
   const last = options.until.slice(0, 7);
   for (;;) {
@@ -217,6 +236,10 @@ export function monthlyBalance(options: { amountCents: number; startsOn: string;
     while (i < sorted.length && (sorted[i] as { on: string }).on <= end) {
       approved += (sorted[i] as { cents: number }).cents;
       i++;
+    }
+    while (j < changes.length && (changes[j] as { on: string }).on <= end) {
+      remaining += (changes[j] as { cents: number }).cents;
+      j++;
     }
     remaining -= approved;
     out.push({ on: end, approvedCents: approved, remainingCents: remaining });

@@ -8,6 +8,7 @@ import { isRandomId } from '../../core/crypto/random.ts';
 import { isIsoDate } from './legal-defense.schemas.ts';
 import {
   ACTIVITIES,
+  AMENDMENT_REASONS,
   CONTRACT_BASES,
   MAX_AMOUNT_CENTS,
   MAX_BURN_WINDOW_DAYS,
@@ -82,6 +83,34 @@ export const contractSchema = z
     if (s.endsOn < s.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'legal-defense.fund.error.endBeforeStart' });
   });
 export type ContractInput = z.output<typeof contractSchema>;
+
+/** An amendment of a source: a new amount and/or a new last day, why, and the council action or grant amendment number. */
+export const sourceAmendSchema = z
+  .strictObject({
+    ...csrf,
+    newAmount: z.preprocess(blank, dollars(MAX_AMOUNT_CENTS).optional()),
+    newEndsOn: z.preprocess(blank, date.optional()),
+    amendReason: z.enum(AMENDMENT_REASONS, 'legal-defense.fund.error.amendReason'),
+    amendReference: text(60),
+  })
+  .superRefine((s, ctx) => {
+    if (s.newAmount === undefined && s.newEndsOn === undefined) ctx.addIssue({ code: 'custom', path: ['newAmount'], message: 'legal-defense.fund.error.noChange' });
+  });
+export type SourceAmendInput = z.output<typeof sourceAmendSchema>;
+
+/** An amendment of a contract: a new cap (cases or hours) and/or a new last day, why, and its number. */
+export const contractAmendSchema = z
+  .strictObject({
+    ...csrf,
+    newCap: z.preprocess(blank, whole(1, 100_000).optional()),
+    newEndsOn: z.preprocess(blank, date.optional()),
+    amendReason: z.enum(AMENDMENT_REASONS, 'legal-defense.fund.error.amendReason'),
+    amendReference: text(60),
+  })
+  .superRefine((s, ctx) => {
+    if (s.newCap === undefined && s.newEndsOn === undefined) ctx.addIssue({ code: 'custom', path: ['newCap'], message: 'legal-defense.fund.error.noChange' });
+  });
+export type ContractAmendInput = z.output<typeof contractAmendSchema>;
 
 /** One time entry: the day, how long, and what it was (a code). */
 export const timeEntrySchema = z.strictObject({

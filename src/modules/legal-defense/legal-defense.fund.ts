@@ -26,7 +26,7 @@ import { AppError, type FieldError } from '../../core/http/errors.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { type PublishedCell, suppressSeries } from '../../core/privacy/suppression.ts';
 import { csvCell } from '../../core/privacy/transparency.service.ts';
-import { type ContractRow, type InvoiceLineRow, type InvoiceRow, type SourceRow, type StatusTotals, fundRepo } from './legal-defense.fund.repo.ts';
+import { type AmendmentRow, type ContractRow, type InvoiceLineRow, type InvoiceRow, type SourceRow, type StatusTotals, fundRepo } from './legal-defense.fund.repo.ts';
 import {
   type Activity,
   type BalancePoint,
@@ -45,7 +45,7 @@ import {
   projectRunOut,
   timeEntryProblem,
 } from './legal-defense.fund.rules.ts';
-import type { ContractInput, InvoiceInput, PayInput, SourceInput } from './legal-defense.fund.schemas.ts';
+import type { ContractAmendInput, ContractInput, InvoiceInput, PayInput, SourceAmendInput, SourceInput } from './legal-defense.fund.schemas.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { CASE_RECORD, type StaffActor, cityDate, shortReference } from './legal-defense.service.ts';
 
@@ -146,6 +146,95 @@ export async function addContract(ctx: AppContext, actor: StaffActor, sourceId: 
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.create', record: { type: FUND_RECORDS.contract, id }, purpose: 'administration', requestId: actor.requestId, detail: `basis.${input.basis}` });
   });
   return id;
+}
+
+/**
+ * Amends a source: a new amount (money added mid-year, or taken back) and/or a new last day, with the reason
+ * and the council action or grant amendment number. The amount cannot drop below what contracts already hold,
+ * nor the last day before a contract's last day (checked again by the update itself, so a contract added at
+ * the same moment cannot slip past). Recorded with before and after, and audited.
+ */
+export async function amendSource(ctx: AppContext, actor: StaffActor, sourceId: string, input: SourceAmendInput): Promise<string> {
+  const now = ctx.now().toISOString();
+  await inTransaction(ctx.db, async (tx) => {
+    const source = await fundRepo.findSource(tx, sourceId);
+    if (!source) throw new AppError('not_found');
+    const amount = input.newAmount ?? source.amount_cents;
+    const endsOn = input.newEndsOn ?? source.ends_on;
+    if (amount === source.amount_cents && endsOn === source.ends_on) throw invalid('newAmount', 'legal-defense.fund.error.noChange');
+    if (endsOn < source.starts_on) throw invalid('newEndsOn', 'legal-defense.fund.error.endBeforeStart');
+    if (amount < source.allocated_cents) throw invalid('newAmount', 'legal-defense.fund.error.belowAllocated', { allocated: centsToDecimal(source.allocated_cents) });
+    const lastContractDay = await fundRepo.lastContractDay(tx, sourceId);
+    if (lastContractDay !== null && endsOn < lastContractDay) throw invalid('newEndsOn', 'legal-defense.fund.error.beforeContracts', { date: lastContractDay });
+    if (!(await fundRepo.amendSource(tx, sourceId, { amount_cents: amount, ends_on: endsOn }, now))) throw new AppError('conflict', { messageKey: 'legal-defense.fund.error.changedMeanwhile' });
+    await fundRepo.insertAmendment(tx, {
+      id: randomId(),
+      source_id: sourceId,
+      contract_id: null,
+      reason: input.amendReason,
+      reference: input.amendReference ?? null,
+      amount_before_cents: source.amount_cents,
+      amount_after_cents: amount,
+      cap_before: null,
+      cap_after: null,
+      ends_before: source.ends_on,
+      ends_after: endsOn,
+      amended_by: actor.userId,
+      amended_at: now,
+    });
+    await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: FUND_RECORDS.source, id: sourceId }, purpose: 'administration', requestId: actor.requestId, detail: `amend.${input.amendReason}` });
+  });
+  return sourceId;
+}
+
+/**
+ * Amends a contract: a new cap (cases or hours at the same rate) and/or a new last day. A higher ceiling is
+ * allocated from the source only while the source has that much left; a lower one gives the difference back
+ * to the source but cannot go below what was approved. The last day stays within the source's period and
+ * not before the end of a billing period already invoiced. Recorded with before and after, and audited.
+ */
+export async function amendContract(ctx: AppContext, actor: StaffActor, contractId: string, input: ContractAmendInput): Promise<string> {
+  const now = ctx.now().toISOString();
+  await inTransaction(ctx.db, async (tx) => {
+    const contract = await fundRepo.findContract(tx, contractId);
+    if (!contract) throw new AppError('not_found');
+    const source = await fundRepo.findSource(tx, contract.source_id);
+    if (!source) throw new AppError('not_found');
+    const cap = input.newCap ?? contract.cap;
+    const endsOn = input.newEndsOn ?? contract.ends_on;
+    if (cap === contract.cap && endsOn === contract.ends_on) throw invalid('newCap', 'legal-defense.fund.error.noChange');
+    if (endsOn < contract.starts_on) throw invalid('newEndsOn', 'legal-defense.fund.error.endBeforeStart');
+    if (endsOn > source.ends_on) throw invalid('newEndsOn', 'legal-defense.fund.error.outsideSource', { from: source.starts_on, to: source.ends_on });
+    const lastInvoiced = await fundRepo.lastInvoicedDay(tx, contractId);
+    if (lastInvoiced !== null && endsOn < lastInvoiced) throw invalid('newEndsOn', 'legal-defense.fund.error.beforeInvoices', { date: lastInvoiced });
+    const ceiling = contractCeiling(contract.rate_cents, cap);
+    if (ceiling < contract.approved_cents) throw invalid('newCap', 'legal-defense.fund.error.belowApproved', { approved: centsToDecimal(contract.approved_cents) });
+    const increase = ceiling - contract.ceiling_cents;
+    if (increase !== 0 && !(await fundRepo.allocate(tx, source.id, increase, now))) {
+      const fresh = await fundRepo.findSource(tx, source.id);
+      throw invalid('newCap', 'legal-defense.fund.error.overSourceIncrease', { increase: centsToDecimal(increase), left: centsToDecimal(fresh ? fresh.amount_cents - fresh.allocated_cents : 0) });
+    }
+    if (!(await fundRepo.amendContract(tx, contractId, contract.ceiling_cents, { cap, ceiling_cents: ceiling, ends_on: endsOn }, now))) {
+      throw new AppError('conflict', { messageKey: 'legal-defense.fund.error.changedMeanwhile' });
+    }
+    await fundRepo.insertAmendment(tx, {
+      id: randomId(),
+      source_id: source.id,
+      contract_id: contractId,
+      reason: input.amendReason,
+      reference: input.amendReference ?? null,
+      amount_before_cents: contract.ceiling_cents,
+      amount_after_cents: ceiling,
+      cap_before: contract.cap,
+      cap_after: cap,
+      ends_before: contract.ends_on,
+      ends_after: endsOn,
+      amended_by: actor.userId,
+      amended_at: now,
+    });
+    await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.update', record: { type: FUND_RECORDS.contract, id: contractId }, purpose: 'administration', requestId: actor.requestId, detail: `amend.${input.amendReason}` });
+  });
+  return contractId;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -641,6 +730,8 @@ export interface SourceDetail {
   burn: Burn;
   balance: BalancePoint[];
   contracts: ContractBurn[];
+  /** The source's amendments and its contracts', newest first. */
+  amendments: AmendmentRow[];
 }
 
 /** A source's page. */
@@ -654,8 +745,18 @@ export async function sourceDetail(ctx: AppContext, id: string, options: { windo
   const totals = await fundRepo.totalsBy(db, 'source_id', [id]);
   const burn = burnOf({ amount: source.amount_cents, allocated: source.allocated_cents, totals: totals.get(id), approvals, startsOn: source.starts_on, endsOn: source.ends_on, windowDays, today, ctx });
   const until = today < source.ends_on ? today : source.ends_on;
-  const balance = monthlyBalance({ amountCents: source.amount_cents, startsOn: source.starts_on, until, approvals: approvals.map((a) => ({ on: cityDate(ctx, new Date(a.decided_at)), cents: a.total_cents })) });
-  return { today, windowDays, source, burn, balance, contracts: await contractBurns(ctx, db, await fundRepo.listContracts(db, { sourceId: id }), windowDays, today) };
+  const amendments = await fundRepo.amendmentsOf(db, { sourceId: id });
+  const amountChanges = amendments.filter((a) => a.contract_id === null && a.amount_after_cents !== a.amount_before_cents).map((a) => ({ on: cityDate(ctx, new Date(a.amended_at)), cents: a.amount_after_cents - a.amount_before_cents }));
+  const balance = monthlyBalance({ amountCents: source.amount_cents, startsOn: source.starts_on, until, amountChanges, approvals: approvals.map((a) => ({ on: cityDate(ctx, new Date(a.decided_at)), cents: a.total_cents })) });
+  return {
+    today,
+    windowDays,
+    source,
+    burn,
+    balance,
+    contracts: await contractBurns(ctx, db, await fundRepo.listContracts(db, { sourceId: id }), windowDays, today),
+    amendments,
+  };
 }
 
 /** A contract's page: its burn, its invoices, and the provider's cases it can bill. */
@@ -666,6 +767,8 @@ export interface ContractDetail {
   entry: ContractBurn;
   invoices: InvoiceRow[];
   cases: BillingCase[];
+  /** The contract's amendments, newest first. */
+  amendments: AmendmentRow[];
 }
 
 /** A case a provider may bill: reference, status, when accepted, minutes entered and not yet billed. */
@@ -702,7 +805,15 @@ export async function contractDetail(ctx: AppContext, id: string, options: { win
   const source = await fundRepo.findSource(db, contract.source_id);
   if (!source) throw new AppError('not_found');
   const [entry] = await contractBurns(ctx, db, [contract], windowDays, today);
-  return { today, windowDays, source, entry: entry as ContractBurn, invoices: await fundRepo.listInvoices(db, { contractId: id, limit: 500 }), cases: await billingCases(ctx, db, contract.provider_id) };
+  return {
+    today,
+    windowDays,
+    source,
+    entry: entry as ContractBurn,
+    invoices: await fundRepo.listInvoices(db, { contractId: id, limit: 500 }),
+    cases: await billingCases(ctx, db, contract.provider_id),
+    amendments: await fundRepo.amendmentsOf(db, { contractId: id }),
+  };
 }
 
 /** A provider's billing page: its contracts and their burn, its billable cases, its invoices. */

@@ -147,4 +147,32 @@ export const legalDefenseFundMigrations: NamedMigrations = {
       }
     },
   },
+  // Amendments: a source's amount or last day changed (money added mid-year, a grant extended), a contract's
+  // cap or last day changed. The rows keep before and after, why (a code), the council action or grant
+  // amendment number and who did it: budget records, no person in them.
+  '202612270100_legal_defense_fund_amendments': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('legal_defense_fund_amendments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source_id', 'text', (c) => c.notNull().references('legal_defense_fund_sources.id'))
+        .addColumn('contract_id', 'text', (c) => c.references('legal_defense_fund_contracts.id'))
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text')
+        .addColumn('amount_before_cents', 'bigint', (c) => c.notNull())
+        .addColumn('amount_after_cents', 'bigint', (c) => c.notNull())
+        .addColumn('cap_before', 'integer')
+        .addColumn('cap_after', 'integer')
+        .addColumn('ends_before', 'text', (c) => c.notNull())
+        .addColumn('ends_after', 'text', (c) => c.notNull())
+        .addColumn('amended_by', 'text', (c) => c.notNull())
+        .addColumn('amended_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('legal_defense_fund_amendments_source').on('legal_defense_fund_amendments').columns(['source_id', 'amended_at']).execute();
+      await db.schema.createIndex('legal_defense_fund_amendments_contract').on('legal_defense_fund_amendments').columns(['contract_id', 'amended_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('legal_defense_fund_amendments').execute();
+    },
+  },
 };

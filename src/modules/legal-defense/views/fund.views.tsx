@@ -13,8 +13,8 @@ import { LineChart, type LineSeries } from '../../../core/views/line-chart.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import type en from '../locales/fund/en.json';
 import type { BillingCase, Burn, CaseTime, ContractBurn, ContractDetail, FundOverview, FunderReport, InvoiceDetail, ProviderBilling, ReportRow, SourceDetail } from '../legal-defense.fund.ts';
-import type { InvoiceRow, SourceRow } from '../legal-defense.fund.repo.ts';
-import { ACTIVITIES, CONTRACT_BASES, MAX_BURN_WINDOW_DAYS, MIN_BURN_WINDOW_DAYS, REJECT_REASONS, SOURCE_KINDS, daysBetween, minutesToHours } from '../legal-defense.fund.rules.ts';
+import type { AmendmentRow, InvoiceRow, SourceRow } from '../legal-defense.fund.repo.ts';
+import { ACTIVITIES, AMENDMENT_REASONS, CONTRACT_BASES, MAX_BURN_WINDOW_DAYS, MIN_BURN_WINDOW_DAYS, REJECT_REASONS, SOURCE_KINDS, daysBetween, minutesToHours } from '../legal-defense.fund.rules.ts';
 
 /** The fund catalog's keys: every key a view names statically is checked by the compiler. */
 export type FundMessageKey = keyof typeof en;
@@ -35,6 +35,8 @@ export const FUND_DONE = [
   'invoice-approved',
   'invoice-rejected',
   'invoice-paid',
+  'source-amended',
+  'contract-amended',
 ] as const;
 
 function ft(ctx: ViewContext): Translate<FundMessageKey> {
@@ -384,7 +386,66 @@ export function SourceView(props: { ctx: ViewContext; detail: SourceDetail; prov
           </form>
         </section>
       ) : null}
+      <Amendments ctx={ctx} amendments={d.amendments} currency={props.currency} contractNames={new Map(d.contracts.map((c) => [c.contract.id, c.providerName]))} />
+      {props.canManage ? (
+        <AmendForm ctx={ctx} action={`/staff/legal-defense/fund/sources/${s.id}/amend`} errors={errors} v={v} hint={t('legal-defense.fund.amend.sourceHint', { allocated: m(s.allocated_cents) })}>
+          <FormGroup name="newAmount" label={t('legal-defense.fund.field.newAmount')} hint={t('legal-defense.fund.field.newAmount.hint', { amount: m(s.amount_cents) })} value={v('newAmount')} error={errOf(ctx, errors, 'newAmount')} inputMode="numeric" maxLength={40} />
+          <FormGroup name="newEndsOn" type="date" label={t('legal-defense.fund.field.newEndsOn')} hint={t('legal-defense.fund.field.newEndsOn.hint', { date: day(ctx, s.ends_on) })} value={v('newEndsOn')} error={errOf(ctx, errors, 'newEndsOn')} />
+        </AmendForm>
+      ) : null}
     </Layout>
+  );
+}
+
+/** The amendments of a source (with its contracts') or of a contract: what changed, from what to what, why. */
+function Amendments(props: { ctx: ViewContext; amendments: readonly AmendmentRow[]; currency: string; contractNames: ReadonlyMap<string, string> }) {
+  const { ctx } = props;
+  const t = ft(ctx);
+  const m = (c: number) => money(ctx, props.currency, c);
+  return (
+    <section aria-labelledby="amendments">
+      <h2 id="amendments">{t('legal-defense.fund.amend.history')}</h2>
+      {props.amendments.length === 0 ? (
+        <p>{t('legal-defense.fund.amend.none')}</p>
+      ) : (
+        <Table
+          caption={t('legal-defense.fund.amend.history')}
+          headers={[t('legal-defense.fund.col.day'), t('legal-defense.fund.col.what'), t('legal-defense.fund.col.reason'), t('legal-defense.fund.col.amountChange'), t('legal-defense.fund.col.endChange'), t('legal-defense.fund.col.reference')]}
+          rows={props.amendments.map((a) => [
+            day(ctx, a.amended_at.slice(0, 10)),
+            a.contract_id === null ? t('legal-defense.fund.amend.ofSource') : t('legal-defense.fund.amend.ofContract', { provider: props.contractNames.get(a.contract_id) ?? '' }),
+            t(`legal-defense.fund.amend.reason.${a.reason as 'supplemental'}`),
+            a.amount_before_cents === a.amount_after_cents
+              ? t('legal-defense.fund.amend.unchanged')
+              : t('legal-defense.fund.amend.fromTo', { from: m(a.amount_before_cents), to: m(a.amount_after_cents) }) +
+                (a.cap_before !== null && a.cap_after !== null && a.cap_before !== a.cap_after ? ` (${t('legal-defense.fund.amend.capFromTo', { from: a.cap_before, to: a.cap_after })})` : ''),
+            a.ends_before === a.ends_after ? t('legal-defense.fund.amend.unchanged') : t('legal-defense.fund.amend.fromTo', { from: day(ctx, a.ends_before), to: day(ctx, a.ends_after) }),
+            a.reference ?? '',
+          ])}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The form that amends a source or a contract: its own fields, then why and the amendment's number. */
+function AmendForm(props: { ctx: ViewContext; action: string; errors: Err; v: (n: string) => string | undefined; hint: string; children: Child }) {
+  const { ctx, errors, v } = props;
+  const t = ft(ctx);
+  return (
+    <section aria-labelledby="amend">
+      <h2 id="amend">{t('legal-defense.fund.amend.title')}</h2>
+      <p>{props.hint}</p>
+      <form method="post" action={props.action} class="usa-form usa-form--large">
+        <CsrfField ctx={ctx} />
+        {props.children}
+        <FormGroup name="amendReason" type="select" label={t('legal-defense.fund.field.amendReason')} value={v('amendReason')} error={errOf(ctx, errors, 'amendReason')} choices={[{ value: '', label: t('legal-defense.fund.field.choose') }, ...AMENDMENT_REASONS.map((r) => ({ value: r, label: t(`legal-defense.fund.amend.reason.${r}`) }))]} />
+        <FormGroup name="amendReference" label={t('legal-defense.fund.field.amendReference')} hint={t('legal-defense.fund.field.amendReference.hint')} value={v('amendReference')} error={errOf(ctx, errors, 'amendReference')} maxLength={60} />
+        <button type="submit" class="usa-button">
+          {t('legal-defense.fund.amend.submit')}
+        </button>
+      </form>
+    </section>
   );
 }
 
@@ -492,6 +553,13 @@ export function ContractView(props: { ctx: ViewContext; detail: ContractDetail; 
             </button>
           </form>
         </section>
+      ) : null}
+      <Amendments ctx={ctx} amendments={d.amendments} currency={props.currency} contractNames={new Map([[c.id, d.entry.providerName]])} />
+      {props.canManage ? (
+        <AmendForm ctx={ctx} action={`/staff/legal-defense/fund/contracts/${c.id}/amend`} errors={errors} v={v} hint={t('legal-defense.fund.amend.contractHint', { left: money(ctx, props.currency, d.source.amount_cents - d.source.allocated_cents) })}>
+          <FormGroup name="newCap" type="number" inputMode="numeric" label={t('legal-defense.fund.field.newCap')} hint={t('legal-defense.fund.field.newCap.hint', { cap: c.cap })} value={v('newCap')} error={errOf(ctx, errors, 'newCap')} />
+          <FormGroup name="newEndsOn" type="date" label={t('legal-defense.fund.field.newEndsOn')} hint={t('legal-defense.fund.field.newEndsOn.hint', { date: day(ctx, c.ends_on) })} value={v('newEndsOn')} error={errOf(ctx, errors, 'newEndsOn')} />
+        </AmendForm>
       ) : null}
     </Layout>
   );
