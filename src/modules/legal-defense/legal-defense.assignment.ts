@@ -20,7 +20,7 @@ import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import { type CandidateRow, legalDefenseRepo } from './legal-defense.repo.ts';
 import { contactSeconds } from './legal-defense.outcomes.ts';
 import type { DeclineReason, ProviderInput } from './legal-defense.schemas.ts';
-import { CLOCK_OWNER, CLOCK_RECORD_TYPES, type Explanation, type StaffActor, addEvent, aNumberIndex, identityIndex, requireCase, tellFamily } from './legal-defense.service.ts';
+import { CLOCK_OWNER, CLOCK_RECORD_TYPES, type Explanation, type OfferedCase, type StaffActor, addEvent, aNumberIndex, identityIndex, requireCase, tellFamily } from './legal-defense.service.ts';
 
 /** A provider as the rotation sees it. */
 export interface Candidate {
@@ -100,15 +100,17 @@ function better(c: Candidate, match: boolean, best: Candidate, bestMatch: boolea
 /**
  * Offers an eligible case to the next provider in the rotation, inside the caller's transaction. With no
  * provider free, the case stays `eligible` (waiting) and the history says why; staff see it at the top of the
- * queue and can offer it again when a provider frees up.
+ * queue and can offer it again when a provider frees up. A case opened in the same transaction passes what it
+ * wrote (`opened`): nothing to read back, and no earlier offer to leave out.
  */
-export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Date, actorId: string | null): Promise<Explanation> {
-  const row = await requireCase(tx, caseId);
+export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Date, actorId: string | null, opened?: OfferedCase): Promise<Explanation> {
+  const row = opened ?? (await requireCase(tx, caseId));
   if (row.status !== 'eligible') throw new AppError('conflict', { messageKey: 'legal-defense.error.notEligible' });
   // Conflict check before any fact goes to a provider: the person's blind indexes against providers' parties.
   const indexes = [row.a_number_index, row.identity_index].filter((x): x is string => x !== null);
   const conflicted = new Set(await legalDefenseRepo.conflictedProviders(tx, indexes));
-  const declined = new Set((await legalDefenseRepo.assignmentsOf(tx, caseId)).filter((a) => a.status !== 'withdrawn').map((a) => a.provider_id));
+  // A case opened in this transaction was never offered: no provider declined it yet.
+  const declined = new Set(opened ? [] : (await legalDefenseRepo.assignmentsOf(tx, caseId)).filter((a) => a.status !== 'withdrawn').map((a) => a.provider_id));
   const providers = (await legalDefenseRepo.listCandidateProviders(tx)).map(candidateOf);
   const explanation = chooseProvider(providers, { language: row.person_language, conflicted, declined });
   const nowIso = now.toISOString();

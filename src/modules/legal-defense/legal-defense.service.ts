@@ -185,8 +185,14 @@ export interface FiledReport {
   merged: boolean;
 }
 
+/**
+ * What an offer reads of a case. A case opened in the same transaction passes what it just wrote (a new case
+ * has no earlier offer), so the offer need not read it back.
+ */
+export type OfferedCase = Pick<CaseRow, 'status' | 'a_number_index' | 'identity_index' | 'person_language' | 'revision'>;
+
 /** Hook the assignment part installs: offer an eligible case to a provider (kept apart to avoid a cycle). */
-export type OfferCase = (ctx: AppContext, tx: Tx, caseId: string, now: Date, actorId: string | null) => Promise<unknown>;
+export type OfferCase = (ctx: AppContext, tx: Tx, caseId: string, now: Date, actorId: string | null, opened?: OfferedCase) => Promise<unknown>;
 
 /**
  * Stores a report inside the caller's transaction: merges it into the open case of the same person or opens
@@ -300,7 +306,7 @@ export async function createReport(
   if (!existing) {
     if (residency.basis) {
       await addEvent(tx, caseId, 'eligible', now, filedBy, residency.basis);
-      await options.offer(ctx, tx, caseId, now, filedBy);
+      await options.offer(ctx, tx, caseId, now, filedBy, { status: 'eligible', a_number_index: indexes.aNumber, identity_index: indexes.identity, person_language: input.personLanguage, revision: 0 });
     } else if (residency.note) {
       await addEvent(tx, caseId, 'eligibility-needed', now, null, residency.note);
     }
