@@ -763,9 +763,11 @@ describeEachDialect('the fund: demo seeding', (dialect) => {
         contracts: (await t.ctx.db.kysely.selectFrom('legal_defense_fund_contracts').select('id').execute()).length,
         entries: (await t.ctx.db.kysely.selectFrom('legal_defense_fund_time_entries').select('id').execute()).length,
         invoices: (await t.ctx.db.kysely.selectFrom('legal_defense_fund_invoices').select(['status']).orderBy('status').execute()).map((r) => r.status),
+        amendments: (await t.ctx.db.kysely.selectFrom('legal_defense_fund_amendments').select(['reason', 'contract_id']).execute()).map((r) => [r.reason, r.contract_id]),
       });
       const first = await counts();
       expect(first.sources).toBe(2);
+      expect(first.amendments).toEqual([['supplemental', null]]);
       expect(first.contracts).toBeGreaterThanOrEqual(2);
       expect(first.entries).toBe(4);
       expect(first.invoices).toEqual(['draft', 'paid']);

@@ -1,7 +1,7 @@
 /**
  * Demo data for the fund, entered through the same services as the pages (checked, audited): an appropriation
- * of the city budget for this fiscal year and a foundation grant, a contract for each demo provider (hourly
- * or per case; the amounts are examples), and — when the demo attorney's provider has a case offered — that
+ * of the city budget for this fiscal year (with money added by an amendment) and a foundation grant, a contract
+ * for each demo provider (hourly or per case; the amounts are examples), and — when the demo attorney's provider has a case offered — that
  * case accepted, a few hours of attorney time, one invoice submitted by the attorney, approved and paid by
  * program staff, and one draft left for the attorney to submit. Made once: seeding again changes nothing.
  */
@@ -9,7 +9,7 @@ import { demoEmail } from '../../core/auth/demo-staff.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { acceptCase } from './legal-defense.assignment.ts';
-import { addContract, addSource, approveInvoice, buildInvoice, payInvoice, recordTime, submitInvoice } from './legal-defense.fund.ts';
+import { addContract, addSource, amendSource, approveInvoice, buildInvoice, payInvoice, recordTime, submitInvoice } from './legal-defense.fund.ts';
 import { fundRepo } from './legal-defense.fund.repo.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { type StaffActor, cityDate } from './legal-defense.service.ts';
@@ -68,6 +68,8 @@ export async function seedFundDemo(ctx: AppContext): Promise<void> {
     if (p.id === attorneyProvider) attorneyContract = id;
   }
   const firstOther = providers.find((p) => p.id !== attorneyProvider);
+  // Money added mid-year, as a council does in a surge: the appropriation's amendment shows on its page.
+  await amendSource(ctx, staff, appropriation, { newAmount: 175_000_000, amendReason: 'supplemental', amendReference: `Council action ${year}R-114` });
   if (firstOther) await addContract(ctx, staff, grant, { providerId: firstOther.id, basis: 'per-case', rate: 500_000, cap: 10, startsOn: `${year}-01-01`, endsOn: `${year + 1}-06-30`, reference: `ECF-${year}-117-A` });
 
   // The demo attorney's work: accept a case offered to their provider, then time, an invoice paid and a draft.
