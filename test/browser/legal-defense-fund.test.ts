@@ -138,12 +138,12 @@ describe('the fund in a real browser', () => {
       await checkA11y(staff);
       // A cap of zero: the error summary links to the field; then a real raise of the cap.
       await staff.locator('#field-newCap').fill('0');
-      await staff.locator('#field-amendReason').selectOption('extension');
+      await staff.locator('#field-amendReason').selectOption('supplemental');
       await staff.locator(`form[action$="/contracts/${contractId}/amend"] button[type="submit"]`).click();
       expect(await staff.locator('#error-summary a[href="#field-newCap"]').count()).toBe(1);
       await checkA11y(staff);
       await staff.locator('#field-newCap').fill(String(1_000 + 10 * step));
-      await staff.locator('#field-amendReason').selectOption('extension');
+      await staff.locator('#field-amendReason').selectOption('supplemental');
       await staff.locator(`form[action$="/contracts/${contractId}/amend"] button[type="submit"]`).click();
       await staff.waitForURL(/done=contract-amended/);
       expect(await staff.locator('section[aria-labelledby="amendments"] table tbody tr').count()).toBe(step);

@@ -33,6 +33,7 @@ import {
 } from '../../src/modules/legal-defense/legal-defense.fund.ts';
 import {
   addDays,
+  amendmentReasonFits,
   burnWindowDays,
   centsToDecimal,
   hourlyAmount,
@@ -101,6 +102,16 @@ describe('fund rules (pure)', () => {
     expect(timeEntryProblem({ ...base, minutes: 721 })).toBe('minutes');
     expect(timeEntryProblem({ ...base, minutes: 0 })).toBe('minutes');
     expect(timeEntryProblem({ ...base, minutes: 300, minutesThatDay: 1_200 })).toBe('day-full');
+  });
+
+  it('an amendment\'s reason must fit its change; a correction fits any', () => {
+    const change = { before: 100, after: 150, endsBefore: '2027-12-31', endsAfter: '2027-12-31' };
+    expect(amendmentReasonFits('supplemental', change)).toBe(true);
+    expect(amendmentReasonFits('reduction', change)).toBe(false);
+    expect(amendmentReasonFits('extension', change)).toBe(false);
+    expect(amendmentReasonFits('extension', { ...change, endsAfter: '2028-06-30' })).toBe(true);
+    expect(amendmentReasonFits('reduction', { ...change, after: 99 })).toBe(true);
+    expect(amendmentReasonFits('correction', { ...change, after: 1, endsAfter: '2027-01-01' })).toBe(true);
   });
 
   it('gives the balance month by month, across a year end, with approvals before the start in the first month', () => {
@@ -658,6 +669,11 @@ describeEachDialect('the fund: amendments of sources and contracts', (dialect) =
     expect(nothing.body).toContain('Enter a new amount, a new last day or both');
     const same = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '150000', amendReason: 'correction' });
     expect(same.statusCode).toBe(422);
+    // The reason must fit the change: "money added" with less money, "extended" with an earlier last day.
+    const mislabeled = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '140,000', amendReason: 'supplemental' }, { 'accept-language': 'es' });
+    expect(mislabeled.statusCode).toBe(422);
+    expect(mislabeled.body).toContain('El motivo no corresponde al cambio');
+    await expect(amendSource(t.ctx, staffActor, source, { newEndsOn: '2027-11-30', amendReason: 'extension' })).rejects.toMatchObject({ fields: [{ field: 'amendReason', key: 'legal-defense.fund.error.reasonMismatch' }] });
     const noReason = await post(staffActor.userId, `/staff/legal-defense/fund/sources/${source}/amend`, { newAmount: '160,000' }, { 'accept-language': 'hmn' });
     expect(noReason.statusCode).toBe(422);
     expect(noReason.body).toContain('Xaiv vim li cas');

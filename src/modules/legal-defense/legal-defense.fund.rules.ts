@@ -34,6 +34,23 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 export const AMENDMENT_REASONS = ['supplemental', 'reduction', 'extension', 'correction'] as const;
 export type AmendmentReason = (typeof AMENDMENT_REASONS)[number];
 
+/**
+ * Whether the reason given fits the change, so the history says what happened: money added needs a higher
+ * amount (or cap), money taken back a lower one, an extension a later last day; a correction may change anything.
+ */
+export function amendmentReasonFits(reason: AmendmentReason, change: { before: number; after: number; endsBefore: string; endsAfter: string }): boolean {
+  switch (reason) {
+    case 'supplemental':
+      return change.after > change.before;
+    case 'reduction':
+      return change.after < change.before;
+    case 'extension':
+      return change.endsAfter > change.endsBefore;
+    case 'correction':
+      return true;
+  }
+}
+
 /** One time entry is at most 12 hours; one case gets at most 24 hours of entries on one day. */
 export const MAX_ENTRY_MINUTES = 12 * 60;
 export const MAX_CASE_DAY_MINUTES = 24 * 60;

@@ -37,6 +37,7 @@ import {
   type RejectReason,
   type SourceKind,
   addDays,
+  amendmentReasonFits,
   burnWindowDays,
   centsToDecimal,
   contractCeiling,
@@ -162,6 +163,7 @@ export async function amendSource(ctx: AppContext, actor: StaffActor, sourceId: 
     const amount = input.newAmount ?? source.amount_cents;
     const endsOn = input.newEndsOn ?? source.ends_on;
     if (amount === source.amount_cents && endsOn === source.ends_on) throw invalid('newAmount', 'legal-defense.fund.error.noChange');
+    if (!amendmentReasonFits(input.amendReason, { before: source.amount_cents, after: amount, endsBefore: source.ends_on, endsAfter: endsOn })) throw invalid('amendReason', 'legal-defense.fund.error.reasonMismatch');
     if (endsOn < source.starts_on) throw invalid('newEndsOn', 'legal-defense.fund.error.endBeforeStart');
     if (amount < source.allocated_cents) throw invalid('newAmount', 'legal-defense.fund.error.belowAllocated', { allocated: centsToDecimal(source.allocated_cents) });
     const lastContractDay = await fundRepo.lastContractDay(tx, sourceId);
@@ -203,6 +205,7 @@ export async function amendContract(ctx: AppContext, actor: StaffActor, contract
     const cap = input.newCap ?? contract.cap;
     const endsOn = input.newEndsOn ?? contract.ends_on;
     if (cap === contract.cap && endsOn === contract.ends_on) throw invalid('newCap', 'legal-defense.fund.error.noChange');
+    if (!amendmentReasonFits(input.amendReason, { before: contract.cap, after: cap, endsBefore: contract.ends_on, endsAfter: endsOn })) throw invalid('amendReason', 'legal-defense.fund.error.reasonMismatch');
     if (endsOn < contract.starts_on) throw invalid('newEndsOn', 'legal-defense.fund.error.endBeforeStart');
     if (endsOn > source.ends_on) throw invalid('newEndsOn', 'legal-defense.fund.error.outsideSource', { from: source.starts_on, to: source.ends_on });
     const lastInvoiced = await fundRepo.lastInvoicedDay(tx, contractId);
