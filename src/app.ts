@@ -73,7 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   const modules = options.modules ?? MODULES;
   const log = options.logger ?? createLogger({ level: config.logLevel });
   const ownsDb = !options.db;
-  const db = options.db ?? openDatabase(config.database, { onIdleError: (err) => log.warn({ errorCode: (err as Error & { code?: string }).code }, 'database connection closed by the server') });
+  const db = options.db ?? openDatabase(config.database, { onConnectionError: (err) => log.warn({ errorCode: (err as Error & { code?: string }).code }, 'database connection closed by the server') });
   let vault: Vault | undefined;
   try {
     const migrations = allMigrations(modules);

@@ -11,7 +11,7 @@ import { MODULES } from './modules/index.ts';
  */
 export async function serve(config: Config, options: { onListening?: (url: string) => void; print?: (line: string) => void } = {}): Promise<() => Promise<void>> {
   const log = createLogger({ level: config.logLevel });
-  const db = openDatabase(config.database, { onIdleError: (err) => log.warn({ errorCode: (err as Error & { code?: string }).code }, 'database connection closed by the server') });
+  const db = openDatabase(config.database, { onConnectionError: (err) => log.warn({ errorCode: (err as Error & { code?: string }).code }, 'database connection closed by the server') });
   const built = await buildApp({ config, db, modules: MODULES, logger: log });
   const { app, ctx, fresh } = built;
   const { seedDemoIfNew } = await import('./core/demo/demo.ts');

@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/core/db/transaction.ts';
 import type { SanctuaryModule } from '../../src/core/modules/module.ts';
 import { type TestApp, createTestApp } from '../helpers/app.ts';
 
@@ -72,6 +73,31 @@ describe('storage faults', () => {
         for (let i = 0; i < 6; i++) statuses.push((await t.app.inject({ method: 'GET', url: '/test/write' })).statusCode);
         expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
         expect(statuses.at(-1)).toBe(200);
+      });
+
+      it('a connection cut while a transaction holds it fails that transaction only; the service keeps running', async () => {
+        const url = t.database.target.kind === 'postgres' ? t.database.target.url : '';
+        let holding!: () => void;
+        const holds = new Promise<void>((resolve) => (holding = resolve));
+        // Between two statements the client is checked out with no query running: the cut reaches it as an
+        // 'error' event, which would stop the process if nothing listened.
+        const held = inTransaction(t.ctx.db, async (tx) => {
+          await sql`insert into probe_rows (id) values (${'held'})`.execute(tx);
+          holding();
+          await new Promise((r) => setTimeout(r, 400));
+          await sql`select 1`.execute(tx);
+        });
+        await holds;
+        const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+        await admin.connect();
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [new URL(url).pathname.slice(1)]);
+        await admin.end();
+        await expect(held).rejects.toBeDefined();
+        const statuses: number[] = [];
+        for (let i = 0; i < 6; i++) statuses.push((await t.app.inject({ method: 'GET', url: '/test/write' })).statusCode);
+        expect(statuses.at(-1)).toBe(200);
+        const rows = await sql<{ id: string }>`select id from probe_rows where id = ${'held'}`.execute(t.ctx.db.kysely);
+        expect(rows.rows).toHaveLength(0);
       });
     });
   }

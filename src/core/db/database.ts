@@ -39,7 +39,7 @@ export function postgresDriver(): typeof import('pg') {
  * Opens the database. SQLite gets WAL, foreign keys, a busy timeout and `synchronous=FULL` so an
  * acknowledged write survives a power cut (R40); PostgreSQL gets a pool.
  */
-export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Db {
+export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onConnectionError?: (err: Error) => void } = {}): Db {
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
     const sqlite = new SQLite(target.file);
@@ -67,10 +67,13 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     };
   }
   const pool = new (postgresDriver().Pool)({ connectionString: target.url, max: options.poolSize ?? 10 });
-  // An idle client whose connection the server closed (restart, failover, pg_terminate_backend) is reported
-  // here. The pool has already discarded it and opens a new one on demand; without a listener Node would treat
-  // the event as an uncaught error and stop the whole service.
-  pool.on('error', (err) => options.onIdleError?.(err));
+  // A client whose connection the server closes (restart, failover, pg_terminate_backend) emits 'error' — also
+  // while a request holds it, when the pool is not listening (it listens to idle clients only). Without a
+  // listener of its own Node would treat that as an uncaught error and stop the whole service. The query it was
+  // running fails on its own (the request answers 503), and the pool discards the client when it comes back.
+  pool.on('connect', (client) => client.on('error', (err) => options.onConnectionError?.(err)));
+  // The pool's own report of an idle client's error: already reported by the client's listener above.
+  pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kysely,
