@@ -187,7 +187,10 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     proc.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
     if (code !== 0) throw new Error(`the load generator exited with ${code}: ${err}`);
-    return JSON.parse(out) as LoadResult;
+    const { latencies, ...counts } = JSON.parse(out) as Omit<LoadResult, 'perSec' | 'p50' | 'p90' | 'p99' | 'max'> & { latencies: number[] };
+    latencies.sort((a, b) => a - b);
+    const at = (p: number) => Math.round(percentile(latencies, p) * 100) / 100;
+    return { ...counts, perSec: Math.round(counts.sent / counts.seconds), p50: at(50), p90: at(90), p99: at(99), max: at(100) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,8 @@
 //   so time spent waiting for a free socket counts too (no coordinated omission).
 // - rate = 0: closed loop. Each connection sends its next request when the last one is answered: the most the
 //   server can take with that many callers.
-// Prints one JSON line: { sent, ok, unexpected, errors, seconds, perSec, p50, p90, p99, max } (times in ms).
+// Prints one JSON line: { sent, ok, unexpected, errors, firstUnexpected, seconds, latencies } (latencies in ms,
+// one per answered request, in the order answered).
 import fs from 'node:fs';
 import http from 'node:http';
 
@@ -82,9 +83,5 @@ if (spec.rate > 0) {
   );
 }
 const seconds = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const at = (p) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0) * 100) / 100;
 agent.destroy();
-process.stdout.write(
-  `${JSON.stringify({ sent: requests.length, ok, unexpected, errors, firstUnexpected, seconds, perSec: Math.round(requests.length / seconds), p50: at(50), p90: at(90), p99: at(99), max: at(100) })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ sent: requests.length, ok, unexpected, errors, firstUnexpected, seconds, latencies })}\n`);

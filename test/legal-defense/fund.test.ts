@@ -158,6 +158,13 @@ describe('fund rules (pure)', () => {
   });
 });
 
+/** A browser with a fresh session of an account (sessions time out as the test moves the clock on). */
+async function browserAs(t: TestApp, userId: string): Promise<TestBrowser> {
+  const b = new TestBrowser(t.app);
+  b.setCookie(SESSION_COOKIE, await createSession(t.ctx, { userId, factor: 'totp' }));
+  return b;
+}
+
 const START = new Date('2027-03-01T15:00:00Z');
 let clock = START;
 
@@ -178,12 +185,7 @@ describeEachDialect('the fund: sources, contracts, time, invoices, burn, funder 
   const count = async (table: 'legal_defense_fund_sources' | 'legal_defense_fund_contracts' | 'legal_defense_fund_time_entries' | 'legal_defense_fund_invoices' | 'legal_defense_fund_invoice_lines') =>
     Number((await t.ctx.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const today = () => cityDate(t.ctx, clock);
-  /** A browser with a fresh session of an account (sessions time out as the test moves the clock on). */
-  async function as(userId: string): Promise<TestBrowser> {
-    const b = new TestBrowser(t.app);
-    b.setCookie(SESSION_COOKIE, await createSession(t.ctx, { userId, factor: 'totp' }));
-    return b;
-  }
+  const as = (userId: string) => browserAs(t, userId);
   const staff = { get: async (url: string, h: Record<string, string> = {}) => (await as(staffActor.userId)).get(url, h), post: async (url: string, f: Record<string, string>, h: Record<string, string> = {}) => (await as(staffActor.userId)).post(url, f, h) };
   const browserOf = (a: { actor: StaffActor }) => ({ get: async (url: string, h: Record<string, string> = {}) => (await as(a.actor.userId)).get(url, h), post: async (url: string, f: Record<string, string>, h: Record<string, string> = {}) => (await as(a.actor.userId)).post(url, f, h) });
 
@@ -602,11 +604,7 @@ describeEachDialect('the fund: amendments of sources and contracts', (dialect) =
   let contractB = '';
   const providers: string[] = [];
 
-  async function as(userId: string): Promise<TestBrowser> {
-    const b = new TestBrowser(t.app);
-    b.setCookie(SESSION_COOKIE, await createSession(t.ctx, { userId, factor: 'totp' }));
-    return b;
-  }
+  const as = (userId: string) => browserAs(t, userId);
   const post = async (userId: string, url: string, f: Record<string, string>, h: Record<string, string> = {}) => (await as(userId)).post(url, f, h);
   const amendments = async () => t.ctx.db.kysely.selectFrom('legal_defense_fund_amendments').selectAll().orderBy('amended_at').orderBy('id').execute();
   const sourceRow = async () => t.ctx.db.kysely.selectFrom('legal_defense_fund_sources').selectAll().where('id', '=', source).executeTakeFirstOrThrow();

@@ -195,7 +195,6 @@ export const fundRepo = {
     return Number(res.numUpdatedRows) === 1;
   },
 
-  // Contracts ----------------------------------------------------------------------------------------------
   /**
    * Sets a source's amount and last day, in one conditional update: only while the amount still covers what is
    * allocated to contracts and no contract of the source runs past the new last day (a contract added at the
@@ -211,6 +210,7 @@ export const fundRepo = {
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   },
+  // Contracts ----------------------------------------------------------------------------------------------
   /**
    * Sets a contract's cap, ceiling and last day, only while its ceiling is still the one read (the source's
    * allocation moved by the difference in the same transaction) and still covers what was approved.
@@ -234,11 +234,12 @@ export const fundRepo = {
     q = 'sourceId' in filter ? q.where('source_id', '=', filter.sourceId) : q.where('contract_id', '=', filter.contractId);
     return (await q.orderBy('amended_at', 'desc').orderBy('id', 'desc').limit(500).execute()).map(amendment);
   },
-  /** The last day of a source's contracts, or of a contract's invoices (what an amended period must still cover). */
+  /** The last day of a source's contracts: an amended source must still cover it. */
   async lastContractDay(db: Executor, sourceId: string): Promise<string | null> {
     const row = await db.selectFrom('legal_defense_fund_contracts').select((eb) => eb.fn.max('ends_on').as('last')).where('source_id', '=', sourceId).executeTakeFirst();
     return (row?.last as string | null | undefined) ?? null;
   },
+  /** The end of the last billing period invoiced (and not rejected) under a contract: an amended contract must still cover it. */
   async lastInvoicedDay(db: Executor, contractId: string): Promise<string | null> {
     const row = await db
       .selectFrom('legal_defense_fund_invoices')

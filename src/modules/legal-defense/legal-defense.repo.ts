@@ -193,13 +193,9 @@ export const legalDefenseRepo = {
     if (extra.identity_index) await db.updateTable('legal_defense_cases').set({ identity_index: extra.identity_index }).where('id', '=', id).where('identity_index', 'is', null).execute();
   },
   /**
-   * The open case of the person with this A-number index, or else this name + date-of-birth index (at most one
-   * each: the partial unique indexes on open cases, which `open = 1` written as a literal lets SQLite use).
-   */
-  /**
-   * The open case of the person with this A-number index, else of this name-and-birth-date index. Both are
-   * looked up in one statement (a `UNION ALL` of two probes, each on its partial unique index: an `OR` would
-   * make SQLite scan every open case).
+   * The open case of the person with this A-number index, else of this name-and-birth-date index (at most one
+   * each: the partial unique indexes on open cases, which `open = 1` written as a literal lets SQLite use). Both
+   * are looked up in one statement, a `UNION ALL` of two probes: an `OR` would make SQLite scan every open case.
    */
   async findOpenCaseByIndexes(db: Executor, indexes: { aNumber: string | null; identity: string | null }): Promise<CaseRow | undefined> {
     const { aNumber, identity } = indexes;
