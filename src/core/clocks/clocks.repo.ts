@@ -154,6 +154,31 @@ const SCAN_COLUMNS = [
   'sealed',
 ] as const;
 
+/** A {@link RecomputeRow} as a JSON array, in the order of {@link SCAN_COLUMNS}. */
+type ScanTuple = { -readonly [K in keyof typeof SCAN_COLUMNS]: (typeof SCAN_COLUMNS)[K] extends keyof RecomputeRow ? RecomputeRow[(typeof SCAN_COLUMNS)[K]] : never };
+
+function recomputeRow(t: ScanTuple): RecomputeRow {
+  return {
+    id: t[0],
+    rules: t[1],
+    started_at: t[2],
+    start_date: t[3],
+    status: t[4],
+    due_at: t[5],
+    governing_rule: t[6],
+    pauses: t[7],
+    extensions: t[8],
+    cycle: t[9],
+    reminders_sent: t[10],
+    escalation_level: t[11],
+    next_action_at: t[12],
+    rules_digest: t[13],
+    revision: t[14],
+    subject_id: t[15],
+    sealed: t[16],
+  };
+}
+
 /** One row of a batched due-time update. */
 export interface DueUpdate {
   id: string;
@@ -253,8 +278,9 @@ export const clocksRepo = {
 
   /**
    * The next open clocks after `afterId` (keyset by id), with only what a recomputation needs; rows come in no
-   * particular order. On SQLite the batch comes as one JSON text of objects built by the database: turning 17 columns of
-   * thousands of rows into JavaScript values one by one costs more than twice as much as parsing one document.
+   * particular order. On SQLite the batch comes as one JSON text of arrays built by the database: turning 17 columns of
+   * thousands of rows into JavaScript values one by one costs more than twice as much as parsing one document,
+   * and arrays parse in two thirds of the time of objects that repeat every column name (measured).
    */
   async scanOpen(db: Executor, dialect: Dialect, options: { afterId: string; limit: number; stale?: StaleFilter }): Promise<RecomputeRow[]> {
     let q = db.selectFrom('clocks').select(SCAN_COLUMNS).where('id', '>', options.afterId).where('status', 'in', OPEN_STATUSES);
@@ -267,9 +293,9 @@ export const clocksRepo = {
     }
     q = q.orderBy('id').limit(options.limit);
     if (dialect !== 'sqlite') return q.execute();
-    const fields = sql.join(SCAN_COLUMNS.flatMap((c) => [sql.val(c), sql.ref(`s.${c}`)]));
-    const batch = await sql<{ j: string }>`select json_group_array(json_object(${fields})) as j from (${q}) as s`.execute(db);
-    return JSON.parse(batch.rows[0]?.j ?? '[]') as RecomputeRow[];
+    const fields = sql.join(SCAN_COLUMNS.map((c) => sql.ref(`s.${c}`)));
+    const batch = await sql<{ j: string }>`select json_group_array(json_array(${fields})) as j from (${q}) as s`.execute(db);
+    return (JSON.parse(batch.rows[0]?.j ?? '[]') as ScanTuple[]).map(recomputeRow);
   },
 
   /** Open clocks counted by owner and status, and how many were computed with another profile (counts only). */
