@@ -4,6 +4,8 @@
  */
 export {
   JurisdictionError,
+  fiscalYear,
+  fiscalYearOf,
   holidayDates,
   holidaysFor,
   isBusinessDay,
@@ -18,6 +20,7 @@ export {
   validateJurisdiction,
 } from './jurisdiction.ts';
 export type {
+  FiscalYear,
   HolidayDate,
   HolidayOptions,
   Jurisdiction,

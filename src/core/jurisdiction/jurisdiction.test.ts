@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   JurisdictionError,
+  fiscalYear,
+  fiscalYearOf,
   holidayDates,
   holidaysFor,
   isBusinessDay,
@@ -144,6 +146,36 @@ describe('parseJurisdiction', () => {
   it('rejects things that are not profiles at all', () => {
     expect(() => parseJurisdiction(null)).toThrow(/Invalid jurisdiction profile "profile" \(1 problem\):\n {2}- \(root\): /);
     expect(validateJurisdiction({ schemaVersion: 2 }).some((i) => i.path === 'schemaVersion')).toBe(true);
+  });
+});
+
+describe('fiscal years', () => {
+  it('follows the calendar year where the budget year starts in January', () => {
+    expect(fiscalYear(mpls, 2027)).toEqual({ year: 2027, startsOn: '2027-01-01', endsOn: '2027-12-31' });
+    expect(fiscalYearOf(mpls, '2027-01-01').year).toBe(2027);
+    expect(fiscalYearOf(mpls, '2027-12-31').year).toBe(2027);
+  });
+
+  it('names a year starting in July by the calendar year it ends in', () => {
+    expect(testville.budget.fiscalYearStartMonth.value).toBe(7);
+    expect(fiscalYear(testville, 2027)).toEqual({ year: 2027, startsOn: '2026-07-01', endsOn: '2027-06-30' });
+    expect(fiscalYearOf(testville, '2026-06-30')).toEqual({ year: 2026, startsOn: '2025-07-01', endsOn: '2026-06-30' });
+    expect(fiscalYearOf(testville, '2026-07-01').year).toBe(2027);
+    expect(fiscalYearOf(testville, '2027-06-30').year).toBe(2027);
+  });
+
+  it('ends a February-starting year on the last day of January, and one starting in March on 28 or 29 February', () => {
+    const starting = (month: number) => parseJurisdiction({ ...structuredClone(minneapolisProfile), budget: { fiscalYearStartMonth: { value: month, source: 'test' } } });
+    expect(fiscalYear(starting(2), 2027)).toEqual({ year: 2027, startsOn: '2026-02-01', endsOn: '2027-01-31' });
+    expect(fiscalYear(starting(3), 2028).endsOn).toBe('2028-02-29');
+    expect(fiscalYear(starting(3), 2027).endsOn).toBe('2027-02-28');
+  });
+
+  it('refuses a start month outside 1–12 in a profile, and malformed dates and years', () => {
+    expect(validateJurisdiction({ ...structuredClone(minneapolisProfile), budget: { fiscalYearStartMonth: { value: 13, source: 'test' } } }).map((i) => i.path)).toEqual(['budget.fiscalYearStartMonth.value']);
+    expect(() => fiscalYearOf(mpls, '2027-13-01')).toThrow(RangeError);
+    expect(() => fiscalYearOf(mpls, 'soon')).toThrow(RangeError);
+    expect(() => fiscalYear(mpls, 2027.5)).toThrow(RangeError);
   });
 });
 

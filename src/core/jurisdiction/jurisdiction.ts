@@ -323,6 +323,37 @@ export function localDate(profile: Jurisdiction, instant: Date = new Date()): st
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** A fiscal year: its name (the calendar year it ends in) and its first and last days, as `YYYY-MM-DD`. */
+export interface FiscalYear {
+  year: number;
+  startsOn: string;
+  endsOn: string;
+}
+
+/** The place's fiscal year named `year` (the calendar year it ends in; profile `budget.fiscalYearStartMonth`). */
+export function fiscalYear(profile: Jurisdiction, year: number): FiscalYear {
+  if (!Number.isInteger(year) || year < 1000 || year > 9998) throw new RangeError(`Not a fiscal year: ${year}`);
+  const startMonth = profile.budget.fiscalYearStartMonth.value;
+  const startYear = startMonth === 1 ? year : year - 1;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  // The day before the next fiscal year starts; Date.UTC rolls month 13 and day 0 over.
+  const last = new Date(Date.UTC(startYear + 1, startMonth - 1, 0));
+  return {
+    year,
+    startsOn: `${startYear}-${pad(startMonth)}-01`,
+    endsOn: `${last.getUTCFullYear()}-${pad(last.getUTCMonth() + 1)}-${pad(last.getUTCDate())}`,
+  };
+}
+
+/** The fiscal year a calendar day (`YYYY-MM-DD`) falls in. */
+export function fiscalYearOf(profile: Jurisdiction, isoDate: string): FiscalYear {
+  if (!/^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(isoDate)) throw new RangeError(`Not a YYYY-MM-DD date: ${isoDate}`);
+  const startMonth = profile.budget.fiscalYearStartMonth.value;
+  const year = Number(isoDate.slice(0, 4));
+  const month = Number(isoDate.slice(5, 7));
+  return fiscalYear(profile, startMonth === 1 || month < startMonth ? year : year + 1);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Poverty guidelines
 

@@ -408,6 +408,14 @@ export const uVisaSchema = z.strictObject({
   helpfulnessPresumption: sourced(z.enum(['certify-unless-documented-reason', 'none'])),
 });
 
+/**
+ * The city's budget year. A fiscal year starts on the first day of `fiscalYearStartMonth` and is named by the
+ * calendar year in which it ends (US practice: a year starting 1 July 2026 is fiscal 2027).
+ */
+export const budgetSchema = z.strictObject({
+  fiscalYearStartMonth: sourced(z.int().min(1).max(12)),
+});
+
 export const legalDefenseSchema = z.strictObject({
   residencyRequired: sourced(z.boolean()),
   knownProviders: sourced(z.array(nonEmpty)),
@@ -469,6 +477,7 @@ const jurisdictionProfileShape = z.strictObject({
   incomeRules: incomeRulesSchema,
   /** Keyed by record type, `<module>.<record>` (e.g. `municipal-id.source-document`). */
   retention: z.record(z.string().refine(isDottedKey, { error: 'must be dotted kebab-case, e.g. "municipal-id.source-document"' }), sourced(retentionRuleSchema)),
+  budget: budgetSchema,
   legalDefense: legalDefenseSchema,
   uVisa: uVisaSchema,
   clinics: clinicsSchema,

@@ -305,6 +305,14 @@ export const minneapolisProfile = {
     ),
   },
 
+  budget: {
+    fiscalYearStartMonth: unverified(
+      1,
+      'City of Minneapolis budget documents (the annual budget is adopted in December for the calendar year that follows); not in reference/',
+      'Confirm against the City Charter and the Finance and Property Services department before relying on it.',
+    ),
+  },
+
   legalDefense: {
     residencyRequired: fact(true, 'PLATFORM.md demand 1 ("immigrants who are Minneapolis residents who are detained by ICE")'),
     knownProviders: fact(

@@ -141,6 +141,9 @@ export const testvilleProfile = {
     'notify.message-recipient-data': t({ maxDays: 3, startsAt: 'message sent' }),
   },
 
+  budget: {
+    fiscalYearStartMonth: t(7),
+  },
   legalDefense: {
     residencyRequired: t(false),
     knownProviders: t(['Testville Legal Aid']),
