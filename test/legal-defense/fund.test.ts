@@ -763,6 +763,74 @@ describeEachDialect('the fund: amendments of sources and contracts', (dialect) =
   });
 });
 
+describeEachDialect('the fund: fiscal years', (dialect) => {
+  let t: TestApp;
+  let staffActor: StaffActor;
+  // 15 March 2028: fiscal 2027 (the calendar year in Minneapolis) is over, fiscal 2028 is under way.
+  const NOW = new Date('2028-03-15T15:00:00Z');
+  const staff = async () => browserAs(t, staffActor.userId);
+  const sources = async () => t.ctx.db.kysely.selectFrom('legal_defense_fund_sources').select(['name', 'fiscal_year', 'starts_on', 'ends_on']).orderBy('created_at').orderBy('id').execute();
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { now: () => NOW });
+    staffActor = { userId: (await signInAs(t, 'legal-defense-staff')).userId, role: 'legal-defense-staff' };
+  });
+  afterAll(async () => t.close());
+
+  it('offers the current fiscal year and its days on the form; an appropriation without dates runs over its fiscal year', async () => {
+    const page = await (await staff()).get('/staff/legal-defense/fund', { 'accept-language': 'es' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/name="fiscalYear"[^>]*value="2028"|value="2028"[^>]*name="fiscalYear"/);
+    expect(page.body).toContain('año fiscal 2028: ');
+    const res = await (await staff()).post('/staff/legal-defense/fund/sources', { kind: 'appropriation', name: 'General fund FY2027', fiscalYear: '2027', amount: '500,000', startsOn: '', endsOn: '' });
+    expect(res.statusCode).toBe(303);
+    // Money carried over: the first day in the fiscal year, the last beyond it.
+    await addSource(t.ctx, staffActor, { kind: 'appropriation', name: 'Carry-over FY2027', fiscalYear: 2027, amount: 1_000_000, startsOn: '2027-07-01', endsOn: '2028-06-30' });
+    await addSource(t.ctx, staffActor, { kind: 'grant', name: 'Bridge grant', funder: 'Example Foundation', amount: 2_000_000, startsOn: '2027-10-01', endsOn: '2028-09-30' });
+    expect(await sources()).toEqual([
+      { name: 'General fund FY2027', fiscal_year: 2027, starts_on: '2027-01-01', ends_on: '2027-12-31' },
+      { name: 'Carry-over FY2027', fiscal_year: 2027, starts_on: '2027-07-01', ends_on: '2028-06-30' },
+      { name: 'Bridge grant', fiscal_year: null, starts_on: '2027-10-01', ends_on: '2028-09-30' },
+    ]);
+  });
+
+  it('refuses an appropriation starting outside its fiscal year, and a grant without its dates — translated, nothing written', async () => {
+    const before = await sources();
+    const outside = await (await staff()).post('/staff/legal-defense/fund/sources', { kind: 'appropriation', name: 'Early', fiscalYear: '2027', amount: '1,000', startsOn: '2026-12-01', endsOn: '' }, { 'accept-language': 'es' });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.body).toContain('El primer día debe caer dentro del año fiscal 2027 (2027-01-01 a 2027-12-31)');
+    const undated = await (await staff()).post('/staff/legal-defense/fund/sources', { kind: 'grant', name: 'Undated', funder: 'Someone', amount: '1,000', startsOn: '', endsOn: '2028-12-31' }, { 'accept-language': 'so' });
+    expect(undated.statusCode).toBe(422);
+    expect(undated.body).toContain('value="Undated"');
+    await expect(addSource(t.ctx, staffActor, { kind: 'appropriation', name: 'Backwards', fiscalYear: 2028, amount: 1_000, startsOn: '2028-05-01', endsOn: '2028-04-30' })).rejects.toMatchObject({ code: 'validation' });
+    expect(await sources()).toEqual(before);
+  });
+
+  it("reports a source over its days in a fiscal year, and every source of a year as one CSV", async () => {
+    const [general, carry, bridge] = (await t.ctx.db.kysely.selectFrom('legal_defense_fund_sources').select('id').orderBy('created_at').orderBy('id').execute()).map((r) => r.id) as [string, string, string];
+    expect(await funderReport(t.ctx, { sourceId: bridge, fiscalYear: 2027 })).toMatchObject({ from: '2027-10-01', to: '2027-12-31' });
+    // Fiscal 2028 is under way: up to today.
+    expect(await funderReport(t.ctx, { sourceId: carry, fiscalYear: 2028 })).toMatchObject({ from: '2028-01-01', to: '2028-03-15' });
+    // Dates typed win over the fiscal year.
+    expect(await funderReport(t.ctx, { sourceId: carry, fiscalYear: 2028, from: '2027-08-01', to: '2027-08-31' })).toMatchObject({ from: '2027-08-01', to: '2027-08-31' });
+    const none = await (await staff()).get(`/staff/legal-defense/fund/report?source=${general}&fy=2028`, { 'accept-language': 'es' });
+    expect(none.statusCode).toBe(422);
+    expect(none.body).toContain('Esta fuente no tiene días en el año fiscal 2028 hasta hoy');
+    const page = await (await staff()).get(`/staff/legal-defense/fund/report?source=${bridge}&fy=2027`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<option value="2028"');
+    expect(page.body).toContain('/staff/legal-defense/fund/report.csv?fy=2027');
+    const csv = await (await staff()).get('/staff/legal-defense/fund/report.csv?fy=2028');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('"Carry-over FY2027"');
+    expect(csv.body).toContain('"Bridge grant"');
+    expect(csv.body).not.toContain('"General fund FY2027"');
+    const bad = await (await staff()).get('/staff/legal-defense/fund/report?fy=20x7', { 'accept-language': 'es' });
+    expect(bad.statusCode).toBe(422);
+    expect((await (await staff()).get('/staff/legal-defense/fund/report.csv?fy=1999')).statusCode).toBe(422);
+  });
+});
+
 describeEachDialect('the fund: demo seeding', (dialect) => {
   it('seeds sources, contracts, time and invoices once; seeding again changes nothing', async () => {
     const t = await createTestApp(dialect, { env: { DEMO: 'true' } });

@@ -8,6 +8,7 @@
 import { demoEmail } from '../../core/auth/demo-staff.ts';
 import { secretsFor } from '../../core/auth/auth-secrets.ts';
 import type { AppContext } from '../../core/modules/context.ts';
+import { fiscalYearOf } from '../../core/jurisdiction/index.ts';
 import { acceptCase } from './legal-defense.assignment.ts';
 import { addContract, addSource, amendSource, approveInvoice, buildInvoice, payInvoice, recordTime, submitInvoice } from './legal-defense.fund.ts';
 import { fundRepo } from './legal-defense.fund.repo.ts';
@@ -28,7 +29,11 @@ export async function seedFundDemo(ctx: AppContext): Promise<void> {
   if (providers.length === 0 || !staffId) return;
   const staff: StaffActor = { userId: staffId, role: 'legal-defense-staff' };
   const today = cityDate(ctx, ctx.now());
-  const year = Number(today.slice(0, 4));
+  // The appropriation runs over the fiscal year today falls in (its dates default to the year's); the grant
+  // and the contracts start with it, and the grant runs to the middle of the next calendar year.
+  const fy = fiscalYearOf(ctx.jurisdiction, today);
+  const year = fy.year;
+  const grantEnds = `${Number(fy.endsOn.slice(0, 4)) + 1}-06-30`;
 
   const appropriation = await addSource(ctx, staff, {
     kind: 'appropriation',
@@ -37,8 +42,6 @@ export async function seedFundDemo(ctx: AppContext): Promise<void> {
     fiscalYear: year,
     reference: `GF-${year}-LD-01`,
     amount: 150_000_000,
-    startsOn: `${year}-01-01`,
-    endsOn: `${year}-12-31`,
   });
   const grant = await addSource(ctx, staff, {
     kind: 'grant',
@@ -46,8 +49,8 @@ export async function seedFundDemo(ctx: AppContext): Promise<void> {
     funder: 'Example Community Foundation',
     reference: `ECF-${year}-117`,
     amount: 10_000_000,
-    startsOn: `${year}-01-01`,
-    endsOn: `${year + 1}-06-30`,
+    startsOn: fy.startsOn,
+    endsOn: grantEnds,
     restrictions: 'Attorney time and per-case fees for detained residents only; no costs of administration.',
   });
 
@@ -61,8 +64,8 @@ export async function seedFundDemo(ctx: AppContext): Promise<void> {
       basis: hourly ? 'hourly' : 'per-case',
       rate: hourly ? 15_000 : 600_000,
       cap: hourly ? 800 : 20,
-      startsOn: `${year}-01-01`,
-      endsOn: `${year}-12-31`,
+      startsOn: fy.startsOn,
+      endsOn: fy.endsOn,
       reference: `C-${year}-${String(i + 1).padStart(3, '0')}`,
     });
     if (p.id === attorneyProvider) attorneyContract = id;
@@ -70,7 +73,7 @@ export async function seedFundDemo(ctx: AppContext): Promise<void> {
   const firstOther = providers.find((p) => p.id !== attorneyProvider);
   // Money added mid-year, as a council does in a surge: the appropriation's amendment shows on its page.
   await amendSource(ctx, staff, appropriation, { newAmount: 175_000_000, amendReason: 'supplemental', amendReference: `Council action ${year}R-114` });
-  if (firstOther) await addContract(ctx, staff, grant, { providerId: firstOther.id, basis: 'per-case', rate: 500_000, cap: 10, startsOn: `${year}-01-01`, endsOn: `${year + 1}-06-30`, reference: `ECF-${year}-117-A` });
+  if (firstOther) await addContract(ctx, staff, grant, { providerId: firstOther.id, basis: 'per-case', rate: 500_000, cap: 10, startsOn: fy.startsOn, endsOn: grantEnds, reference: `ECF-${year}-117-A` });
 
   // The demo attorney's work: accept a case offered to their provider, then time, an invoice paid and a draft.
   if (!attorneyId || !attorneyProvider || !attorneyContract) return;

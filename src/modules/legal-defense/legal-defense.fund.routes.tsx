@@ -37,6 +37,7 @@ import {
   deleteTime,
   discardInvoice,
   fieldErrors,
+  fiscalYearsOf,
   fundOverview,
   funderReport,
   funderReportCsv,
@@ -52,6 +53,7 @@ import {
   rejectInvoice,
   removeLine,
   sourceDetail,
+  sourcesInFiscalYear,
   submitInvoice,
 } from './legal-defense.fund.ts';
 import { burnQuery, contractAmendSchema, contractSchema, doneQuery, emptySchema, idParams, invoiceSchema, lineParams, listQuery, paySchema, rejectSchema, reportQuery, sourceAmendSchema, sourceSchema, timeEntrySchema } from './legal-defense.fund.schemas.ts';
@@ -279,24 +281,27 @@ export async function registerLegalDefenseFundRoutes(app: FastifyInstance, ctx: 
   // The funder report --------------------------------------------------------------------------------------
   app.get(`${PROGRAM}/report`, { config: { access: { permission: P.fundRead } } }, async (req, reply) => {
     const sources = await listSources(ctx);
-    let query: { source?: string; from?: string; to?: string } = {};
+    const years = fiscalYearsOf(ctx, sources);
+    let query: { source?: string; fy?: number; from?: string; to?: string } = {};
     try {
       query = parseInput(reportQuery, req.query);
       const sourceId = query.source ?? (sources.length === 1 ? sources[0]?.id : undefined);
-      const report = sourceId ? await funderReport(ctx, { sourceId, from: query.from, to: query.to }) : null;
-      return reply.page(<FunderReportView ctx={reply.viewContext()} sources={sources} report={report} currency={currency} query={query} />);
+      const report = sourceId ? await funderReport(ctx, { sourceId, from: query.from, to: query.to, fiscalYear: query.fy }) : null;
+      return reply.page(<FunderReportView ctx={reply.viewContext()} sources={sources} years={years} report={report} currency={currency} query={query} />);
     } catch (err) {
       const fields = fieldErrors(err);
       if (!fields) throw err;
-      return reply.page(<FunderReportView ctx={reply.viewContext()} sources={sources} report={null} currency={currency} errors={fields} query={formValues(req.query)} />, 422);
+      return reply.page(<FunderReportView ctx={reply.viewContext()} sources={sources} years={years} report={null} currency={currency} errors={fields} query={formValues(req.query)} />, 422);
     }
   });
-  // One source (`?source=`, with the period), or every source over its own period.
+  // One source (`?source=`, with the period or fiscal year), every source with days in a fiscal year (`?fy=`, each
+  // over those days), or every source over its own period.
   app.get(`${PROGRAM}/report.csv`, { config: { access: { permission: P.fundRead } } }, async (req, reply) => {
     const query = parseInput(reportQuery, req.query);
-    const ids = query.source ? [query.source] : (await listSources(ctx)).map((s) => s.id);
+    const all = query.source ? [] : await listSources(ctx);
+    const ids = query.source ? [query.source] : (query.fy !== undefined ? sourcesInFiscalYear(ctx, all, query.fy) : all).map((s) => s.id);
     const reports = [];
-    for (const id of ids) reports.push(await funderReport(ctx, query.source ? { sourceId: id, from: query.from, to: query.to } : { sourceId: id }));
+    for (const id of ids) reports.push(await funderReport(ctx, query.source ? { sourceId: id, from: query.from, to: query.to, fiscalYear: query.fy } : { sourceId: id, fiscalYear: query.fy }));
     const actor = staffActor(req, P.fundRead);
     for (const r of reports) await recordReportExport(ctx, actor, r.source.id);
     const csv = funderReportCsv(reports, { total: req.t('legal-defense.fund.total'), kind: (k) => req.t(`legal-defense.fund.kind.${k}`), activity: (a) => req.t(`legal-defense.fund.activity.${a}`) });

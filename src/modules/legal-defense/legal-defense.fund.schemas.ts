@@ -45,7 +45,10 @@ const whole = (min: number, max: number) =>
     .transform(Number)
     .refine((v) => v >= min && v <= max, 'legal-defense.fund.error.whole');
 
-/** A funding source: an appropriation (fiscal year) or a grant (funder), with its amount and period. */
+/**
+ * A funding source: an appropriation (fiscal year) or a grant (funder), with its amount and period. An
+ * appropriation left without dates runs over its fiscal year (the service fills them from the profile).
+ */
 export const sourceSchema = z
   .strictObject({
     ...csrf,
@@ -55,14 +58,17 @@ export const sourceSchema = z
     fiscalYear: z.preprocess(blank, whole(2000, 2100).optional()),
     reference: text(60),
     amount: dollars(MAX_AMOUNT_CENTS),
-    startsOn: date,
-    endsOn: date,
+    startsOn: z.preprocess(blank, date.optional()),
+    endsOn: z.preprocess(blank, date.optional()),
     restrictions: text(1000),
   })
   .superRefine((s, ctx) => {
     if (s.kind === 'appropriation' && s.fiscalYear === undefined) ctx.addIssue({ code: 'custom', path: ['fiscalYear'], message: 'legal-defense.fund.error.fiscalYear' });
     if (s.kind === 'grant' && !s.funder) ctx.addIssue({ code: 'custom', path: ['funder'], message: 'legal-defense.fund.error.funder' });
-    if (s.endsOn < s.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'legal-defense.fund.error.endBeforeStart' });
+    if (s.kind === 'grant') {
+      for (const field of ['startsOn', 'endsOn'] as const) if (s[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'legal-defense.fund.error.date' });
+    }
+    if (s.startsOn !== undefined && s.endsOn !== undefined && s.endsOn < s.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'legal-defense.fund.error.endBeforeStart' });
   });
 export type SourceInput = z.output<typeof sourceSchema>;
 
@@ -167,6 +173,7 @@ export const doneQuery = z.strictObject({ done: z.string().regex(/^[a-z-]{1,40}$
 /** The funder report: a source and a period (dates optional: the source's own period up to today). */
 export const reportQuery = z.strictObject({
   source: z.preprocess(blank, id.optional()),
+  fy: z.preprocess(blank, whole(2000, 2100).optional()),
   from: z.preprocess(blank, date.optional()),
   to: z.preprocess(blank, date.optional()),
   lang: z.string().max(10).optional(),

@@ -21,6 +21,7 @@
  * reads only the plain columns of a case (provider, status, dates).
  */
 import { randomId } from '../../core/crypto/random.ts';
+import { type FiscalYear, fiscalYear, fiscalYearOf } from '../../core/jurisdiction/index.ts';
 import { type Executor, type Tx, inTransaction } from '../../core/db/transaction.ts';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
 import type { AppContext } from '../../core/modules/context.ts';
@@ -85,6 +86,7 @@ async function denied(ctx: AppContext, actor: StaffActor, record: { type: string
 
 /** Adds a funding source (program staff). */
 export async function addSource(ctx: AppContext, actor: StaffActor, input: SourceInput): Promise<string> {
+  const { startsOn, endsOn } = sourcePeriod(ctx, input);
   const id = randomId();
   const now = ctx.now().toISOString();
   await inTransaction(ctx.db, async (tx) => {
@@ -97,8 +99,8 @@ export async function addSource(ctx: AppContext, actor: StaffActor, input: Sourc
       reference: input.reference ?? null,
       amount_cents: input.amount,
       allocated_cents: 0,
-      starts_on: input.startsOn,
-      ends_on: input.endsOn,
+      starts_on: startsOn,
+      ends_on: endsOn,
       restrictions: input.restrictions ?? null,
       created_by: actor.userId,
       created_at: now,
@@ -107,6 +109,23 @@ export async function addSource(ctx: AppContext, actor: StaffActor, input: Sourc
     await ctx.audit.record(tx, { actor: { id: actor.userId, role: actor.role }, action: 'record.create', record: { type: FUND_RECORDS.source, id }, purpose: 'administration', requestId: actor.requestId, detail: `kind.${input.kind}` });
   });
   return id;
+}
+
+/**
+ * A new source's period. An appropriation's dates default to its fiscal year's, and its first day must fall in
+ * that year; its last day may run beyond it (money carried over). A grant brings both dates.
+ */
+function sourcePeriod(ctx: AppContext, input: SourceInput): { startsOn: string; endsOn: string } {
+  if (input.kind === 'grant' || input.fiscalYear === undefined) {
+    if (input.startsOn === undefined || input.endsOn === undefined) throw invalid(input.startsOn === undefined ? 'startsOn' : 'endsOn', 'legal-defense.fund.error.date');
+    return { startsOn: input.startsOn, endsOn: input.endsOn };
+  }
+  const fy = fiscalYear(ctx.jurisdiction, input.fiscalYear);
+  const startsOn = input.startsOn ?? fy.startsOn;
+  const endsOn = input.endsOn ?? fy.endsOn;
+  if (startsOn < fy.startsOn || startsOn > fy.endsOn) throw invalid('startsOn', 'legal-defense.fund.error.outsideFiscalYear', { year: fy.year, from: fy.startsOn, to: fy.endsOn });
+  if (endsOn < startsOn) throw invalid('endsOn', 'legal-defense.fund.error.endBeforeStart');
+  return { startsOn, endsOn };
 }
 
 /**
@@ -645,6 +664,8 @@ export interface SourceBurn {
 /** The fund at a glance: every source's burn, the totals, and invoices waiting for a decision. */
 export interface FundOverview {
   today: string;
+  /** The fiscal year today falls in (new appropriations default to it). */
+  fiscalYear: FiscalYear;
   windowDays: number;
   sources: SourceBurn[];
   total: Burn | null;
@@ -681,7 +702,7 @@ export async function fundOverview(ctx: AppContext, options: { windowDays?: numb
     total = burnOf({ amount: sum((b) => b.amountCents), allocated: sum((b) => b.allocatedCents), totals: all, approvals, startsOn, endsOn, windowDays, today, ctx });
   }
   const waiting = Number((await db.selectFrom('legal_defense_fund_invoices').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', '=', 'submitted').executeTakeFirstOrThrow()).n);
-  return { today, windowDays, sources: rows, total, waiting };
+  return { today, fiscalYear: fiscalYearOf(ctx.jurisdiction, today), windowDays, sources: rows, total, waiting };
 }
 
 /**
@@ -886,14 +907,11 @@ const shown = (value: number): PublishedCell => ({ suppressed: false, value });
  * by provider. Case counts from 1 to 10 are suppressed (with complementary cells, so none can be derived), and
  * a provider's hours and amounts are hidden with its case count (a per-case amount would give the count away).
  */
-export async function funderReport(ctx: AppContext, options: { sourceId: string; from?: string; to?: string }): Promise<FunderReport> {
+export async function funderReport(ctx: AppContext, options: { sourceId: string; from?: string; to?: string; fiscalYear?: number }): Promise<FunderReport> {
   const db = ctx.db.kysely;
   const source = await fundRepo.findSource(db, options.sourceId);
   if (!source) throw new AppError('not_found');
-  const today = cityDate(ctx, ctx.now());
-  const from = options.from ?? source.starts_on;
-  const to = options.to ?? (today < source.ends_on ? today : source.ends_on);
-  if (to < from) throw invalid('to', 'legal-defense.fund.error.endBeforeStart');
+  const { from, to } = reportPeriod(ctx, source, options);
   const figures = await fundRepo.reportByProvider(db, { sourceId: source.id, from, to });
   const paid = await fundRepo.reportPaidByProvider(db, { sourceId: source.id, from, to });
   const names = new Map((await legalDefenseRepo.listProviders(db)).map((p) => [p.id, p.name]));
@@ -936,6 +954,44 @@ export async function funderReport(ctx: AppContext, options: { sourceId: string;
     activities: activities.sort((a, b) => a.activity.localeCompare(b.activity)),
     suppressedCount: series.suppressedCount,
   };
+}
+
+/**
+ * The period a funder report covers: the dates given, else the source's days in the fiscal year asked for, else
+ * the source's whole period; never past today.
+ */
+function reportPeriod(ctx: AppContext, source: SourceRow, options: { from?: string; to?: string; fiscalYear?: number }): { from: string; to: string } {
+  const today = cityDate(ctx, ctx.now());
+  const later = (a: string, b: string) => (a > b ? a : b);
+  const earlier = (a: string, b: string) => (a < b ? a : b);
+  let first = source.starts_on;
+  let last = earlier(today, source.ends_on);
+  if (options.fiscalYear !== undefined) {
+    const fy = fiscalYear(ctx.jurisdiction, options.fiscalYear);
+    first = later(first, fy.startsOn);
+    last = earlier(last, fy.endsOn);
+    if (last < first && options.from === undefined && options.to === undefined) throw invalid('fy', 'legal-defense.fund.error.noDaysInYear', { year: fy.year });
+  }
+  const from = options.from ?? first;
+  const to = options.to ?? last;
+  if (to < from) throw invalid('to', 'legal-defense.fund.error.endBeforeStart');
+  return { from, to };
+}
+
+/** Sources with at least one day in fiscal year `year`, up to today. */
+export function sourcesInFiscalYear(ctx: AppContext, sources: readonly SourceRow[], year: number): SourceRow[] {
+  const fy = fiscalYear(ctx.jurisdiction, year);
+  const today = cityDate(ctx, ctx.now());
+  return sources.filter((s) => s.starts_on <= fy.endsOn && s.ends_on >= fy.startsOn && s.starts_on <= today);
+}
+
+/** The fiscal years the sources run over, latest first, with the current one always offered. */
+export function fiscalYearsOf(ctx: AppContext, sources: readonly SourceRow[]): number[] {
+  const years = new Set<number>([fiscalYearOf(ctx.jurisdiction, cityDate(ctx, ctx.now())).year]);
+  for (const s of sources) {
+    for (let y = fiscalYearOf(ctx.jurisdiction, s.starts_on).year, last = fiscalYearOf(ctx.jurisdiction, s.ends_on).year; y <= last && years.size < 200; y++) years.add(y);
+  }
+  return [...years].sort((a, b) => b - a);
 }
 
 /** The funder report left the platform as a file: one audit entry (aggregates only, no record of a person). */

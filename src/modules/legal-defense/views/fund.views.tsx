@@ -6,6 +6,7 @@
 import type { Child } from 'hono/jsx';
 import type { FieldError } from '../../../core/http/errors.ts';
 import { formatHmongDate, type Translate } from '../../../core/i18n/messages.ts';
+import type { FiscalYear } from '../../../core/jurisdiction/index.ts';
 import type { PublishedCell } from '../../../core/privacy/suppression.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup, SummaryList, Table, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
@@ -213,14 +214,16 @@ export function FundOverviewView(props: { ctx: ViewContext; overview: FundOvervi
           />
         </>
       )}
-      {props.canManage ? <SourceForm ctx={ctx} errors={errors} v={v} /> : null}
+      {props.canManage ? <SourceForm ctx={ctx} errors={errors} v={v} fiscalYear={o.fiscalYear} /> : null}
     </Layout>
   );
 }
 
-function SourceForm(props: { ctx: ViewContext; errors: Err; v: (n: string) => string | undefined }) {
+function SourceForm(props: { ctx: ViewContext; errors: Err; v: (n: string) => string | undefined; fiscalYear: FiscalYear }) {
   const { ctx, errors, v } = props;
   const t = ft(ctx);
+  const fy = props.fiscalYear;
+  const periodHint = t('legal-defense.fund.field.period.hint', { year: fy.year, period: period(ctx, fy.startsOn, fy.endsOn) });
   return (
     <section aria-labelledby="add-source">
       <h2 id="add-source">{t('legal-defense.fund.sources.add')}</h2>
@@ -229,10 +232,10 @@ function SourceForm(props: { ctx: ViewContext; errors: Err; v: (n: string) => st
         <FormGroup name="kind" type="radio" label={t('legal-defense.fund.field.kind')} value={v('kind') ?? 'appropriation'} error={errOf(ctx, errors, 'kind')} choices={SOURCE_KINDS.map((k) => ({ value: k, label: t(`legal-defense.fund.kind.${k}`), hint: t(`legal-defense.fund.kind.${k}.hint`) }))} />
         <FormGroup name="name" label={t('legal-defense.fund.field.name')} value={v('name')} error={errOf(ctx, errors, 'name')} maxLength={150} />
         <FormGroup name="funder" label={t('legal-defense.fund.field.funder')} hint={t('legal-defense.fund.field.funder.hint')} value={v('funder')} error={errOf(ctx, errors, 'funder')} maxLength={150} />
-        <FormGroup name="fiscalYear" type="number" inputMode="numeric" label={t('legal-defense.fund.field.fiscalYear')} hint={t('legal-defense.fund.field.fiscalYear.hint')} value={v('fiscalYear')} error={errOf(ctx, errors, 'fiscalYear')} />
+        <FormGroup name="fiscalYear" type="number" inputMode="numeric" label={t('legal-defense.fund.field.fiscalYear')} hint={t('legal-defense.fund.field.fiscalYear.hint')} value={v('fiscalYear') ?? String(fy.year)} error={errOf(ctx, errors, 'fiscalYear')} />
         <FormGroup name="reference" label={t('legal-defense.fund.field.reference')} value={v('reference')} error={errOf(ctx, errors, 'reference')} maxLength={60} />
         <FormGroup name="amount" label={t('legal-defense.fund.field.amount')} hint={t('legal-defense.fund.field.amount.hint')} value={v('amount')} error={errOf(ctx, errors, 'amount')} inputMode="numeric" maxLength={40} />
-        <FormGroup name="startsOn" type="date" label={t('legal-defense.fund.field.startsOn')} value={v('startsOn')} error={errOf(ctx, errors, 'startsOn')} />
+        <FormGroup name="startsOn" type="date" label={t('legal-defense.fund.field.startsOn')} hint={periodHint} value={v('startsOn')} error={errOf(ctx, errors, 'startsOn')} />
         <FormGroup name="endsOn" type="date" label={t('legal-defense.fund.field.endsOn')} value={v('endsOn')} error={errOf(ctx, errors, 'endsOn')} />
         <FormGroup name="restrictions" type="textarea" label={t('legal-defense.fund.field.restrictions')} hint={t('legal-defense.fund.field.restrictions.hint')} value={v('restrictions')} error={errOf(ctx, errors, 'restrictions')} maxLength={1000} />
         <button type="submit" class="usa-button">
@@ -902,7 +905,15 @@ function cellText(ctx: ViewContext, c: PublishedCell, format: (v: number) => str
 }
 
 /** The funder report of one source and period: money position, figures by provider (suppressed), hours by activity. */
-export function FunderReportView(props: { ctx: ViewContext; sources: readonly SourceRow[]; report: FunderReport | null; currency: string; errors?: Err; query: { source?: string; from?: string; to?: string } }) {
+export function FunderReportView(props: {
+  ctx: ViewContext;
+  sources: readonly SourceRow[];
+  years: readonly number[];
+  report: FunderReport | null;
+  currency: string;
+  errors?: Err;
+  query: { source?: string; fy?: number | string; from?: string; to?: string };
+}) {
   const { ctx, report: r } = props;
   const t = ft(ctx);
   const m = (c: number) => money(ctx, props.currency, c);
@@ -911,6 +922,7 @@ export function FunderReportView(props: { ctx: ViewContext; sources: readonly So
   const tenths = (v: number) => t('legal-defense.fund.hours', { hours: `${Math.floor(v / 10)}.${v % 10}` });
   const reportRow = (row: ReportRow, name: string) => [name, cellText(ctx, row.cases, String), cellText(ctx, row.hoursTenths, tenths), cellText(ctx, row.approvedCents, m), cellText(ctx, row.paidCents, m)];
   const csv = r ? `/staff/legal-defense/fund/report.csv?source=${r.source.id}&from=${r.from}&to=${r.to}` : '';
+  const fy = props.query.fy === undefined || props.query.fy === '' ? undefined : String(props.query.fy);
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, 'program', [{ label: title }])}>
       <ErrorSummary ctx={ctx} errors={errors} />
@@ -918,12 +930,20 @@ export function FunderReportView(props: { ctx: ViewContext; sources: readonly So
       <p>{t('legal-defense.fund.report.intro')}</p>
       <form method="get" action="/staff/legal-defense/fund/report" class="usa-form">
         <FormGroup name="source" type="select" label={t('legal-defense.fund.col.source')} value={props.query.source ?? r?.source.id ?? ''} error={errOf(ctx, errors, 'source')} choices={[{ value: '', label: t('legal-defense.fund.field.choose') }, ...props.sources.map((s) => ({ value: s.id, label: s.name }))]} />
-        <FormGroup name="from" type="date" label={t('legal-defense.fund.field.from')} hint={t('legal-defense.fund.report.periodHint')} value={props.query.from ?? r?.from} error={errOf(ctx, errors, 'from')} />
-        <FormGroup name="to" type="date" label={t('legal-defense.fund.field.to')} value={props.query.to ?? r?.to} error={errOf(ctx, errors, 'to')} />
+        <FormGroup name="fy" type="select" label={t('legal-defense.fund.field.fiscalYear')} hint={t('legal-defense.fund.report.fiscalYearHint')} value={fy ?? ''} error={errOf(ctx, errors, 'fy')} choices={[{ value: '', label: t('legal-defense.fund.report.wholePeriod') }, ...props.years.map((y) => ({ value: String(y), label: String(y) }))]} />
+        <FormGroup name="from" type="date" label={t('legal-defense.fund.field.from')} hint={t('legal-defense.fund.report.periodHint')} value={props.query.from ?? (fy === undefined ? r?.from : undefined)} error={errOf(ctx, errors, 'from')} />
+        <FormGroup name="to" type="date" label={t('legal-defense.fund.field.to')} value={props.query.to ?? (fy === undefined ? r?.to : undefined)} error={errOf(ctx, errors, 'to')} />
         <button type="submit" class="usa-button">
           {t('legal-defense.fund.report.show')}
         </button>
       </form>
+      {fy !== undefined && !errors.some((e) => e.field === 'fy') ? (
+        <p>
+          <a class="usa-link" href={`/staff/legal-defense/fund/report.csv?fy=${encodeURIComponent(fy)}`} download>
+            {t('legal-defense.fund.report.csvYear', { year: fy })}
+          </a>
+        </p>
+      ) : null}
       {r ? (
         <section aria-labelledby="report-source">
           <h2 id="report-source">{t('legal-defense.fund.report.heading', { source: r.source.name, period: period(ctx, r.from, r.to) })}</h2>
