@@ -158,7 +158,9 @@ describeEachDialect('the Office form, end to end', (dialect) => {
       const message = t.ctx.messages.format(locale, 'office.form.topic.required');
       if (locale !== 'en') expect(message).not.toBe(t.ctx.messages.format('en', 'office.form.topic.required'));
       expect(res.body).toContain(escaped(t.ctx.messages.format(locale, 'form.errorSummary.title')));
-      expect(res.body).toContain(`<a class="usa-link" href="#field-topic">${escaped(message)}</a>`);
+      // The summary names the field by its label (the question, which ends with its own question mark) before the message.
+      const label = t.ctx.messages.format(locale, 'office.form.topic.label');
+      expect(res.body).toContain(`<a class="usa-link" href="#field-topic">${escaped(label)} ${escaped(message)}</a>`);
       expect(res.body).toContain(`<span class="usa-error-message" id="field-topic-error" role="alert">${escaped(message)}</span>`);
       expect(res.body).toContain(`<title>${escaped(t.ctx.messages.format(locale, 'forms.errorTitle', { title: '' }))}`);
       // A format error on another step, too.

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { FieldError } from '../http/errors.ts';
+import { LABEL_SLOT, endsPunctuated, trimLabel } from './error-summary.ts';
 import type { ViewContext } from './view-context.ts';
 
 /** Hidden CSRF field for every form that changes state. */
@@ -7,25 +8,70 @@ export function CsrfField({ ctx }: { ctx: ViewContext }) {
   return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
 }
 
-/** The error summary at the top of a form; each error links to its field (WCAG 3.3.1). */
-export function ErrorSummary({ ctx, errors }: { ctx: ViewContext; errors: readonly FieldError[] }) {
+/**
+ * The error summary at the top of a form (WCAG 3.3.1): one entry per error, naming the field ("Last name: Answer
+ * this question") and linking to it. It takes the focus when the page loads (`autofocus` on a `tabindex="-1"`
+ * element, as USWDS and GOV.UK do with script; no script needed), and wins over any field the page autofocuses:
+ * it comes first in the page, and `renderDocument` drops every other `autofocus` of a page that has it.
+ *
+ * The field's label comes from `labels` (field name → label as shown) when the caller passes it; otherwise
+ * `renderDocument` fills it in from the rendered page, where `FormGroup` gives each field the id `field-<name>`
+ * and a `<label for>` or a fieldset `<legend>` (see ./error-summary.ts). An entry whose field has no label on the
+ * page keeps its message alone, numbered when several entries share it ("Answer this question (2 of 3)").
+ */
+export function ErrorSummary({ ctx, errors, labels }: { ctx: ViewContext; errors: readonly FieldError[]; labels?: Readonly<Record<string, string>> }) {
   if (errors.length === 0) return null;
+  const messages = errors.map((e) => ctx.t(e.key, e.values));
+  const totals = new Map<string, number>();
+  for (const m of messages) totals.set(m, (totals.get(m) ?? 0) + 1);
+  const seen = new Map<string, number>();
   return (
-    <div class="usa-alert usa-alert--error sanctuary-error-summary" role="alert" tabindex={-1} id="error-summary">
+    <div class="usa-alert usa-alert--error sanctuary-error-summary" role="alert" tabindex={-1} id="error-summary" autofocus>
       <div class="usa-alert__body">
         <h2 class="usa-alert__heading">{ctx.t('form.errorSummary.title')}</h2>
         <ul class="usa-list">
-          {errors.map((e) => (
-            <li>
-              <a class="usa-link" href={`#field-${e.field}`}>
-                {ctx.t(e.key, e.values)}
-              </a>
-            </li>
-          ))}
+          {errors.map((e, i) => {
+            const message = messages[i] ?? '';
+            const href = `#field-${e.field}`;
+            const label = labels?.[e.field];
+            if (label) {
+              return (
+                <li>
+                  <a class="usa-link" href={href}>
+                    {errorSummaryEntry(ctx, label, message)}
+                  </a>
+                </li>
+              );
+            }
+            const total = totals.get(message) ?? 1;
+            const n = (seen.get(message) ?? 0) + 1;
+            seen.set(message, n);
+            const fallback = total > 1 ? ctx.t('form.errorSummary.repeated', { message, n, total }) : message;
+            // The two ways of writing the entry once the label is known (after a label that ends in a question
+            // mark or not), with LABEL_SLOT where it goes; renderDocument picks one or, with no label, drops both.
+            return (
+              <li>
+                <a
+                  class="usa-link"
+                  href={href}
+                  data-summary-entry={ctx.t('form.errorSummary.entry', { label: LABEL_SLOT, message, punctuated: 'no' })}
+                  data-summary-entry-punctuated={ctx.t('form.errorSummary.entry', { label: LABEL_SLOT, message, punctuated: 'yes' })}
+                >
+                  {fallback}
+                </a>
+              </li>
+            );
+          })}
         </ul>
       </div>
     </div>
   );
+}
+
+/** One entry of the error summary: the field's label and the message, in the page's language. */
+function errorSummaryEntry(ctx: ViewContext, label: string, message: string): string {
+  const trimmed = trimLabel(label);
+  return ctx.t('form.errorSummary.entry', { label: trimmed, message, punctuated: endsPunctuated(trimmed) ? 'yes' : 'no' });
 }
 
 export interface Choice {
@@ -221,10 +267,14 @@ export function Alert(props: {
   );
 }
 
-/** A data table with a caption (always present, for screen readers) and column headers. */
+/**
+ * A data table with a caption (always present, for screen readers) and column headers, in a region that scrolls
+ * sideways when the table is wider than the page: focusable so a keyboard can scroll it (WCAG 2.1.1), named by
+ * the caption, with a shadow at the edge that has more columns behind it (public/app.css).
+ */
 export function Table(props: { caption: string; headers: readonly string[]; rows: readonly Child[][]; numeric?: readonly number[] }) {
   return (
-    <div class="usa-table-container--scrollable" tabindex={0}>
+    <div class="usa-table-container--scrollable sanctuary-table-scroll" role="region" aria-label={props.caption} tabindex={0}>
       <table class="usa-table usa-table--borderless">
         <caption>{props.caption}</caption>
         <thead>

@@ -31,22 +31,37 @@ function LanguageSelector({ ctx }: { ctx: ViewContext }) {
   );
 }
 
+/**
+ * `aria-current` of a staff menu entry: `page` on its own page, `true` anywhere in its section (the staff home is
+ * a page, not a section: every staff page is under /staff).
+ */
+function currentSection(path: string, href: string): 'page' | 'true' | undefined {
+  const pathname = path.split('?')[0] ?? path;
+  if (pathname === href) return 'page';
+  return href !== '/staff' && pathname.startsWith(`${href}/`) ? 'true' : undefined;
+}
+
+/**
+ * The staff menu: a plain list of links and the sign-out button, visible at every width. Not USWDS's `usa-nav`,
+ * which its stylesheet hides below 64em until its script opens it (no menu at all on a phone without
+ * JavaScript); a list that wraps costs a line or two on a phone and needs no button, script or focus handling.
+ */
 function StaffNav({ ctx }: { ctx: ViewContext }) {
   if (!ctx.staff) return null;
   return (
-    <nav aria-label={ctx.t('layout.staffNav.label')} class="usa-nav sanctuary-staff-nav">
-      <ul class="usa-nav__primary usa-accordion">
+    <nav aria-label={ctx.t('layout.staffNav.label')} class="sanctuary-staff-nav">
+      <ul class="usa-list usa-list--unstyled sanctuary-staff-nav__list">
         {ctx.staff.nav.map((item) => (
-          <li class="usa-nav__primary-item">
-            <a href={item.href} class="usa-nav-link">
-              <span>{ctx.t(item.labelKey)}</span>
+          <li class="sanctuary-staff-nav__item">
+            <a href={item.href} class="usa-link sanctuary-staff-nav__link" aria-current={currentSection(ctx.path, item.href)}>
+              {ctx.t(item.labelKey)}
             </a>
           </li>
         ))}
-        <li class="usa-nav__primary-item">
+        <li class="sanctuary-staff-nav__item">
           <form method="post" action="/staff/logout" class="sanctuary-inline-form">
             <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <button type="submit" class="usa-button usa-button--unstyled sanctuary-signout">
+            <button type="submit" class="usa-button usa-button--unstyled sanctuary-signout sanctuary-staff-nav__link">
               {ctx.t('layout.signOut')}
             </button>
           </form>
@@ -83,20 +98,26 @@ export function Layout(props: { ctx: ViewContext; title: string; children?: Chil
             <strong>{ctx.t('layout.demo.title')}</strong> {ctx.t('layout.demo.body')}
           </div>
         ) : null}
-        <header class="usa-header usa-header--basic sanctuary-header">
-          <div class="usa-nav-container">
-            <div class="usa-navbar">
-              <div class="usa-logo">
-                <em class="usa-logo__text">
-                  <a href={ctx.staff ? '/staff' : '/'} title={ctx.t('layout.home')}>
-                    {ctx.t('layout.siteName', { city: ctx.cityName })}
-                  </a>
-                </em>
-              </div>
+        {/* The site name and the language list share a row while they fit and stack on a phone; the staff menu is a
+            row of its own below them, so neither squeezes the other at any width. */}
+        <header class="usa-header sanctuary-header">
+          <div class="grid-container sanctuary-header__bar">
+            <div class="usa-logo sanctuary-header__logo">
+              <em class="usa-logo__text">
+                <a href={ctx.staff ? '/staff' : '/'} title={ctx.t('layout.home')}>
+                  {ctx.t('layout.siteName', { city: ctx.cityName })}
+                </a>
+              </em>
             </div>
             <LanguageSelector ctx={ctx} />
-            <StaffNav ctx={ctx} />
           </div>
+          {ctx.staff ? (
+            <div class="sanctuary-header__nav">
+              <div class="grid-container">
+                <StaffNav ctx={ctx} />
+              </div>
+            </div>
+          ) : null}
         </header>
         <main id="main-content" class="grid-container sanctuary-main" tabindex={-1}>
           {props.breadcrumbs}

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { jsx } from 'hono/jsx/jsx-runtime';
+import { completeErrorSummary } from './error-summary.ts';
 
 /**
  * hono/jsx keeps each render's JSX context in an `AsyncLocalStorage` when it finds one (it looks once, at the
@@ -20,8 +21,11 @@ function renderWithoutAsyncStorage(): void {
 }
 renderWithoutAsyncStorage();
 
-/** Renders a JSX tree to a complete HTML document string. */
+/**
+ * Renders a JSX tree to a complete HTML document string. A page with an error summary gets its fields' labels in
+ * the summary and keeps the focus on it (./error-summary.ts).
+ */
 export async function renderDocument(node: Child): Promise<string> {
   const html = await Promise.resolve(node === null || node === undefined ? '' : (node as { toString(): string | Promise<string> }).toString());
-  return `<!doctype html>${html}`;
+  return `<!doctype html>${completeErrorSummary(html)}`;
 }
