@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type Answers, type StepPanel, defineForm } from '../../src/core/forms/index.ts';
+import { AppError } from '../../src/core/http/errors.ts';
 import { createLogger } from '../../src/core/log.ts';
 import type { SanctuaryModule } from '../../src/core/modules/module.ts';
 import { MODULES } from '../../src/modules/index.ts';
@@ -49,6 +50,8 @@ function ageOn(birth: string, now: Date): number {
 
 const received: Answers[] = [];
 let checks = 0;
+/** When set, `onSubmit` refuses the fruit (a module rule its steps did not apply). */
+let refuseFruit = false;
 
 const hooksForm = defineForm({
   id: 'hooks-form',
@@ -94,6 +97,7 @@ const hooksForm = defineForm({
     },
   ],
   async onSubmit(_ctx, answers) {
+    if (refuseFruit) throw new AppError('validation', { fields: [{ field: 'fruit', key: 'hooks.error.few', values: { missing: 1 } }] });
     received.push(answers);
   },
 });
@@ -195,6 +199,29 @@ describeEachDialect('step checks, panels and the confirmation action', (dialect)
       expect(received).toEqual([]);
     } finally {
       clock.advance(86_400_000);
+    }
+    expect((await browser.post(`${BASE}/submit`, {})).headers.location).toBe(`${BASE}/confirmation`);
+    expect(received).toHaveLength(1);
+  });
+
+  it("comes back to the question with the error marked when the form's own rules refuse an answer at sending", async () => {
+    received.length = 0;
+    const browser = new TestBrowser(built.app);
+    await browser.post(`${BASE}/start`, {});
+    await browser.post(`${BASE}/born`, { 'born-day': '1', 'born-month': '1', 'born-year': '2000' });
+    expect((await browser.post(`${BASE}/fruit`, { fruit: ['apple', 'pear'] })).headers.location).toBe(`${BASE}/check`);
+    refuseFruit = true;
+    try {
+      const refused = await browser.post(`${BASE}/submit`, {});
+      expect(refused.statusCode).toBe(422);
+      expect(refused.body).toContain('href="#field-fruit"');
+      expect(refused.body).toContain('Bring 1 more fruit');
+      // The answers are kept (the apple stays ticked), and the page goes back to the check once fixed.
+      expect(refused.body).toMatch(/value="apple" checked/);
+      expect(refused.body).toContain('change=1');
+      expect(received).toEqual([]);
+    } finally {
+      refuseFruit = false;
     }
     expect((await browser.post(`${BASE}/submit`, {})).headers.location).toBe(`${BASE}/confirmation`);
     expect(received).toHaveLength(1);

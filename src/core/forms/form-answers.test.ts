@@ -35,6 +35,9 @@ describe('parseField', () => {
   it('checks e-mail, phone and number formats', () => {
     expect(error(parseField(field({ type: 'email' }), { q: 'no-at-sign' }, []))?.key).toBe('forms.error.email');
     expect(value(parseField(field({ type: 'email' }), { q: 'ana@example.org' }, []))).toBe('ana@example.org');
+    // The modules' request schemas use Zod's rule; the step uses the same, so submission never refuses what a step took.
+    expect(error(parseField(field({ type: 'email' }), { q: 'ä@example.com' }, []))?.key).toBe('forms.error.email');
+    expect(error(parseField(field({ type: 'email' }), { q: 'ana@@example.org' }, []))?.key).toBe('forms.error.email');
     expect(error(parseField(field({ type: 'tel' }), { q: 'call me' }, []))?.key).toBe('forms.error.tel');
     expect(error(parseField(field({ type: 'tel' }), { q: '12' }, []))?.key).toBe('forms.error.tel');
     expect(value(parseField(field({ type: 'tel' }), { q: '+1 (612) 555-0100' }, []))).toBe('+1 (612) 555-0100');
@@ -60,6 +63,10 @@ describe('parseField', () => {
     expect(error(parseField(d, {}, []))?.key).toBe('form.error.required');
     expect(value(parseField(field({ type: 'date', dateStyle: 'single' }), { q: '2024-02-29' }, []))).toBe('2024-02-29');
     expect(error(parseField(field({ type: 'date', dateStyle: 'single' }), { q: '2023-02-29' }, []))?.key).toBe('forms.error.date');
+    // Years outside 1900–2199 are not dates anyone means (core/dates.ts, the same rule the modules apply).
+    expect(error(parseField(d, { 'q-day': '1', 'q-month': '1', 'q-year': '1899' }, []))?.key).toBe('forms.error.dateYear');
+    expect(value(parseField(d, { 'q-day': '1', 'q-month': '1', 'q-year': '1900' }, []))).toBe('1900-01-01');
+    expect(error(parseField(field({ type: 'date', dateStyle: 'single' }), { q: '0001-01-01' }, []))?.key).toBe('forms.error.dateYear');
   });
 
   it("runs the field's own rule, whose message is a key and whose output is stored", () => {

@@ -2,6 +2,8 @@
  * Turning what a browser sent for one step into answers: normalisation, required/length/format checks,
  * the field's own Zod rule, and field errors whose messages are message keys. No HTTP types here.
  */
+import { z } from 'zod';
+import { dateProblem } from '../dates.ts';
 import type { FieldError } from '../http/errors.ts';
 import type { Locale } from '../i18n/locales.ts';
 import type { Translate } from '../i18n/messages.ts';
@@ -51,10 +53,10 @@ function single(raw: string | readonly string[] | undefined): string | undefined
   return null;
 }
 
-function realDate(year: number, month: number, day: number): boolean {
-  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+/** A real day in the years every module accepts (core/dates.ts): so a later check never refuses what a step took. */
+function checkDate(field: FieldDefinition, value: string): Check {
+  const problem = dateProblem(value);
+  return problem === null ? { value } : fail(field, problem === 'year' ? 'forms.error.dateYear' : 'forms.error.date');
 }
 
 function pad(n: number, width: number): string {
@@ -79,8 +81,8 @@ function applyRule(field: FieldDefinition, value: AnswerValue): Check {
 function checkFormat(field: FieldDefinition, value: string, choices: readonly ChoiceDefinition[]): Check {
   switch (field.type) {
     case 'email':
-      // Deliberately permissive (RFC 5322 is wider than any regex); the point is to catch typos like a missing @.
-      return /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/.test(value) ? { value } : fail(field, 'forms.error.email');
+      // The same rule as the modules' request schemas (Zod's), so an address a step took is never refused at submission.
+      return z.email().safeParse(value).success ? { value } : fail(field, 'forms.error.email');
     case 'tel': {
       const digits = value.replace(/\D/g, '');
       return /^\+?[\d\s().-]+$/.test(value) && digits.length >= 7 && digits.length <= 15 ? { value } : fail(field, 'forms.error.tel');
@@ -90,10 +92,8 @@ function checkFormat(field: FieldDefinition, value: string, choices: readonly Ch
       if (!/^-?\d{1,15}$/.test(value) && !/^-?\d{1,15}[.,]\d{1,6}$/.test(value)) return fail(field, 'forms.error.number');
       return { value: Number(value.replace(',', '.')) };
     }
-    case 'date': {
-      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-      return m && realDate(Number(m[1]), Number(m[2]), Number(m[3])) ? { value } : fail(field, 'forms.error.date');
-    }
+    case 'date':
+      return checkDate(field, value);
     case 'radio':
     case 'select':
       return choices.some((c) => c.value === value) ? { value } : fail(field, 'form.error.invalid');
@@ -109,11 +109,7 @@ function parseDateParts(field: FieldDefinition, input: RawInput): Check | 'blank
   if (!day && !month && !year) return 'blank';
   if (!day || !month || !year) return fail(field, 'forms.error.dateIncomplete');
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return fail(field, 'forms.error.date');
-  const y = Number(year);
-  const mo = Number(month);
-  const d = Number(day);
-  if (!realDate(y, mo, d)) return fail(field, 'forms.error.date');
-  return { value: `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}` };
+  return checkDate(field, `${pad(Number(year), 4)}-${pad(Number(month), 2)}-${pad(Number(day), 2)}`);
 }
 
 /**

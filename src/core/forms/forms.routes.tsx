@@ -207,6 +207,11 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: AppContext):
     if (found.kind !== 'draft') return redirectWithoutDraft(reply, form, found);
     const outcome = await submitDraft(ctx, found.session, req.locale);
     if (outcome.kind === 'incomplete') return reply.redirect(formUrls.step(form, outcome.stepId), 303);
+    if (outcome.kind === 'refused') {
+      const step = form.steps.find((s) => s.id === outcome.stepId) as StepDefinition;
+      const { answers } = found.session.state;
+      return renderStep(req, reply, found.session, step.id, inputFromAnswers(step, answers), answers, outcome.errors, true, 422);
+    }
     return reply.redirect(formUrls.confirmation(form), 303);
   });
 

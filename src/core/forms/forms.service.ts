@@ -4,6 +4,7 @@
  */
 import { normalizeReferenceCode, randomId, randomToken, referenceCode } from '../crypto/random.ts';
 import { inTransaction } from '../db/transaction.ts';
+import { AppError, type FieldError } from '../http/errors.ts';
 import type { Locale } from '../i18n/locales.ts';
 import type { AppContext } from '../modules/context.ts';
 import { forgetDrafts, openDraft, sealDraft } from './draft-crypto.ts';
@@ -160,7 +161,12 @@ export async function resumeDraft(ctx: AppContext, form: FormDefinition, code: s
 }
 
 /** The outcome of sending a draft. */
-export type SubmitOutcome = { kind: 'sent'; reference: string } | { kind: 'already-sent' } | { kind: 'incomplete'; stepId: string };
+export type SubmitOutcome =
+  | { kind: 'sent'; reference: string }
+  | { kind: 'already-sent' }
+  | { kind: 'incomplete'; stepId: string }
+  /** The form's `onSubmit` refused answers the steps took: the step with the first of them, and its errors. */
+  | { kind: 'refused'; stepId: string; errors: FieldError[] };
 
 /**
  * Sends a draft: re-checks every answer on the path, then — in ONE transaction — replaces the draft with its
@@ -182,18 +188,37 @@ export async function submitDraft(ctx: AppContext, session: DraftSession, locale
   }
   const reference = referenceCode();
   const now = ctx.now();
-  const sent = await inTransaction(ctx.db, async (tx) => {
-    const receipt = await sealDraft(ctx, { draftId: session.id, formId: form.id }, { answers: {}, done: [], reference }, tx);
-    const claimed = await formDraftsRepo.markSubmitted(tx, session.id, {
-      sealed: receipt,
-      submitted_at: now.toISOString(),
-      expires_at: addMs(now, RECEIPT_MS),
+  let sent: boolean;
+  try {
+    sent = await inTransaction(ctx.db, async (tx) => {
+      const receipt = await sealDraft(ctx, { draftId: session.id, formId: form.id }, { answers: {}, done: [], reference }, tx);
+      const claimed = await formDraftsRepo.markSubmitted(tx, session.id, {
+        sealed: receipt,
+        submitted_at: now.toISOString(),
+        expires_at: addMs(now, RECEIPT_MS),
+      });
+      if (!claimed) return false;
+      await form.onSubmit(ctx, state.answers, { reference, locale, tx, draftId: session.id, now });
+      return true;
     });
-    if (!claimed) return false;
-    await form.onSubmit(ctx, state.answers, { reference, locale, tx, draftId: session.id, now });
-    return true;
-  });
+  } catch (err) {
+    // The module's own rules refused an answer its steps took (they should agree; this is the safety net): send
+    // the person back to that question with the error marked, instead of a page they cannot get past.
+    const refused = err instanceof AppError && err.code === 'validation' ? refusedStep(path, err.fields) : undefined;
+    if (refused) return { kind: 'refused', ...refused };
+    throw err;
+  }
   return sent ? { kind: 'sent', reference } : { kind: 'already-sent' };
+}
+
+/** The first step on the path that asks one of the refused fields, with the errors of its fields. */
+function refusedStep(path: readonly StepDefinition[], fields: readonly FieldError[]): { stepId: string; errors: FieldError[] } | undefined {
+  for (const step of path) {
+    const names = new Set(step.fields.map((f) => f.name));
+    const errors = fields.filter((f) => names.has(f.field));
+    if (errors.length > 0) return { stepId: step.id, errors };
+  }
+  return undefined;
 }
 
 /** "Delete my answers": removes the draft now instead of waiting for it to expire. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
-import { decodeUtf8, parseQuery } from './query.ts';
+import { checkJsonBody, decodeUtf8, parseQuery } from './query.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -10,6 +10,30 @@ function codeOf(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+describe('checkJsonBody', () => {
+  it('accepts ordinary bodies in any script, with newlines and tabs', () => {
+    expect(codeOf(() => checkJsonBody({ name: 'Xaawo · محمد · 王小明 🙂', notes: 'a\r\n\tb', list: [1, true, null, { x: 'y' }] }))).toBeUndefined();
+  });
+  it('refuses NUL and other control characters, and unpaired surrogates, in values and in keys', () => {
+    expect(codeOf(() => checkJsonBody({ givenName: 'Ma\u0000ria' }))).toBe('bad_request');
+    expect(codeOf(() => checkJsonBody({ list: ['ok', '\u001b[31m'] }))).toBe('bad_request');
+    expect(codeOf(() => checkJsonBody({ givenName: '\ud800' }))).toBe('bad_request');
+    expect(codeOf(() => checkJsonBody({ givenName: 'x\udc00' }))).toBe('bad_request');
+    expect(codeOf(() => checkJsonBody({ 'k\u0000': 'v' }))).toBe('bad_request');
+    expect(codeOf(() => checkJsonBody({ emoji: '\ud83d\ude42' }))).toBeUndefined();
+  });
+  it('refuses deep nesting without exhausting the stack, and oversized strings', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(codeOf(() => checkJsonBody({ x: deep }))).toBe('bad_request');
+    let ok: unknown = 'leaf';
+    for (let i = 0; i < 32; i++) ok = [ok];
+    expect(codeOf(() => checkJsonBody(ok))).toBeUndefined();
+    expect(codeOf(() => checkJsonBody([ok]))).toBe('bad_request');
+    expect(codeOf(() => checkJsonBody({ a: 'x'.repeat(10_001) }))).toBe('payload_too_large');
+  });
+});
 
 describe('parseQuery', () => {
   it('parses pairs, pluses and repeated keys', () => {

@@ -48,6 +48,38 @@ export function parseQuery(input: string): Record<string, string | string[]> {
   return out;
 }
 
+/** How deep a JSON body may nest: the APIs take flat objects with short lists; deeper is an attack or a bug. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * Holds a parsed JSON body to the rules of {@link parseQuery}: no control characters or unpaired surrogates in
+ * any key or string (a `\u0000` escape would otherwise slip past the form parser's check), no string over
+ * the field limit, and no nesting deeper than {@link MAX_JSON_DEPTH}. Walks with its own stack, so a hostile
+ * depth cannot exhaust the call stack here or in code that later walks the value.
+ */
+export function checkJsonBody(value: unknown): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  const checkString = (s: string) => {
+    if (s.length > MAX_VALUE) throw new AppError('payload_too_large', { messageKey: 'error.fieldTooLong' });
+    if (CONTROL.test(s) || LONE_SURROGATE.test(s)) throw new AppError('bad_request', { messageKey: 'error.controlCharacters' });
+  };
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v === 'string') checkString(v);
+    else if (v !== null && typeof v === 'object') {
+      if (depth >= MAX_JSON_DEPTH) throw new AppError('bad_request', { messageKey: 'error.tooDeep' });
+      if (Array.isArray(v)) {
+        for (const item of v) stack.push([item, depth + 1]);
+      } else {
+        for (const [k, item] of Object.entries(v)) {
+          checkString(k);
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a request body as strict UTF-8: invalid bytes are a 400, never replacement characters. */

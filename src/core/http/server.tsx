@@ -15,7 +15,7 @@ import type { ViewContext } from '../views/view-context.ts';
 import { csrfToken, verifyCsrf } from './csrf.ts';
 import { AppError, codeForStatus } from './errors.ts';
 import { type CachedPage, cachePage, compressedAssets, sendCachedPage } from './compression.ts';
-import { decodeUtf8, parseQuery } from './query.ts';
+import { checkJsonBody, decodeUtf8, parseQuery } from './query.ts';
 import { ErrorPage } from './error-page.tsx';
 
 declare module 'fastify' {
@@ -276,7 +276,18 @@ export async function buildServer(ctx: AppContext, hooks: { nav: (req: FastifyRe
       done(err as Error, undefined);
       return;
     }
-    void jsonParser(req, text, done);
+    void jsonParser(req, text, (err, parsed) => {
+      if (err) {
+        done(err, undefined);
+        return;
+      }
+      try {
+        checkJsonBody(parsed);
+        done(null, parsed);
+      } catch (bad) {
+        done(bad as Error, undefined);
+      }
+    });
   });
   await app.register(fastifyCookie, { parseOptions: {} });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: LIMITS.bodyBytes }, (_req, body, done) => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, type FieldError } from './errors.ts';
 
 /** `area.thing[.more]`: dot-separated segments of letters, digits, `_` and `-`, the first starting with a letter. */
@@ -33,4 +33,25 @@ export function formValues(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
   return out;
+}
+
+/** {@link formValues} with the lists of repeated fields (checkboxes) kept: only strings and lists of strings. */
+export function formListValues(body: unknown): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (k === '_csrf') continue;
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A whole number from a form field (digits only, surrounding spaces ignored) or a JSON integer, between `min`
+ * and `max`; anything else is the field error `key`. Unlike `z.coerce.number()`, a blank field is not 0 and
+ * "0x10" or "1e5" are not numbers.
+ */
+export function wholeNumber(key: string, min: number, max: number) {
+  return z.union([z.string().trim().regex(/^\d{1,15}$/, key).transform(Number), z.number(key).int(key)], key).pipe(z.number().min(min, key).max(max, key));
 }

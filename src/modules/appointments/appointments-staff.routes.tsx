@@ -14,7 +14,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
-import { parseInput } from '../../core/http/validate.ts';
+import { formListValues, parseInput } from '../../core/http/validate.ts';
 import { localDate } from '../../core/jurisdiction/index.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { listServices } from './appointments.services.ts';
@@ -166,7 +166,7 @@ export async function registerStaffRoutes(app: FastifyInstance, ctx: AppContext)
       const id = await createSite(ctx, actor(req, P.sites), form);
       return reply.redirect(`/staff/appointments/sites/${id}?saved=details`, 303);
     } catch (err) {
-      return reply.page(<SiteEditView ctx={reply.viewContext()} access={access(req)} languages={languages} services={listServices()} errors={errorsOf(err)} values={body} tz={tz} />, 422);
+      return reply.page(<SiteEditView ctx={reply.viewContext()} access={access(req)} languages={languages} services={listServices()} errors={errorsOf(err)} values={formListValues(body)} tz={tz} />, 422);
     }
   });
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isRandomId, normalizeReferenceCode } from '../../core/crypto/random.ts';
 import { LOCALES } from '../../core/i18n/locales.ts';
 import { isIsoDate, parseClock } from './zoned-time.ts';
+import { wholeNumber } from '../../core/http/validate.ts';
 
 export const BOOKING_STATUSES = ['booked', 'arrived', 'served', 'no-show', 'cancelled'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -329,7 +330,7 @@ export const closureFormSchema = z
 export const capacityFormSchema = z.strictObject({
   _csrf: z.string(),
   service: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'appointments.error.service'),
-  capacity: z.coerce.number('appointments.error.capacity').int('appointments.error.capacity').min(0, 'appointments.error.capacity').max(1000, 'appointments.error.capacity'),
+  capacity: wholeNumber('appointments.error.capacity', 0, 1000),
   active: z.enum(['1', '0'], 'appointments.error.active'),
 });
 

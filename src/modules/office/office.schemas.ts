@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isRandomId } from '../../core/crypto/random.ts';
+import { wholeNumber } from '../../core/http/validate.ts';
 
 /** What a resident can ask help with. Kept in plain text: staff filter the queue by it (a category, not a person). */
 export const OFFICE_TOPICS = ['id', 'lawyer', 'work', 'housing', 'crime-victim', 'other'] as const;
@@ -49,7 +50,7 @@ const optionalFilter = <T extends readonly [string, ...string[]]>(values: T) =>
 
 /** Query of the staff request queue. `lang` is the site-wide language switch. */
 export const requestListQuerySchema = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  page: wholeNumber('form.error.invalid', 1, 100_000).default(1),
   topic: optionalFilter(OFFICE_TOPICS),
   status: optionalFilter(REQUEST_STATUSES),
   updated: z.literal('1').optional(),

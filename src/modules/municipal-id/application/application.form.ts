@@ -16,7 +16,7 @@ import { checkAddress } from '../residency/residency.service.ts';
 import { normalizeAddress, normalizeZip } from '../residency/address-normalize.ts';
 import { APPLICATION_FORM_ID, APPLICATION_LIMITS, CONTACT_METHODS, GENDER_DESIGNATIONS, NO_WAIVER } from './application.schemas.ts';
 import { createApplication, decisionRetentionDays, statusByReference } from './application.service.ts';
-import { EARLIEST_BIRTH_DATE, NO_FIXED_ADDRESS_DOCUMENT, type PlanTally, ageOn, documentsOf, tallyPlan, variantFor, waiversOf } from './eligibility.ts';
+import { NO_FIXED_ADDRESS_DOCUMENT, type PlanTally, ageOn, documentsOf, tallyPlan, variantFor, waiversOf } from './eligibility.ts';
 
 /** A choice or category that routes the application; private, but identifies no one: plain text. */
 const routing = (purposeKey: string): FieldPrivacy => ({ classification: 'private', purposeKey, sensitive: false, encrypt: false });
@@ -242,7 +242,6 @@ export const applicationForm = defineForm({
         const birth = String(a.birthDate);
         const day = today(ctx, now);
         if (birth > day) return [{ field: 'birthDate', key: 'municipalId.apply.error.birthDateFuture' }];
-        if (birth < EARLIEST_BIRTH_DATE) return [{ field: 'birthDate', key: 'municipalId.apply.error.birthDateTooEarly' }];
         if (ageOn(birth, day) < ctx.jurisdiction.municipalId.minimumAge.value) return [{ field: 'birthDate', key: 'municipalId.apply.error.tooYoung' }];
         return [];
       },

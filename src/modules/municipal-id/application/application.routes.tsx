@@ -12,7 +12,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../../core/http/errors.ts';
-import { parseInput } from '../../../core/http/validate.ts';
+import { parseInput, wholeNumber } from '../../../core/http/validate.ts';
 import type { AppContext } from '../../../core/modules/context.ts';
 import { cityMapOrUndefined, precinctChoices } from '../residency/residency.service.ts';
 import { isValidLonLat } from '../residency/geo.ts';
@@ -22,7 +22,7 @@ import { type ApplicationActor, listPlacementQueue, placeLocation, readForPlacem
 import { PLACEMENT_BASE, PlacementQueueView, PlacementView } from './views/placement.view.tsx';
 
 const PLACE = { access: { permission: APPLICATION_PERMISSIONS.placeLocation } };
-const queueQuerySchema = z.strictObject({ page: z.coerce.number().int().min(1).max(100_000).default(1), lang: z.string().max(10).optional() });
+const queueQuerySchema = z.strictObject({ page: wholeNumber('form.error.invalid', 1, 100_000).default(1), lang: z.string().max(10).optional() });
 const detailQuerySchema = z.strictObject({ saved: z.literal('1').optional(), lang: z.string().max(10).optional() });
 
 function actor(req: FastifyRequest): ApplicationActor {

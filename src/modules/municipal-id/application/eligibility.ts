@@ -15,8 +15,6 @@ export type IdVariant = MunicipalId['variants'][number]['value'];
 
 /** The document a person without a fixed address brings to show residence (when the profile lists it). */
 export const NO_FIXED_ADDRESS_DOCUMENT = 'shelter-letter';
-/** Birth dates before this are typing mistakes, not people. */
-export const EARLIEST_BIRTH_DATE = '1900-01-01';
 
 /** Whole years between a `YYYY-MM-DD` birth date and a `YYYY-MM-DD` day (a 29 February birthday counts on 1 March). */
 export function ageOn(birthDate: string, day: string): number {
