@@ -66,6 +66,7 @@ describeEachDialect('certifying queue actions (Minneapolis rules)', (dialect) =>
     const bad = await staff.post(`/staff/u-visa/requests/${id}/good-cause`, { reasonCode: 'awaiting-requester', days: '5', note: 'x' });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('Choose a reason that the rules of this request');
+    for (const days of ['0x10', '1e1', '']) expect((await staff.post(`/staff/u-visa/requests/${id}/good-cause`, { reasonCode: 'offsite-records', days, note: 'x' })).statusCode, days).toBe(422);
     const res = await staff.post(`/staff/u-visa/requests/${id}/good-cause`, { reasonCode: 'offsite-records', days: '5', note: 'The report is in the county archive.' });
     expect(res.statusCode).toBe(303);
     const [after] = await t.ctx.clocks.forRecord({ owner: 'u-visa', recordType: 'u-visa.request', recordId: id });

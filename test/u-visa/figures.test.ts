@@ -9,6 +9,9 @@ import { certifyRequest, validRequest } from './u-visa-helpers.ts';
 
 let now = new Date('2026-10-05T15:00:00Z');
 
+/** Text as the page escapes it. */
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
 describe('figure helpers', () => {
   it('median and nearest-rank percentile', () => {
     expect(median([1, 2, 3])).toBe(2);
@@ -66,11 +69,12 @@ describeEachDialect('public turnaround figures', (dialect) => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('"quarter","requests","certified","denied","decided","good_cause_delays","median_days","p90_days","percent_within_7_days","percent_within_30_days","suppressed"');
+    expect(lines[0]).toBe('"quarter","requests","certified","denied","decided","good_cause_delays","median_days","p90_days","percent_within_7_days","percent_within_30_days","suppressed","not_applicable"');
     const q4 = lines.find((l) => l.startsWith('"2026-Q4"')) ?? '';
     // 14 requests, 12 certified, 2 denied (hidden: 1–10), hence certified is hidden too (complementary); 14 decided:
-    // 5 within 7 days and 9 after (both hidden), none after 30 days (published), so 100% within 30 days.
-    expect(q4).toBe('"2026-Q4","14","","","14","0","9","9","","100","certified denied"');
+    // 5 within 7 days and 9 after (both hidden), none after 30 days (published), so 100% within 30 days. Every
+    // empty cell is named: the share within 7 days is worked out from a hidden count, so it is hidden too.
+    expect(q4).toBe('"2026-Q4","14","","","14","0","9","9","","100","certified denied percent_within_7_days",""');
     // The page: a table, an SVG chart with a text alternative, suppressed cells said in words.
     expect(after.body).toContain('<svg');
     expect(after.body).toContain('role="img"');
@@ -79,6 +83,32 @@ describeEachDialect('public turnaround figures', (dialect) => {
     expect(after.body).not.toContain('García');
     // Spanish.
     expect((await anon.get('/u-visa/figures?lang=es')).body).toContain('T4 2026');
+  });
+
+  it('a quarter without requests is zero, not hidden: its days and shares are a dash on the page, blank and marked not applicable in the CSV', async () => {
+    // 2026-Q3 had no request at all (the suite's first requests came in October).
+    now = new Date('2027-01-05T15:00:00Z');
+    const anon = new TestBrowser(t.app);
+    const csv = await anon.get('/u-visa/figures.csv');
+    const q3 = csv.body.split('\r\n').find((l) => l.startsWith('"2026-Q3"'));
+    expect(q3).toBe('"2026-Q3","0","0","0","0","0","","","","","","median_days p90_days percent_within_7_days percent_within_30_days"');
+    for (const lang of ['en', 'es', 'so', 'hmn'] as const) {
+      const page = await anon.get(`/u-visa/figures?lang=${lang}`);
+      const tr = t.ctx.messages.translator(lang);
+      const quarter = tr('u-visa.figures.quarter', { year: '2026', n: 3 });
+      const row = page.body.slice(page.body.indexOf(`<th scope="row"><span>${quarter}</span></th>`)).split('</tr>')[0] ?? '';
+      expect(row, lang).toContain(quarter);
+      // The counts are 0; no cell of the row says "hidden", which would mean 1 to 10 requests.
+      expect(row.match(/<td class="sanctuary-numeric"><span>0<\/span><\/td>/g), lang).toHaveLength(4);
+      expect(row, lang).not.toContain(`>${html(tr('u-visa.figures.suppressed'))}<`);
+      // Days and shares: a dash, with its meaning for screen readers, and explained under the table.
+      expect(row.split('<span aria-hidden="true">—</span>'), lang).toHaveLength(5);
+      expect(row.split(`<span class="usa-sr-only">${html(tr('u-visa.figures.noDecisions'))}</span>`), lang).toHaveLength(5);
+      expect(page.body, lang).toContain(html(tr('u-visa.figures.notes.noDecisions', { mark: '—', hidden: tr('u-visa.figures.suppressed') })));
+    }
+    // A quarter with decisions whose count is hidden still says "hidden" for its days (2026-Q4 above has them published).
+    const q4 = (await anon.get('/u-visa/figures?lang=en')).body;
+    expect(q4).toContain('>hidden<');
   });
 
   it('shares within 7 and 30 days appear when their counts can be published', async () => {

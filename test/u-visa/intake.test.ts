@@ -161,11 +161,34 @@ describeEachDialect('U-visa intake', (dialect) => {
     const refused = await staff.post('/staff/u-visa/new', form);
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('href="#field-expediteProofType"');
+    // JSON with the wrong shapes (what the page never sends) is a 422 with the form, not a 500.
+    for (const odd of [{ crimes: { a: 1 } }, { crimeModifiers: 7 }]) {
+      const res = await staff.postJson('/staff/u-visa/new', { ...validRequest(), ...odd });
+      expect(res.statusCode).toBe(422);
+    }
     const ok = await staff.post('/staff/u-visa/new', { ...form, expediteProofType: 'notice-to-appear', expediteProofDate: '2026-11-19' });
     expect(ok.statusCode).toBe(201);
     expect(ok.body).toMatch(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}/);
     // Office staff may enter requests but not open them.
     expect((await staff.get('/staff/u-visa')).statusCode).toBe(403);
+  });
+
+  it('the start page says why answers are kept in whole sentences, in every language', async () => {
+    const b = new TestBrowser(t.app);
+    const html = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    const sentences = {
+      en: 'Then we delete them. We keep them that long because you may need a copy or ask us to reconsider, and because USCIS may ask us about the form after the decision.',
+      es: 'Después las borramos. Las guardamos ese tiempo porque usted puede necesitar una copia o pedirnos que reconsideremos la decisión, y porque USCIS puede preguntarnos por el formulario después de la decisión.',
+      so: "Kadib waan tirtiri doonnaa. Muddadaas ayaan haynaa sababtoo ah waxaa laga yaabaa inaad u baahato nuqul ama inaad naga codsato inaan dib u eegno go'aanka, iyo sababtoo ah USCIS ayaa naga weydiin karta foomka go'aanka kadib.",
+      hmn: 'Ces peb yuav rho tawm. Peb khaws ntev li ntawd vim tias koj yuav xav tau ib daim qauv los sis thov kom peb rov xav dua txog qhov kev txiav txim, thiab vim tias USCIS yuav nug peb txog daim ntawv tom qab txiav txim.',
+    };
+    for (const [lang, sentence] of Object.entries(sentences)) {
+      const page = await b.get(`/forms/u-visa-request?lang=${lang}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body, lang).toContain(html(sentence));
+      // No sentence starts with a lower-case "because" (the fragment the start page used to show).
+      expect(page.body.replace(/<[^>]+>/g, ''), lang).not.toMatch(/\. (because|porque|sababtoo|vim tias)/);
+    }
   });
 
   it('the public form, in Spanish: one question per page, status by reference code', async () => {
@@ -206,6 +229,10 @@ describeEachDialect('U-visa intake', (dialect) => {
     expect(code).not.toBe('');
     const status = await b.post(`${base}/status`, { code });
     expect(status.body).toContain('Recibida');
+    // The status tag and the date line agree (la solicitud: "Recibida", "Recibida el …"), never "Recibido".
+    expect(status.body).toContain('<strong class="usa-tag usa-tag--big">Recibida</strong>');
+    expect(status.body).toContain('Recibida el 20 de noviembre de 2026');
+    expect(status.body).not.toMatch(/recibido/i);
     const row = await t.ctx.db.kysely.selectFrom('u_visa_requests').selectAll().where('channel', '=', 'public-form').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ language: 'es', expedited: 1, requester_role: 'family-member', department: 'mpd', contact_method: 'sms', release_type: 'signed-release' });
     // The victim is 18: an age-out alert before they turn 21 (the day before the 21st birthday).
@@ -232,6 +259,27 @@ describeEachDialect('U-visa intake', (dialect) => {
     const res = await b.post(`${base}/victim-birth`, { 'victimDateOfBirth-day': '1', 'victimDateOfBirth-month': '1', 'victimDateOfBirth-year': '2021' });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('La fecha del delito es anterior a la fecha de nacimiento');
+    // Years before 1900 are refused on the page, as the request schema refuses them at submission.
+    expect((await b.post(`${base}/victim-birth`, { 'victimDateOfBirth-day': '1', 'victimDateOfBirth-month': '1', 'victimDateOfBirth-year': '1899' })).statusCode).toBe(422);
+    // A representative's release dated before the victim's birth: refused on the birth page, not at submission.
+    const r = new TestBrowser(t.app);
+    await r.post(`${base}/start`, {});
+    for (const [step, form] of [
+      ['requester-role', { requesterRole: 'attorney' }],
+      ['representative', { requesterName: 'Lic. Soto', requesterOrganisation: '' }],
+      ['release', { releaseType: 'signed-release', 'releaseDate-day': '1', 'releaseDate-month': '1', 'releaseDate-year': '2000' }],
+      ['visa-type', { visaType: 'U' }],
+      ['crimes', { crimes: ['stalking'] }],
+      ['crime-form', {}],
+      ['agency', { agency: 'unknown' }],
+      ['case', { 'crimeDate-day': '3', 'crimeDate-month': '4', 'crimeDate-year': '2020' }],
+      ['victim-name', { victimGivenName: 'Ana', victimFamilyName: 'Ruiz' }],
+    ] as Array<[string, Record<string, string | string[]>]>) {
+      expect((await r.post(`${base}/${step}?lang=es`, form)).statusCode, step).toBe(303);
+    }
+    const released = await r.post(`${base}/victim-birth?lang=es`, { 'victimDateOfBirth-day': '1', 'victimDateOfBirth-month': '1', 'victimDateOfBirth-year': '2001' });
+    expect(released.statusCode).toBe(422);
+    expect(released.body).toContain('id="field-victimDateOfBirth');
     const crimes = await (async () => {
       const c = new TestBrowser(t.app);
       await c.post(`${base}/start`, {});

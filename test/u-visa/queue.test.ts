@@ -82,6 +82,32 @@ describeEachDialect('the certifying queue', (dialect) => {
     expect((await official.get('/staff/u-visa?view=closed')).body).toContain('No decided requests.');
   });
 
+  it('Spanish: the filters agree with their nouns, the visa is short, and staff read who asked in the third person', async () => {
+    const res = await official.get('/staff/u-visa?lang=es');
+    const select = (id: string) => res.body.slice(res.body.indexOf(`id="${id}"`)).split('</select>')[0] ?? '';
+    // "Departamento: Todos", "Visa: Todas" (la visa).
+    expect(select('filter-department')).toContain('<option value="">Todos</option>');
+    expect(select('filter-visa')).toContain('<option value="">Todas</option>');
+    // Rows: "Visa U" (the form is implied), the received date without the time, no form name repeated on every row.
+    const table = res.body.slice(res.body.indexOf('<tbody>'), res.body.indexOf('</tbody>'));
+    expect(table).toContain('>Visa U<');
+    expect(table).not.toContain('Formulario I-918');
+    expect(table).not.toMatch(/\d{1,2}:\d{2}/);
+    // The request page: "Pedida por: Abogado o abogada de la víctima", not the form's first-person answer.
+    const detail = await official.get(`/staff/u-visa/requests/${ids[2]?.id ?? ''}?lang=es`);
+    expect(detail.body).toContain('<dt class="sanctuary-summary-list__key">Pedida por</dt><dd class="sanctuary-summary-list__value">Abogado o abogada de la víctima</dd>');
+    expect(detail.body).not.toContain('Soy abogado');
+    for (const [lang, asked] of [
+      ['en', "The victim&#39;s attorney"],
+      ['so', 'Qareenka dhibbanaha'],
+      ['hmn', 'Tus kws lij choj ntawm tus neeg raug tsim txom'],
+    ] as const) {
+      const page = await official.get(`/staff/u-visa/requests/${ids[2]?.id ?? ''}?lang=${lang}`);
+      expect(page.body, lang).toContain(`<dd class="sanctuary-summary-list__value">${asked}</dd>`);
+    }
+    await official.get('/staff/u-visa?lang=en');
+  });
+
   it('shows no names: the queue is categories and dates, and is not an audited read', async () => {
     const before = await t.ctx.db.kysely.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const res = await official.get('/staff/u-visa');

@@ -91,6 +91,12 @@ export function fieldErrors(res: { json<U = unknown>(): U }): ApiError['error'][
   return res.json<ApiError>().error.fields;
 }
 
+/**
+ * What the official writes, in English, for the victim's helpfulness: the requests here are in Spanish, so
+ * the requester's own account ("Llamó al 911…") is not prefilled into the English Supplement B.
+ */
+export const HELPFULNESS_EN = 'Called 911, gave a statement to the officers and identified the assailant.';
+
 /** The official's answers that complete Supplement B, on top of the draft. */
 export const COMPLETE = {
   officialRole: 'head',
@@ -107,6 +113,7 @@ export const COMPLETE = {
   possessesInformation: 'yes',
   helpful: 'yes',
   notRefused: 'yes',
+  helpfulnessDescription: HELPFULNESS_EN,
   investigationStatus: 'completed',
   familyImplicated: 'no',
   additionalInformation: 'None',
@@ -137,13 +144,14 @@ export const OFFICIAL_ANSWERS: Record<string, string> = {
   possessesInformation: 'yes',
   helpful: 'yes',
   notRefused: 'yes',
+  helpfulnessDescription: HELPFULNESS_EN,
   investigationStatus: 'ongoing',
   familyImplicated: 'no',
   additionalInformation__stock: 'None',
 };
 
 /** The Supplement B form as the page shows it, with the official's answers merged in. */
-export async function fillSupplement(official: StaffBrowser, id: string, overrides: Record<string, string> = {}) {
+export async function fillSupplement(official: StaffBrowser, id: string, overrides: Record<string, string | string[]> = {}) {
   const page = await official.get(`/staff/u-visa/requests/${id}/supplement`);
   expect(page.statusCode).toBe(200);
   const form: Record<string, string | string[]> = {};

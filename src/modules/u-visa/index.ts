@@ -32,7 +32,11 @@ export const uVisaModule: SanctuaryModule = {
     titleKey: 'program.u-visa.title',
     summaryKey: 'program.u-visa.summary',
     publicHref: '/forms/u-visa-request',
-    staffHref: { href: '/staff/u-visa', permission: U_VISA_PERMISSIONS.read },
+    staffHref: [
+      { href: '/staff/u-visa', permission: U_VISA_PERMISSIONS.read },
+      // Desk staff who enter requests by phone but do not open them.
+      { href: '/staff/u-visa/new', permission: U_VISA_PERMISSIONS.create },
+    ],
   },
   forms: [uVisaRequestForm],
   disclosureSources: [uVisaRequestSource],

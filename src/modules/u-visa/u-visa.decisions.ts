@@ -16,6 +16,7 @@ import { AppError, type FieldError } from '../../core/http/errors.ts';
 import { parseInput } from '../../core/http/validate.ts';
 import { isLocale } from '../../core/i18n/locales.ts';
 import type { AppContext } from '../../core/modules/context.ts';
+import { draftSupplement } from './supplement-b/supplement-b.answers.ts';
 import { type SupplementForm, supplementFormFor, supplementProblems, withBranchAnswers } from './supplement-b/supplement-b.fields.ts';
 import {
   AWAITING_REQUESTER,
@@ -28,12 +29,14 @@ import {
 } from './u-visa.clocks.ts';
 import { type RequestRow, queueKey, uVisaRepo } from './u-visa.repo.ts';
 import { certifyingAgencies } from './u-visa.routing.ts';
-import { isIsoDate, normalizeANumber } from './u-visa.schemas.ts';
+import { isIsoDate } from '../../core/dates.ts';
+import { normalizeANumber } from './u-visa.schemas.ts';
 import {
   type AssessmentPart,
   type CaseFacts,
   type CasePart,
   type FamilyMember,
+  type RequestDetail,
   type RequesterPart,
   REQUEST_RECORD,
   type StaffActor,
@@ -43,10 +46,12 @@ import {
   addAction,
   at,
   cityDate,
+  openRequestRow,
   requireRow,
   shortReference,
   startAgeOutClock,
 } from './u-visa.service.ts';
+import { wholeNumber } from '../../core/http/validate.ts';
 
 /** Why a request may be denied. Every denial also needs a written explanation. */
 export const DENIAL_REASONS = ['not-helpful', 'no-qualifying-crime', 'no-investigation', 'other'] as const;
@@ -253,7 +258,7 @@ export async function informationReceived(ctx: AppContext, actor: StaffActor, id
 export const goodCauseSchema = z.strictObject({
   _csrf: z.string().optional(),
   reasonCode: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'u-visa.error.goodCauseReason'),
-  days: z.coerce.number('u-visa.error.goodCauseDays').int('u-visa.error.goodCauseDays').min(1, 'u-visa.error.goodCauseDays').max(90, 'u-visa.error.goodCauseDays'),
+  days: wholeNumber('u-visa.error.goodCauseDays', 1, 90),
   note: z.string().trim().min(1, 'u-visa.error.required').max(2000, 'u-visa.error.tooLong'),
 });
 
@@ -366,19 +371,27 @@ function requireHelpfulForCertification(ctx: AppContext, row: RequestRow): void 
 
 /**
  * Certifies and signs: every required Supplement B item must be answered (USCIS rejects blanks), the
- * helpfulness settled, and the request still at the revision the official saw. Sets the signature date (the
- * 6-month filing window starts: the requester is warned before it closes), meets the clock, and queues the
- * translated decision letter.
+ * helpfulness settled, and the request still at the revision the official saw. Completeness is judged on
+ * the answers the Supplement B page shows the official — the saved answers over what is prefilled from the
+ * request and the case facts (`draftSupplement`, with `officialName` as the signing official's name) — and
+ * exactly those answers are stored as the signed Supplement B. Sets the signature date (the 6-month filing
+ * window starts: the requester is warned before it closes), meets the clock, and queues the translated
+ * decision letter.
  */
-export async function certify(ctx: AppContext, actor: StaffActor, id: string, options: { revision: number }): Promise<void> {
+export async function certify(ctx: AppContext, actor: StaffActor, id: string, options: { revision: number; officialName?: string }): Promise<void> {
   await act(ctx, id, async (tx, row, now) => {
     if (row.revision !== options.revision) throw conflict();
     requireOpen(row);
     requireHelpfulForCertification(ctx, row);
     const form: SupplementForm = supplementFormFor(row.visa_type as 'U' | 'T');
     const today = cityDate(ctx, now);
-    const stored = row.supplement_sealed ? await ctx.vault.openJson<SupplementAnswers>(id, row.supplement_sealed, at('supplement_sealed', id)) : {};
-    const answers = withBranchAnswers(form, { ...stored, signatureDate: today });
+    const parts = await openRequestRow(ctx, row);
+    const shown = draftSupplement(
+      ctx.jurisdiction,
+      { ...parts, reference: shortReference(id), visaType: row.visa_type as 'U' | 'T', department: row.department, language: row.language as RequestDetail['language'] },
+      { name: options.officialName },
+    );
+    const answers = withBranchAnswers(form, { ...shown, signatureDate: today });
     const problems = supplementProblems(form, answers, { includeSystem: true });
     if (problems.length > 0) throw invalid(problems, 'u-visa.error.blankAtSigning');
     await change(tx, row, { ...decided(row, ctx, now, 'certified'), signed_on: today, supplement_sealed: await ctx.vault.sealJson(id, answers, at('supplement_sealed', id)) }, now);
@@ -395,7 +408,7 @@ export async function certify(ctx: AppContext, actor: StaffActor, id: string, op
 
 export const denialSchema = z.strictObject({
   _csrf: z.string().optional(),
-  revision: z.coerce.number().int().min(0),
+  revision: wholeNumber('form.error.invalid', 0, Number.MAX_SAFE_INTEGER),
   reason: z.enum(DENIAL_REASONS, 'u-visa.error.denialReason'),
   explanation: z.string().trim().min(1, 'u-visa.error.explanationRequired').max(4000, 'u-visa.error.tooLong'),
 });
@@ -423,7 +436,7 @@ export async function proposeDenial(ctx: AppContext, actor: StaffActor, id: stri
 
 export const reviewSchema = z.strictObject({
   _csrf: z.string().optional(),
-  revision: z.coerce.number().int().min(0),
+  revision: wholeNumber('form.error.invalid', 0, Number.MAX_SAFE_INTEGER),
   outcome: z.enum(['confirm', 'return'], 'u-visa.error.invalid'),
   note: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(2000, 'u-visa.error.tooLong').optional()),
 });

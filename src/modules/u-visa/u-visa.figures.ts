@@ -22,10 +22,15 @@ export const MAX_QUARTERS = 12;
 
 export interface QuarterFigures {
   quarter: string;
-  /** Median and 90th-percentile days to a decision; `null` when the number of decisions is suppressed. */
+  /**
+   * No request of the quarter was decided, and that zero is published: there are no days or shares to give
+   * (the figures below are `null` for that reason, not because they are hidden).
+   */
+  noDecisions: boolean;
+  /** Median and 90th-percentile days to a decision; `null` when the number of decisions is suppressed or zero. */
   medianDays: number | null;
   p90Days: number | null;
-  /** Shares decided within 7 and within 30 days (0–1); `null` when not computable from published counts. */
+  /** Shares decided within 7 and within 30 days (0–1); `null` when not computable from published counts, or no decisions. */
   within7: number | null;
   within30: number | null;
 }
@@ -122,6 +127,7 @@ export async function buildFigures(ctx: AppContext): Promise<UVisaFigures> {
     else if (published && over !== null) within30 = (decided - over) / decided;
     return {
       quarter,
+      noDecisions: decided === 0,
       medianDays: published ? median(sorted) : null,
       p90Days: published ? percentile(sorted, 90) : null,
       within7: published && w7 !== null ? w7 / decided : null,
@@ -141,7 +147,20 @@ export function csvCell(v: string | number | boolean | null): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** The figures as CSV: one row per quarter, suppressed counts empty with `suppressed` naming them. */
+/** The derived columns of the CSV (days and shares), with the figure each comes from. */
+const DERIVED = [
+  ['median_days', 'medianDays'],
+  ['p90_days', 'p90Days'],
+  ['percent_within_7_days', 'within7'],
+  ['percent_within_30_days', 'within30'],
+] as const;
+
+/**
+ * The figures as CSV: one row per quarter. Every empty cell is explained in the row: `suppressed` names the
+ * hidden ones (a count from 1 to `smallCellMax`, one that would reveal it, or days and shares worked out from
+ * hidden counts), `not_applicable` the days and shares of a quarter without decisions (there is nothing to
+ * compute: the page shows a dash). A zero count is written `0`.
+ */
 export function figuresCsv(f: UVisaFigures, header: readonly string[]): string {
   const lines = [header.map(csvCell).join(',')];
   f.quarters.forEach((q, i) => {
@@ -152,16 +171,18 @@ export function figuresCsv(f: UVisaFigures, header: readonly string[]): string {
       ['decided', f.turnaround.rowTotals[i]],
       ['good_cause_delays', f.goodCause.values[i]],
     ];
-    const hidden = cells.filter(([, c]) => !c || c.suppressed).map(([name]) => name);
+    const blank = DERIVED.filter(([, key]) => q[key] === null).map(([name]) => name);
+    const hidden = [...cells.filter(([, c]) => !c || c.suppressed).map(([name]) => name), ...(q.noDecisions ? [] : blank)];
+    const notApplicable = q.noDecisions ? blank : [];
     const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
     lines.push(
-      [q.quarter, ...cells.map(([, c]) => value(c)), q.medianDays, q.p90Days, pct(q.within7), pct(q.within30), hidden.join(' ')].map((v) => csvCell(v)).join(','),
+      [q.quarter, ...cells.map(([, c]) => value(c)), q.medianDays, q.p90Days, pct(q.within7), pct(q.within30), hidden.join(' '), notApplicable.join(' ')].map((v) => csvCell(v)).join(','),
     );
   });
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** The CSV's column names (codes, stable for people who load the file). */
+/** The CSV's column names (codes, stable for people who load the file; new columns are added at the end). */
 export const CSV_HEADER = [
   'quarter',
   'requests',
@@ -174,4 +195,5 @@ export const CSV_HEADER = [
   'percent_within_7_days',
   'percent_within_30_days',
   'suppressed',
+  'not_applicable',
 ] as const;

@@ -231,6 +231,9 @@ export const uVisaRequestForm = defineForm({
         const born = str(a, 'victimDateOfBirth');
         const crime = str(a, 'crimeDate');
         if (errors.length === 0 && born && crime && crime < born) errors.push({ field: 'victimDateOfBirth', key: 'u-visa.error.crimeBeforeBirth' });
+        // The release step came first: a date of birth after it is the same mistake the request schema refuses.
+        const released = str(a, 'releaseDate');
+        if (errors.length === 0 && born && released && released < born) errors.push({ field: 'victimDateOfBirth', key: 'u-visa.error.datesOutOfOrder' });
         return errors;
       },
     },

@@ -19,9 +19,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../core/http/errors.ts';
-import { formValues, parseInput } from '../../core/http/validate.ts';
+import { formListValues, formValues, parseInput, wholeNumber } from '../../core/http/validate.ts';
 import type { AppContext } from '../../core/modules/context.ts';
-import { readPostedAnswers, draftSupplement } from './supplement-b/supplement-b.answers.ts';
+import { draftSupplement, readPostedAnswers, requesterWords } from './supplement-b/supplement-b.answers.ts';
 import { supplementFormFor } from './supplement-b/supplement-b.fields.ts';
 import { registerUVisaApiRoutes } from './u-visa-api.routes.ts';
 import {
@@ -64,7 +64,7 @@ const queueQuerySchema = z.strictObject({
 });
 const detailQuerySchema = z.strictObject({ done: z.string().regex(/^[a-z-]{1,40}$/).optional(), lang: z.string().max(10).optional() });
 const langOnly = z.strictObject({ lang: z.string().max(10).optional() });
-const revisionBody = z.strictObject({ _csrf: z.string().optional(), revision: z.coerce.number().int().min(0) });
+const revisionBody = z.strictObject({ _csrf: z.string().optional(), revision: wholeNumber('form.error.invalid', 0, Number.MAX_SAFE_INTEGER) });
 const emptyBody = z.strictObject({ _csrf: z.string().optional() });
 
 /** The acting staff member for a permission (the guard has already checked it). */
@@ -140,7 +140,7 @@ export async function registerUVisaRoutes(app: FastifyInstance, ctx: AppContext)
     } catch (err) {
       const fields = validationFields(err);
       if (!fields) throw err;
-      return reply.page(<EntryView ctx={reply.viewContext()} jurisdiction={ctx.jurisdiction} errors={fields} values={body as Record<string, string | string[]>} />, 422);
+      return reply.page(<EntryView ctx={reply.viewContext()} jurisdiction={ctx.jurisdiction} errors={fields} values={formListValues(body)} />, 422);
     }
   });
 
@@ -203,6 +203,7 @@ export async function registerUVisaRoutes(app: FastifyInstance, ctx: AppContext)
         reference={request.reference}
         form={supplementFormFor(request.visaType)}
         answers={answers}
+        requesterWords={requesterWords(request)}
         revision={request.revision}
         canSign={allows(req, U_VISA_PERMISSIONS.decide) && ['received', 'info-requested', 'reconsideration'].includes(request.status)}
         saved={query.done === 'saved'}
@@ -234,6 +235,7 @@ export async function registerUVisaRoutes(app: FastifyInstance, ctx: AppContext)
           reference={row.reference}
           form={form}
           answers={answers}
+          requesterWords={requesterWords(row)}
           revision={row.revision}
           canSign={allows(req, U_VISA_PERMISSIONS.decide)}
           errors={problems}
@@ -263,7 +265,7 @@ export async function registerUVisaRoutes(app: FastifyInstance, ctx: AppContext)
   });
   action('certify', U_VISA_PERMISSIONS.decide, 'certify', async (req, actor, id) => {
     const body = parseInput(revisionBody, req.body ?? {});
-    await certify(ctx, actor, id, { revision: body.revision });
+    await certify(ctx, actor, id, { revision: body.revision, officialName: req.staff?.displayName });
   });
   action('deny', U_VISA_PERMISSIONS.decide, 'deny', (req, actor, id) => proposeDenial(ctx, actor, id, req.body ?? {}));
   action('review', U_VISA_PERMISSIONS.review, 'review', (req, actor, id) => reviewDenial(ctx, actor, id, req.body ?? {}));

@@ -7,6 +7,7 @@
  * Part 1 asks for it "if any"); it is checked for format, sealed and blind-indexed.
  */
 import { z } from 'zod';
+import { isIsoDate } from '../../core/dates.ts';
 import { isRandomId } from '../../core/crypto/random.ts';
 import { LOCALES } from '../../core/i18n/locales.ts';
 import { CRIME_CODES, CRIME_MODIFIERS, SIMILAR_ACTIVITY, supportsTVisa } from './u-visa.crimes.ts';
@@ -58,14 +59,6 @@ export const LIMITS = {
   phone: 30,
 } as const;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** True for a real calendar date `YYYY-MM-DD`. */
-export function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
 
 const isoDate = (key: string) => z.string().refine(isIsoDate, key);
 

@@ -9,7 +9,10 @@ import { goodCauseReasons } from '../u-visa.clocks.ts';
 import { crimeLabelKey } from '../u-visa.crimes.ts';
 import { DENIAL_REASONS } from '../u-visa.decisions.ts';
 import type { RequestDetail } from '../u-visa.service.ts';
-import { ClockState, formatDate, formatDateTime } from './u-visa-format.tsx';
+import { ClockState, ItemName, formatDate, formatDateTime, withSlot } from './u-visa-format.tsx';
+
+/** The id of the list of Supplement B items a refused signing names (`field-…`, as the error summary links). */
+const INCOMPLETE_ID = 'supplement-incomplete';
 
 /** The forms of the detail page, so errors come back to the one that was sent. */
 export type DetailForm = 'route' | 'helpfulness' | 'info' | 'goodCause' | 'certify' | 'deny' | 'review' | 'reconsider' | 'family' | 'withdraw';
@@ -56,7 +59,11 @@ export function DetailView(props: {
   // Blank Supplement B items are listed beside the signing button with links to the form; other errors on top.
   const supplementIds = new Set(supplementFields(supplementFormFor(r.visaType)).map((f) => f.id));
   const itemErrors = props.form === 'certify' ? errors.filter((e) => supplementIds.has(e.field)) : [];
-  const topErrors = errors.filter((e) => !itemErrors.includes(e));
+  // A refused signing starts the page with a summary that says so and links to the list of items to complete.
+  const topErrors: FieldError[] = [
+    ...(itemErrors.length > 0 ? [{ field: INCOMPLETE_ID, key: 'u-visa.staff.certify.refused', values: { count: itemErrors.length } }] : []),
+    ...errors.filter((e) => !itemErrors.includes(e)),
+  ];
   const values = props.values ?? {};
   const errorOf = (form: DetailForm, field: string) => (props.form === form ? errors.find((e) => e.field === field) : undefined);
   const message = (form: DetailForm, field: string) => {
@@ -65,6 +72,13 @@ export function DetailView(props: {
   };
   const notGiven = <span class="text-base">{t('u-visa.staff.notGiven')}</span>;
   const text = (v: string | null | undefined): Child => (v === undefined || v === null || v === '' ? notGiven : <span class="sanctuary-answer">{v}</span>);
+  // The requester's own words are in the language they used, which may not be the page's (WCAG 3.1.2).
+  const requesterText = (v: string | undefined): Child =>
+    v === undefined || v === '' ? notGiven : (
+      <span class="sanctuary-answer" lang={r.language === ctx.locale ? undefined : r.language}>
+        {v}
+      </span>
+    );
   const date = (v: string | null | undefined): Child => (v ? formatDate(ctx, v) : notGiven);
   const departments = jurisdiction.uVisa.certifyingAgencies.value;
   const department = departments.find((d) => d.id === r.department);
@@ -79,7 +93,7 @@ export function DetailView(props: {
     { key: t('u-visa.staff.field.status'), value: <Tag>{t(`u-visa.status.${r.status}`)}</Tag> },
     { key: t('u-visa.staff.field.received'), value: formatDateTime(ctx, jurisdiction, r.receivedAt) },
     { key: t('u-visa.staff.field.channel'), value: t(`u-visa.channel.${r.channel}`) },
-    { key: t('u-visa.staff.field.requesterRole'), value: t(`u-visa.requesterRole.${r.requesterRole}`) },
+    { key: t('u-visa.staff.field.requesterRole'), value: t(`u-visa.staff.requesterRole.${r.requesterRole}`) },
     { key: t('u-visa.staff.field.requesterName'), value: text(r.requester.name) },
   ];
   if (r.requester.organisation) requestRows.push({ key: t('u-visa.staff.field.organisation'), value: text(r.requester.organisation) });
@@ -113,14 +127,14 @@ export function DetailView(props: {
     },
     { key: t('u-visa.staff.field.crimeModifiers'), value: r.crimes.modifiers.length > 0 ? r.crimes.modifiers.map((m) => t(`u-visa.crimeModifier.${m}`)).join(', ') : notGiven },
   ];
-  if (r.crimes.similarActivity) caseRows.push({ key: t('u-visa.form.similarActivity.label'), value: text(r.crimes.similarActivity) });
+  if (r.crimes.similarActivity) caseRows.push({ key: t('u-visa.form.similarActivity.label'), value: requesterText(r.crimes.similarActivity) });
   caseRows.push(
     { key: t('u-visa.staff.field.agency'), value: agency ? <span lang="en">{agency.name}</span> : r.agency === 'other' ? text(r.casePart.agencyOther) : t('u-visa.agency.unknown') },
     { key: t('u-visa.staff.field.department'), value: department ? <span lang="en">{department.name}</span> : <strong>{t('u-visa.staff.unrouted')}</strong> },
     { key: t('u-visa.form.caseNumber.label'), value: text(r.casePart.caseNumber) },
     { key: t('u-visa.form.courtFileNumber.label'), value: text(r.casePart.courtFileNumber) },
     { key: t('u-visa.form.crimeDate.label'), value: date(r.casePart.crimeDate) },
-    { key: t('u-visa.form.helpfulness.label'), value: text(r.helpfulnessAccount) },
+    { key: t('u-visa.form.helpfulness.label'), value: requesterText(r.helpfulnessAccount) },
   );
   if (r.expedite) {
     caseRows.push({
@@ -319,17 +333,28 @@ export function DetailView(props: {
           <>
             <ActionForm ctx={ctx} id={r.id} action="certify" title={t('u-visa.staff.certify.title')} hint={t('u-visa.staff.certify.hint')} button={t('u-visa.staff.certify.submit')} revision={r.revision} />
             {itemErrors.length > 0 ? (
-              <Alert type="error" heading={t('u-visa.staff.certify.blankHeading')}>
-                <ul class="usa-list">
-                  {itemErrors.map((e) => (
-                    <li>
-                      <a class="usa-link" href={`/staff/u-visa/requests/${r.id}/supplement#field-${e.field}`}>
-                        {t('u-visa.staff.certify.blankItem', { item: t(`u-visa.suppb.field.${e.field}`), problem: t(e.key) })}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </Alert>
+              <div class="usa-alert usa-alert--error" id={`field-${INCOMPLETE_ID}`} tabindex={-1}>
+                <div class="usa-alert__body">
+                  <h3 class="usa-alert__heading">
+                    {t('u-visa.staff.certify.blankHeading')}
+                  </h3>
+                  <p class="usa-alert__text">{t('u-visa.staff.certify.blankIntro')}</p>
+                  <ul class="usa-list">
+                    {itemErrors.map((e) => (
+                      <li>
+                        <a class="usa-link" href={`/staff/u-visa/requests/${r.id}/supplement#field-${e.field}`}>
+                          {withSlot(ctx, 'u-visa.staff.certify.blankItem', 'item', <ItemName ctx={ctx} id={e.field} />, { problem: t(e.key) })}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                  <p class="usa-alert__text">
+                    <a class="usa-link" href={`/staff/u-visa/requests/${r.id}/supplement`}>
+                      {t('u-visa.staff.supplement.link', { form: r.visaType === 'U' ? 'I-918' : 'I-914' })}
+                    </a>
+                  </p>
+                </div>
+              </div>
             ) : null}
             <ActionForm ctx={ctx} id={r.id} action="deny" title={t('u-visa.staff.deny.title')} hint={t('u-visa.staff.deny.hint')} button={t('u-visa.staff.deny.submit')} secondary revision={r.revision}>
               <FormGroup

@@ -59,7 +59,7 @@ export function EntryView(props: {
       <form method="post" action="/staff/u-visa/new" class="usa-form usa-form--large">
         <CsrfField ctx={ctx} />
         <h2>{t('u-visa.staff.new.section.requester')}</h2>
-        <FormGroup name="requesterRole" type="radio" label={t('u-visa.form.requesterRole.label')} value={v('requesterRole')} error={err('requesterRole')} choices={choices('u-visa.requesterRole', REQUESTER_ROLES)} />
+        <FormGroup name="requesterRole" type="radio" label={t('u-visa.form.requesterRole.label')} value={v('requesterRole')} error={err('requesterRole')} choices={choices('u-visa.staff.requesterRole', REQUESTER_ROLES)} />
         <FormGroup name="requesterName" label={t('u-visa.staff.new.requesterName')} hint={t('u-visa.staff.new.requesterNameHint')} value={v('requesterName')} error={err('requesterName')} maxLength={100} />
         <FormGroup name="requesterOrganisation" label={t('u-visa.form.requesterOrganisation.label')} value={v('requesterOrganisation')} error={err('requesterOrganisation')} maxLength={150} />
         <FormGroup name="releaseType" type="select" label={t('u-visa.form.releaseType.label')} hint={t('u-visa.form.releaseType.hint')} value={v('releaseType')} error={err('releaseType')} choices={[{ value: '', label: t('u-visa.staff.new.notApplicable') }, ...choices('u-visa.releaseType', RELEASE_TYPES)]} />

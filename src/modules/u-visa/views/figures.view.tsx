@@ -3,7 +3,7 @@ import { Table } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import type { PublishedCell } from '../../../core/privacy/suppression.ts';
-import type { UVisaFigures } from '../u-visa.figures.ts';
+import type { QuarterFigures, UVisaFigures } from '../u-visa.figures.ts';
 
 function cellText(ctx: ViewContext, c: PublishedCell | undefined): string {
   return publishedCellText(ctx, c, ctx.t('u-visa.figures.suppressed'));
@@ -52,6 +52,14 @@ export function FiguresPage(props: { ctx: ViewContext; figures: UVisaFigures; ci
   const days = numberFormat(ctx, { maximumFractionDigits: 1 });
   const rows = [...figures.quarters.keys()].reverse();
   const hidden = t('u-visa.figures.suppressed');
+  // Days and shares of a quarter without decisions: nothing to compute, which is not the same as hidden.
+  const none = (
+    <>
+      <span aria-hidden="true">{t('u-visa.figures.noDecisions.mark')}</span>
+      <span class="usa-sr-only">{t('u-visa.figures.noDecisions')}</span>
+    </>
+  );
+  const derived = (q: QuarterFigures, v: number | null, format: Intl.NumberFormat) => (v !== null ? format.format(v) : q.noDecisions ? none : hidden);
   return (
     <Layout ctx={ctx} title={t('u-visa.figures.title')}>
       <div class="usa-prose">
@@ -88,10 +96,10 @@ export function FiguresPage(props: { ctx: ViewContext; figures: UVisaFigures; ci
             <span>{cellText(ctx, figures.outcomes.rowTotals[i])}</span>,
             <span>{cellText(ctx, figures.outcomes.cells[i]?.[0])}</span>,
             <span>{cellText(ctx, figures.outcomes.cells[i]?.[1])}</span>,
-            <span>{q.medianDays === null ? hidden : days.format(q.medianDays)}</span>,
-            <span>{q.p90Days === null ? hidden : days.format(q.p90Days)}</span>,
-            <span>{q.within7 === null ? hidden : pct.format(q.within7)}</span>,
-            <span>{q.within30 === null ? hidden : pct.format(q.within30)}</span>,
+            <span>{derived(q, q.medianDays, days)}</span>,
+            <span>{derived(q, q.p90Days, days)}</span>,
+            <span>{derived(q, q.within7, pct)}</span>,
+            <span>{derived(q, q.within30, pct)}</span>,
             <span>{cellText(ctx, figures.goodCause.values[i])}</span>,
           ];
         })}
@@ -101,6 +109,7 @@ export function FiguresPage(props: { ctx: ViewContext; figures: UVisaFigures; ci
         <ul>
           <li>{t('u-visa.figures.notes.quarters')}</li>
           <li>{t('u-visa.figures.notes.days')}</li>
+          <li>{t('u-visa.figures.notes.noDecisions', { mark: t('u-visa.figures.noDecisions.mark'), hidden })}</li>
           <li>{t('u-visa.figures.notes.goodCause')}</li>
         </ul>
       </div>

@@ -1,10 +1,23 @@
-import type { Jurisdiction } from '../../../core/jurisdiction/index.ts';
+import type { Child } from 'hono/jsx';
+import { type Jurisdiction, localDate } from '../../../core/jurisdiction/index.ts';
 import { Breadcrumbs, Table, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import { VISA_TYPES } from '../u-visa.schemas.ts';
 import type { QueuePage, QueueQuery } from '../u-visa.service.ts';
-import { ClockState, formatDate, formatDateTime } from './u-visa-format.tsx';
+import { ClockState, formatDate } from './u-visa-format.tsx';
+
+/**
+ * A cell's text that may wrap onto several lines (the table container keeps cells on one line otherwise), so
+ * the queue fits a 1280-pixel screen without scrolling sideways.
+ */
+function Wrap(props: { lang?: string | undefined; children?: Child }) {
+  return (
+    <span class="display-block text-wrap" lang={props.lang}>
+      {props.children}
+    </span>
+  );
+}
 
 /** A queue URL keeping the view and filters. */
 export function queueHref(query: Pick<QueueQuery, 'view' | 'department' | 'visaType'>, cursor?: { after?: string; before?: string }): string {
@@ -65,7 +78,7 @@ export function QueueView(props: { ctx: ViewContext; jurisdiction: Jurisdiction;
             {t('u-visa.staff.filter.department')}
           </label>
           <select class="usa-select" id="filter-department" name="department">
-            <option value="">{t('u-visa.staff.filter.all')}</option>
+            <option value="">{t('u-visa.staff.filter.allDepartments')}</option>
             {departments.map((d) => (
               <option value={d.id} selected={query.department === d.id} lang="en">
                 {d.name}
@@ -78,7 +91,7 @@ export function QueueView(props: { ctx: ViewContext; jurisdiction: Jurisdiction;
             {t('u-visa.staff.filter.visaType')}
           </label>
           <select class="usa-select" id="filter-visa" name="visaType">
-            <option value="">{t('u-visa.staff.filter.all')}</option>
+            <option value="">{t('u-visa.staff.filter.allVisaTypes')}</option>
             {VISA_TYPES.map((v) => (
               <option value={v} selected={query.visaType === v}>
                 {t(`u-visa.visaType.${v}`)}
@@ -111,18 +124,18 @@ export function QueueView(props: { ctx: ViewContext; jurisdiction: Jurisdiction;
             open ? (
               <span class="sanctuary-clock">
                 <ClockState ctx={ctx} daysLeft={r.daysLeft} status={r.clock?.status ?? null} />
-                {r.clock ? <span class="usa-hint"> · {formatDate(ctx, r.clock.due_date)}</span> : null}
+                {r.clock ? <span class="usa-hint display-block">{formatDate(ctx, r.clock.due_date)}</span> : null}
               </span>
             ) : r.decided_at ? (
-              formatDateTime(ctx, jurisdiction, r.decided_at)
+              <Wrap>{formatDate(ctx, localDate(jurisdiction, new Date(r.decided_at)))}</Wrap>
             ) : (
               ''
             ),
             r.expedited === 1 ? <Tag tone="big">{t('u-visa.staff.expedited')}</Tag> : t('u-visa.staff.standard'),
-            t(`u-visa.visaType.${r.visa_type}`),
-            <span lang={r.department ? 'en' : undefined}>{departmentName(r.department)}</span>,
-            t(`u-visa.status.${r.status}`),
-            formatDateTime(ctx, jurisdiction, r.received_at),
+            <Wrap>{t(`u-visa.staff.visaShort.${r.visa_type}`)}</Wrap>,
+            <Wrap lang={r.department ? 'en' : undefined}>{departmentName(r.department)}</Wrap>,
+            <Wrap>{t(`u-visa.status.${r.status}`)}</Wrap>,
+            formatDate(ctx, localDate(jurisdiction, new Date(r.received_at))),
           ])}
         />
       )}

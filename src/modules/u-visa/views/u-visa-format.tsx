@@ -26,3 +26,37 @@ export function ClockState(props: { ctx: ViewContext; daysLeft: number | null; s
   if (daysLeft < 0) return <strong class="sanctuary-overdue">{ctx.t('clocks.due.overdueBy', { days: -daysLeft })}</strong>;
   return <span class={daysLeft <= 2 ? 'sanctuary-due-soon' : undefined}>{ctx.t('clocks.due.daysLeft', { days: daysLeft })}</span>;
 }
+
+/** Text in another language than the page's, marked so screen readers pronounce it right (WCAG 3.1.2). */
+export function InLanguage(props: { ctx: ViewContext; lang: string; children?: Child }): Child {
+  return props.lang === props.ctx.locale ? <>{props.children}</> : <span lang={props.lang}>{props.children}</span>;
+}
+
+/** The name of a Supplement B item: the English USCIS form's wording on every page, marked as English. */
+export function ItemName(props: { ctx: ViewContext; id: string }): Child {
+  return (
+    <InLanguage ctx={props.ctx} lang="en">
+      {props.ctx.t(`u-visa.suppb.field.${props.id}`)}
+    </InLanguage>
+  );
+}
+
+const SLOT = '\uE001';
+
+/**
+ * A translated message with one placeholder filled by markup (an English item name inside a Spanish
+ * sentence, say): the message is formatted with a marker in the placeholder, then split around it.
+ */
+export function withSlot(ctx: ViewContext, key: string, name: string, node: Child, values: Record<string, string | number> = {}): Child {
+  const parts = ctx.t(key, { ...values, [name]: SLOT }).split(SLOT);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <>
+          {i > 0 ? node : null}
+          {part}
+        </>
+      ))}
+    </>
+  );
+}

@@ -1,10 +1,12 @@
+import type { Child } from 'hono/jsx';
 import type { FieldError } from '../../../core/http/errors.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
 import { crimeLabelKey } from '../u-visa.crimes.ts';
 import type { CaseFacts } from '../u-visa.service.ts';
-import { STOCK_ANSWERS, type SupplementForm, supplementFields, supplementParts } from '../supplement-b/supplement-b.fields.ts';
+import { STOCK_ANSWERS, type SupplementField, type SupplementForm, supplementFields, supplementParts } from '../supplement-b/supplement-b.fields.ts';
+import { InLanguage, ItemName, withSlot } from './u-visa-format.tsx';
 
 function crumbs(ctx: ViewContext, id: string, reference: string, label: string) {
   const t = ctx.t;
@@ -77,9 +79,91 @@ export function FactsView(props: { ctx: ViewContext; id: string; reference: stri
 }
 
 /**
+ * One Supplement B item, in USWDS markup like the core `FormGroup` (the same ids, so error summaries link to
+ * it), except that its label is markup: the item's name is the English USCIS form's wording, marked
+ * `lang="en"` on a page in another language, and a hint may quote the requester's words in their language.
+ */
+function SupplementItem(props: {
+  ctx: ViewContext;
+  field: SupplementField;
+  label: Child;
+  hint?: Child;
+  error?: string;
+  value: string | readonly string[] | undefined;
+  choices?: ReadonlyArray<{ value: string; label: string }>;
+}) {
+  const { field: f } = props;
+  const id = `field-${f.id}`;
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const values: readonly string[] = typeof props.value === 'string' ? [props.value] : (props.value ?? []);
+  const groupClass = `usa-form-group${props.error ? ' usa-form-group--error' : ''}`;
+  const hint = props.hint ? (
+    <div class="usa-hint" id={hintId}>
+      {props.hint}
+    </div>
+  ) : null;
+  const error = props.error ? (
+    <span class="usa-error-message" id={errorId} role="alert">
+      {props.error}
+    </span>
+  ) : null;
+  if (f.type === 'choice' || f.type === 'multi') {
+    const type = f.type === 'choice' ? 'radio' : 'checkbox';
+    return (
+      <div class={groupClass}>
+        <fieldset class="usa-fieldset" aria-describedby={describedBy} id={id} tabindex={-1}>
+          <legend class="usa-legend">{props.label}</legend>
+          {hint}
+          {error}
+          {(props.choices ?? []).map((c, i) => (
+            <div class={`usa-${type}`}>
+              <input class={`usa-${type}__input`} type={type} id={`${id}-${i}`} name={f.id} value={c.value} checked={values.includes(c.value)} />
+              <label class={`usa-${type}__label`} for={`${id}-${i}`}>
+                {c.label}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+      </div>
+    );
+  }
+  const control =
+    f.type === 'textarea' ? (
+      <textarea class={`usa-textarea${props.error ? ' usa-input--error' : ''}`} id={id} name={f.id} aria-describedby={describedBy} aria-invalid={props.error ? 'true' : undefined} maxlength={f.maxLength}>
+        {values[0] ?? ''}
+      </textarea>
+    ) : (
+      <input
+        class={`usa-input${props.error ? ' usa-input--error' : ''}`}
+        id={id}
+        name={f.id}
+        type={f.type === 'date' ? 'date' : 'text'}
+        value={values[0] ?? ''}
+        maxlength={f.maxLength}
+        aria-describedby={describedBy}
+        aria-invalid={props.error ? 'true' : undefined}
+      />
+    );
+  return (
+    <div class={groupClass}>
+      <label class="usa-label" for={id}>
+        {props.label}
+      </label>
+      {hint}
+      {error}
+      {control}
+    </div>
+  );
+}
+
+/**
  * Supplement B, item by item, prefilled from the request and the case facts. Every item offers the answers
  * USCIS accepts instead of a blank ("N/A", "None", "Unknown") where they fit; signing is refused while a
- * required item is blank.
+ * required item is blank. What the page shows prefilled counts at signing and is stored with the signed form.
+ * The requester's own words in another language than English are not prefilled (the answer sheet is in
+ * English): they are quoted beside their item, in their language, for the official to answer in English.
  */
 export function SupplementView(props: {
   ctx: ViewContext;
@@ -87,6 +171,8 @@ export function SupplementView(props: {
   reference: string;
   form: SupplementForm;
   answers: Readonly<Record<string, string>>;
+  /** The requester's words left out of the draft because they are not in English, by item. */
+  requesterWords?: Readonly<Partial<Record<string, { text: string; lang: string }>>>;
   revision: number;
   canSign: boolean;
   errors?: readonly FieldError[];
@@ -95,10 +181,23 @@ export function SupplementView(props: {
   const { ctx, form, answers } = props;
   const t = ctx.t;
   const errors = props.errors ?? [];
+  const words = props.requesterWords ?? {};
   const fields = supplementFields(form).filter((f) => !f.system);
   const title = t(`u-visa.suppb.title.${form}`);
   const optionLabel = (fieldId: string, value: string) =>
     fieldId === 'crimes' ? t(crimeLabelKey(value)) : fieldId === 'crimeModifiers' ? t(`u-visa.crimeModifier.${value}`) : t(`u-visa.suppb.option.${value}`);
+  const requesterHint = (fieldId: string): Child | undefined => {
+    const w = words[fieldId];
+    if (!w) return undefined;
+    return (
+      <>
+        {t('u-visa.staff.supplement.requesterWords', { language: t(`u-visa.language.${w.lang}`) })}{' '}
+        <q class="sanctuary-answer" lang={w.lang}>
+          {w.text}
+        </q>
+      </>
+    );
+  };
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, props.id, props.reference, title)}>
       {props.saved ? (
@@ -109,6 +208,7 @@ export function SupplementView(props: {
       <ErrorSummary ctx={ctx} errors={errors} />
       <h1>{title}</h1>
       <p>{t('u-visa.staff.supplement.intro')}</p>
+      <p>{t('u-visa.staff.supplement.prefilled')}</p>
       <form method="post" action={`/staff/u-visa/requests/${props.id}/supplement`} class="usa-form usa-form--large sanctuary-supplement">
         <CsrfField ctx={ctx} />
         {supplementParts(form).map((part) => (
@@ -119,34 +219,28 @@ export function SupplementView(props: {
               .map((f) => {
                 const value = answers[f.id];
                 const stock = value !== undefined && (STOCK_ANSWERS as readonly string[]).includes(value) ? value : undefined;
-                const label = f.optional ? t('u-visa.staff.supplement.optional', { label: t(`u-visa.suppb.field.${f.id}`) }) : t(`u-visa.suppb.field.${f.id}`);
+                const name = <ItemName ctx={ctx} id={f.id} />;
+                const label = f.optional ? withSlot(ctx, 'u-visa.staff.supplement.optional', 'label', name) : name;
                 const error = errorText(ctx, errors, f.id);
-                const input =
-                  f.type === 'choice' ? (
-                    <FormGroup name={f.id} type="radio" label={label} value={stock ? undefined : value} error={error} choices={(f.options ?? []).map((o) => ({ value: o, label: optionLabel(f.id, o) }))} />
-                  ) : f.type === 'multi' ? (
-                    <FormGroup
-                      name={f.id}
-                      type="checkbox"
-                      label={label}
-                      value={stock ? [] : (value ?? '').split(',').filter(Boolean)}
-                      error={error}
-                      choices={(f.options ?? []).map((o) => ({ value: o, label: optionLabel(f.id, o) }))}
-                    />
-                  ) : (
-                    <FormGroup name={f.id} type={f.type === 'date' ? 'date' : f.type === 'textarea' ? 'textarea' : 'text'} label={label} value={stock ? '' : value} error={error} maxLength={f.maxLength} />
-                  );
+                const choices = f.type === 'choice' || f.type === 'multi' ? (f.options ?? []).map((o) => ({ value: o, label: optionLabel(f.id, o) })) : undefined;
+                const shown = f.type === 'multi' ? (stock ? [] : (value ?? '').split(',').filter(Boolean)) : f.type === 'choice' ? (stock ? undefined : value) : stock ? '' : value;
                 return (
                   <div class="sanctuary-supplement-item">
-                    {input}
+                    <SupplementItem ctx={ctx} field={f} label={label} hint={requesterHint(f.id)} error={error} value={shown} choices={choices} />
                     {f.offer.length > 0 ? (
-                      <FormGroup
-                        name={`${f.id}__stock`}
-                        type="radio"
-                        label={t('u-visa.staff.supplement.stock', { label: t(`u-visa.suppb.field.${f.id}`) })}
-                        value={stock ?? ''}
-                        choices={[{ value: '', label: t('u-visa.staff.supplement.stockNone') }, ...f.offer.map((o) => ({ value: o, label: o, lang: 'en' }))]}
-                      />
+                      <div class="usa-form-group">
+                        <fieldset class="usa-fieldset" id={`field-${f.id}__stock`} tabindex={-1}>
+                          <legend class="usa-legend">{withSlot(ctx, 'u-visa.staff.supplement.stock', 'label', name)}</legend>
+                          {[{ value: '', label: t('u-visa.staff.supplement.stockNone'), lang: undefined }, ...f.offer.map((o) => ({ value: o, label: o, lang: 'en' }))].map((c, i) => (
+                            <div class="usa-radio">
+                              <input class="usa-radio__input" type="radio" id={`field-${f.id}__stock-${i}`} name={`${f.id}__stock`} value={c.value} checked={(stock ?? '') === c.value} />
+                              <label class="usa-radio__label" for={`field-${f.id}__stock-${i}`}>
+                                {c.lang ? <InLanguage ctx={ctx} lang={c.lang}>{c.label}</InLanguage> : c.label}
+                              </label>
+                            </div>
+                          ))}
+                        </fieldset>
+                      </div>
                     ) : null}
                   </div>
                 );
