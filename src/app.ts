@@ -30,7 +30,7 @@ import { ClassificationRegistry } from './core/privacy/classification.ts';
 import { loadJurisdiction } from './core/jurisdiction/index.ts';
 import { createLogger } from './core/log.ts';
 import type { AppContext } from './core/modules/context.ts';
-import type { SanctuaryModule } from './core/modules/module.ts';
+import { type SanctuaryModule, staffDoorFor } from './core/modules/module.ts';
 import { PdfPrinter } from './core/pdf/pdf-printer.ts';
 import { MODULES } from './modules/index.ts';
 
@@ -136,8 +136,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
         if (!staff) return undefined;
         const nav = [{ href: '/staff', labelKey: 'staff.nav.home' }];
         for (const m of modules) {
-          const s = m.program?.staffHref;
-          if (s && permissions.allows(staff.roles, s.permission)) nav.push({ href: s.href, labelKey: m.program?.titleKey ?? m.id });
+          const door = staffDoorFor(m.program, (permission) => permissions.allows(staff.roles, permission));
+          if (door) nav.push({ href: door.href, labelKey: m.program?.titleKey ?? m.id });
         }
         if (permissions.allows(staff.roles, 'core.users.manage')) nav.push({ href: '/staff/users', labelKey: 'auth.nav.users' });
         if (permissions.allows(staff.roles, 'core.demands.read')) nav.push({ href: '/staff/demands', labelKey: 'demands.nav' });

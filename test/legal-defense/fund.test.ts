@@ -475,8 +475,9 @@ describeEachDialect('the fund: sources, contracts, time, invoices, burn, funder 
     expect(report.rows.map((r) => r.name)).toEqual(['Provider A', 'Provider B']);
     expect(report.rows.every((r) => r.cases.suppressed && r.hoursTenths.suppressed && r.approvedCents.suppressed)).toBe(true);
     expect(report.total.cases.suppressed).toBe(true);
-    expect(report.position).toMatchObject({ amountCents: 100_000_000, approvedCents: 3_405_000, paidCents: 405_000 });
-    expect(report.activities.map((a) => [a.activity, a.hoursTenths])).toEqual([['client-meeting', 15], ['court', 15], ['research', 20], ['travel', 220]]);
+    // The money approved, paid and left and the hours by activity would give the hidden total away: hidden with it.
+    expect(report.position).toMatchObject({ amountCents: 100_000_000, approvedCents: { suppressed: true }, paidCents: { suppressed: true }, remainingCents: { suppressed: true } });
+    expect(report.activities.map((a) => [a.activity, a.hoursTenths.suppressed])).toEqual([['client-meeting', true], ['court', true], ['research', true], ['travel', true]]);
     const csv = await staff.get(`/staff/legal-defense/fund/report.csv?source=${appropriation}&from=2027-01-01&to=2027-06-30`);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -506,6 +507,9 @@ describeEachDialect('the fund: sources, contracts, time, invoices, burn, funder 
     expect(after.total.hoursTenths).toEqual({ suppressed: false, value: 270 + 110 });
     expect(after.total.approvedCents).toEqual({ suppressed: false, value: 405_000 + 165_000 + 3_000_000 });
     expect(after.total.paidCents).toEqual({ suppressed: false, value: 405_000 });
+    // With the total published, so are the money position and the hours by activity.
+    expect(after.position).toMatchObject({ approvedCents: { suppressed: false, value: 3_570_000 }, paidCents: { suppressed: false, value: 405_000 }, remainingCents: { suppressed: false, value: 100_000_000 - 3_570_000 } });
+    expect(after.activities.find((x) => x.activity === 'client-meeting')?.hoursTenths).toEqual({ suppressed: false, value: 15 + 110 });
     // The fund and the outcomes dashboard add up: every case the fund paid for is one the dashboard counts as
     // represented (a provider's attorney accepted it: `attorney_user_id`, the dashboard's definition), and the
     // fund's 18 are among the cases represented.
@@ -645,7 +649,10 @@ describeEachDialect('the fund: amendments of sources and contracts', (dialect) =
       ['2027-02-28', 10_000_000],
       ['2027-03-01', 15_000_000],
     ]);
+    // The chart starts from the amount in force on the first day, not from today's.
+    expect(detail.startAmountCents).toBe(10_000_000);
     const page = await (await as(staffActor.userId)).get(`/staff/legal-defense/fund/sources/${source}?done=source-amended`, { 'accept-language': 'es' });
+    expect(page.body).toMatch(/Empieza en 100\.000,00\s*US\$/);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Fuente modificada.');
     expect(page.body).toContain('Dinero agregado (asignación suplementaria, aumento de la subvención)');

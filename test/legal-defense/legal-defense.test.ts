@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/core/auth/api-tokens.ts';
+import { SESSION_COOKIE } from '../../src/core/auth/session-hook.ts';
+import { createSession } from '../../src/core/auth/sessions.service.ts';
 import { KeyNotFoundError } from '../../src/core/crypto/index.ts';
 import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { type Candidate, acceptCase, addParty, addProvider, chooseProvider, declineCase, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
@@ -7,7 +9,7 @@ import { meetDeadline, recordProceeding, recordStatus, recordTransfer } from '..
 import { recordEligibility } from '../../src/modules/legal-defense/legal-defense.eligibility.ts';
 import { normalizeANumber } from '../../src/modules/legal-defense/legal-defense.schemas.ts';
 import { type StaffActor, readCase, readRestricted } from '../../src/modules/legal-defense/legal-defense.service.ts';
-import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
 import { type StaffBrowser, signInAs } from '../helpers/staff.ts';
 
@@ -113,6 +115,11 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(JSON.parse(offer.explanation)).toMatchObject({ chosen: providers[0], languageMatch: true, candidates: 3 });
     const acceptClock = await t.ctx.clocks.get(offer.clock_id as string);
     expect(acceptClock?.dueAt.toISOString()).toBe('2026-11-20T19:00:00.000Z');
+    // The queue shows each case's clock to the first attorney contact (24 hours), without a name.
+    const queue = await staff.get('/staff/legal-defense?view=assigned');
+    expect(queue.statusCode).toBe(200);
+    expect(queue.body).toContain('<th scope="col">First attorney contact</th>');
+    expect(queue.body).toMatch(/\(24 hours left\)|\(23\.\d hours left\)/);
   });
 
   it('the same Idempotency-Key and body returns the first result and files nothing; another body with it is refused', async () => {
@@ -160,13 +167,38 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(bad.statusCode).toBe(422);
     const fields = bad.json<{ error: { fields: Array<{ field: string; message: string }> } }>().error.fields;
     expect(Object.fromEntries(fields.map((f) => [f.field, f.message]))).toMatchObject({
-      aNumber: 'Lambarka A waa A iyo 8 ama 9 god, tusaale A-123-456-789',
+      aNumber: 'Lambarka A waa A iyo 7 ilaa 9 god, tusaale A-123-456-789',
       detainedOn: 'Taariikhdani waa mustaqbalka',
       facility: 'Ka dooro meel liiska, "Meel kale" ama "Ma aqaan"',
       personLanguage: 'Ka dooro luuqad liiska',
     });
     expect((await api([1, 2])).statusCode).toBe(422);
     expect((await api(report(), { 'idempotency-key': 'bad key with spaces' })).statusCode).toBe(400);
+    // JSON escapes cannot bring in what the form parser refuses: NUL, unpaired surrogates, absurd depth.
+    for (const givenName of ['Ma\u0000ria', '\ud800']) {
+      const res = await api(report({ givenName }), { 'accept-language': 'es' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ error: { message: string } }>().error.message).toContain('caracteres de control invisibles');
+    }
+    const deep = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/legal-defense/reports',
+      payload: `{"x":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'accept-language': 'hmn' },
+    });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json<{ error: { message: string } }>().error.message).toBe('Daim ntawv thov muaj ntau txheej dhau, nyeem tsis tau.');
+    // Dates from before 1900 are not dates anyone means; a consent that is not one of the answers is refused, not read as "no".
+    const old = await api(report({ detainedOn: '0001-01-01', dateOfBirth: '1000-01-01', contactConsent: 'please-yes' }));
+    expect(old.statusCode).toBe(422);
+    expect(old.json<{ error: { fields: Array<{ field: string }> } }>().error.fields.map((f) => f.field).sort()).toEqual(['contactConsent', 'dateOfBirth', 'detainedOn']);
+    // A capacity is digits: a blank is not 0, and hexadecimal or exponents are not numbers.
+    const providersBefore = (await t.ctx.db.kysely.selectFrom('legal_defense_providers').select('id').execute()).length;
+    for (const capacity of ['', '0x10', '1e5', '-1']) {
+      const res = await staff.post('/staff/legal-defense/providers', { name: 'Provider X', capacity, languages: 'es', available: 'yes' }, { 'accept-language': 'es' });
+      expect(res.statusCode, capacity).toBe(422);
+    }
+    expect((await t.ctx.db.kysely.selectFrom('legal_defense_providers').select('id').execute()).length).toBe(providersBefore);
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/legal-defense/reports', payload: JSON.stringify(report()), headers: { 'content-type': 'application/json', authorization: `Bearer ${uVisaOnly}` } });
     expect(refused.statusCode).toBe(403);
     expect(await counts()).toEqual(before);
@@ -182,6 +214,17 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     const refused = await staff.post('/staff/legal-defense/intake', { ...(report({ detainedOn: 'yesterday' }) as Record<string, string>) });
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('Enter a real date');
+    // Desk staff who take reports but do not open cases find the phone screen from the staff home, and are not
+    // sent to the queue or the case they may not open.
+    const desk = await signInAs(t, 'office-staff');
+    const home = await desk.get('/staff');
+    expect(home.body).toContain('href="/staff/legal-defense/intake"');
+    expect(home.body).not.toContain('href="/staff/legal-defense"');
+    expect((await desk.get('/staff/legal-defense')).statusCode).toBe(403);
+    const saved = await desk.post('/staff/legal-defense/intake', { ...(report({ givenName: 'Ayaan', familyName: 'Warsame', dateOfBirth: '1979-02-02', personLanguage: 'so', facility: 'unknown', language: 'en' }) as Record<string, string>) });
+    expect(saved.statusCode).toBe(201);
+    expect(saved.body).not.toContain('href="/staff/legal-defense/cases/');
+    expect(saved.body).not.toContain('href="/staff/legal-defense"');
   });
 
   it('providers see only their assigned cases; restricted fields are a separate, audited read', async () => {
@@ -289,6 +332,8 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     const page = await staff.get(`/staff/legal-defense/cases/${filed.caseId}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Universal representation');
+    // Why staff must check: the caller's answer, kept as a reason code (the address itself is not kept).
+    expect(page.body).toContain('Staff need to check residency: the caller did not know whether the person lives in the city');
     const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('revision').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
     await expect(recordEligibility(t.ctx, staffActor, filed.caseId, { revision: row.revision, decision: 'ineligible' })).rejects.toBeDefined();
     await recordEligibility(t.ctx, staffActor, filed.caseId, { revision: row.revision, decision: 'ineligible', reason: 'not-resident' });
@@ -351,6 +396,17 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(page.body).toContain('Maxkamadda socdaalka');
     expect(page.body).toContain('Codsi dib u furid (90 maalmood)');
     expect(page.body).toContain('Magangelyo');
+    // A court deadline is a last day, named with its weekday (the reopen day is a Sunday) and counted in days;
+    // filing is a separate button, not words that run into the deadline.
+    const en = await staff.get(`/staff/legal-defense/cases/${filed.caseId}?lang=en`);
+    expect(en.body).toMatch(/Due by the end of Sunday, January 31, 2027 \(\d+ days left\)/);
+    const es = await staff.get(`/staff/legal-defense/cases/${filed.caseId}?lang=es`);
+    expect(es.body).toContain('Vence al final del domingo, 31 de enero de 2027');
+    const fresh = new TestBrowser(t.app);
+    fresh.setCookie(SESSION_COOKIE, await createSession(t.ctx, { userId: holder.actor.userId, factor: 'totp' }));
+    const provider = await fresh.get(`/staff/legal-defense/assigned/${filed.caseId}?lang=en`);
+    expect(provider.statusCode).toBe(200);
+    expect(provider.body).toMatch(/<button type="submit" class="usa-button usa-button--outline usa-button--small">Record as filed: /);
   });
 
   it('retention: a closed case is forgotten three years after closing (key destroyed, reports, offers, clocks deleted); open cases stay', async () => {

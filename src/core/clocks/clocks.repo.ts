@@ -207,6 +207,12 @@ export const clocksRepo = {
     return db.selectFrom('clocks').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The clocks with these ids (at most a page's worth), in no particular order. */
+  async byIds(db: Executor, ids: readonly string[]): Promise<ClockRow[]> {
+    if (ids.length === 0) return [];
+    return db.selectFrom('clocks').selectAll().where('id', 'in', ids).execute();
+  },
+
   /**
    * Reads a clock for a change, holding its row until the transaction ends: `FOR UPDATE` on PostgreSQL; on
    * SQLite a no-op write first, which takes the database's write lock before the read (a read-then-write

@@ -264,6 +264,14 @@ export class ClockService {
     return row ? this.#view(await this.#exact(row)) : undefined;
   }
 
+  /** Several clocks by id (a page of a list), keyed by id; ids without a clock are left out. At most 500. */
+  async getMany(ids: readonly string[], db: Executor = this.#db.kysely): Promise<Map<string, ClockView>> {
+    if (ids.length > 500) throw new RangeError('getMany: at most 500 ids');
+    const rows = await clocksRepo.byIds(db, [...new Set(ids)]);
+    const views = await Promise.all(rows.map(async (r) => this.#view(await this.#exact(r))));
+    return new Map(views.map((v) => [v.id, v]));
+  }
+
   /** Every event of a clock, oldest first: the full history. */
   async historyOf(id: string, db: Executor = this.#db.kysely): Promise<ClockEventView[]> {
     return (await clocksRepo.eventsOf(db, id)).map(eventView);

@@ -17,8 +17,25 @@ export interface ProgramEntry {
   summaryKey: string;
   /** Where a resident starts (public), if the program has a public door. */
   publicHref?: string;
-  /** Where staff start, with the permission that shows the link. */
-  staffHref?: { href: string; permission: string };
+  /**
+   * Where staff start, with the permission that shows the link; a list gives other doors, in order, for staff
+   * who lack the first one's permission (desk staff who may take a report but not open the queue).
+   */
+  staffHref?: StaffDoor | readonly StaffDoor[];
+}
+
+/** A staff entry point of a program and the permission it needs. */
+export interface StaffDoor {
+  href: string;
+  permission: string;
+}
+
+/** The first of a program's staff doors that `allows` lets through, if any. */
+export function staffDoorFor(program: ProgramEntry | undefined, allows: (permission: string) => boolean): StaffDoor | undefined {
+  const doors = program?.staffHref;
+  if (doors === undefined) return undefined;
+  const list: readonly StaffDoor[] = 'href' in doors ? [doors] : doors;
+  return list.find((d) => allows(d.permission));
 }
 
 /**

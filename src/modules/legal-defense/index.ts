@@ -40,7 +40,11 @@ export const legalDefenseModule: SanctuaryModule = {
     titleKey: 'program.legal-defense.title',
     summaryKey: 'program.legal-defense.summary',
     publicHref: '/forms/legal-defense-report',
-    staffHref: { href: '/staff/legal-defense', permission: LEGAL_DEFENSE_PERMISSIONS.read },
+    staffHref: [
+      { href: '/staff/legal-defense', permission: LEGAL_DEFENSE_PERMISSIONS.read },
+      // Desk staff who take reports by phone but do not open cases.
+      { href: '/staff/legal-defense/intake', permission: LEGAL_DEFENSE_PERMISSIONS.intake },
+    ],
   },
   forms: [legalDefenseReportForm],
   disclosureSources: [legalDefenseCaseSource],

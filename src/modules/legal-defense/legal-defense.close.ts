@@ -17,7 +17,7 @@ import { OPEN_STATUSES } from '../../core/clocks/index.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import type { OUTCOMES } from './legal-defense.court.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
-import { isIsoDate } from './legal-defense.schemas.ts';
+import { isIsoDate } from '../../core/dates.ts';
 import { CASE_RECORD, CLOCK_OWNER, CLOCK_RECORD_TYPES, type StaffActor, addEvent, cityDate, inScope, requireCase } from './legal-defense.service.ts';
 
 /** Why a case is closed (codes, kept in plain text for the outcome figures). */

@@ -11,7 +11,7 @@ import { AppError } from '../../core/http/errors.ts';
 import type { ClockName } from '../../core/jurisdiction/profile.schema.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
-import { isIsoDate } from './legal-defense.schemas.ts';
+import { isIsoDate } from '../../core/dates.ts';
 import { isFacilityChoice } from './legal-defense.facilities.ts';
 import { CASE_RECORD, CLOCK_OWNER, CLOCK_RECORD_TYPES, type DetentionPart, type StaffActor, addEvent, at, cityDate, inScope, requireCase, tellFamily } from './legal-defense.service.ts';
 

@@ -120,10 +120,9 @@ export function parseDuration(text: string): number | null {
   return Math.floor((hundredths * 60 + 50) / 100);
 }
 
-/** Minutes as hours with one decimal for display ("1.5"), from integers. */
-export function minutesToHours(minutes: number): string {
-  const tenths = Math.floor((minutes * 10 + 30) / 60);
-  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+/** Minutes as tenths of an hour, rounded half up (90 → 15, for "1.5 h"), from integers. */
+export function minutesToTenths(minutes: number): number {
+  return Math.floor((minutes * 10 + 30) / 60);
 }
 
 /**
@@ -247,7 +246,7 @@ export function monthlyBalance(options: {
   const last = options.until.slice(0, 7);
   for (;;) {
     const [y, m] = month.split('-').map(Number) as [number, number];
-    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    const next = m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`;
     const end = month === last ? options.until : addDays(`${next}-01`, -1);
     let approved = 0;
     while (i < sorted.length && (sorted[i] as { on: string }).on <= end) {

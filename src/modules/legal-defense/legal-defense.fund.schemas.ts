@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isRandomId } from '../../core/crypto/random.ts';
-import { isIsoDate } from './legal-defense.schemas.ts';
+import { isIsoDate } from '../../core/dates.ts';
 import {
   ACTIVITIES,
   AMENDMENT_REASONS,
@@ -19,6 +19,7 @@ import {
   parseDollars,
   parseDuration,
 } from './legal-defense.fund.rules.ts';
+import { wholeNumber } from '../../core/http/validate.ts';
 
 const csrf = { _csrf: z.string().optional() };
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -158,7 +159,7 @@ export const emptySchema = z.strictObject({ ...csrf });
 
 /** `?window=` days of the burn rate (default 90). */
 export const burnQuery = z.strictObject({
-  window: z.preprocess(blank, z.coerce.number().int().min(MIN_BURN_WINDOW_DAYS).max(MAX_BURN_WINDOW_DAYS).optional()),
+  window: z.preprocess(blank, wholeNumber('form.error.invalid', MIN_BURN_WINDOW_DAYS, MAX_BURN_WINDOW_DAYS).optional()),
   done: z.string().regex(/^[a-z-]{1,40}$/).optional(),
   lang: z.string().max(10).optional(),
 });

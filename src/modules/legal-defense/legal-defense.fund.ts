@@ -753,6 +753,8 @@ export interface SourceDetail {
   source: SourceRow;
   burn: Burn;
   balance: BalancePoint[];
+  /** The amount in force on the source's first day (before the amendments made after it). */
+  startAmountCents: number;
   contracts: ContractBurn[];
   /** The source's amendments and its contracts', newest first. */
   amendments: AmendmentRow[];
@@ -778,6 +780,7 @@ export async function sourceDetail(ctx: AppContext, id: string, options: { windo
     source,
     burn,
     balance,
+    startAmountCents: source.amount_cents - amountChanges.filter((c) => c.on > source.starts_on).reduce((sum, c) => sum + c.cents, 0),
     contracts: await contractBurns(ctx, db, await fundRepo.listContracts(db, { sourceId: id }), windowDays, today),
     amendments,
   };
@@ -890,11 +893,16 @@ export interface FunderReport {
   source: SourceRow;
   from: string;
   to: string;
-  /** The source's money at the end of the period (financial figures, not counts of people). */
-  position: { amountCents: number; allocatedCents: number; approvedCents: number; paidCents: number; remainingCents: number };
+  /**
+   * The source's money at the end of the period. What was approved, paid and is left is hidden with the total
+   * count of cases: over the source's whole period it is the total row's amount, and a per-case rate turns it
+   * back into the count.
+   */
+  position: { amountCents: number; allocatedCents: number; approvedCents: PublishedCell; paidCents: PublishedCell; remainingCents: PublishedCell };
   rows: ReportRow[];
   total: ReportRow;
-  activities: Array<{ activity: Activity; hoursTenths: number }>;
+  /** Hours by activity, hidden with the total count of cases (they add up to the total's hours). */
+  activities: Array<{ activity: Activity; hoursTenths: PublishedCell }>;
   suppressedCount: number;
 }
 
@@ -943,12 +951,19 @@ export async function funderReport(ctx: AppContext, options: { sourceId: string;
     .where('paid_on', '<=', to)
     .executeTakeFirst();
   const approvedUpTo = approvals.filter((a) => cityDate(ctx, new Date(a.decided_at)) <= to).reduce((s, a) => s + a.total_cents, 0);
-  const activities = (await fundRepo.reportByActivity(db, { sourceId: source.id, from, to })).map((a) => ({ activity: a.activity as Activity, hoursTenths: tenths(a.minutes) }));
+  const withTotal = (value: number) => mask(series.total, value);
+  const activities = (await fundRepo.reportByActivity(db, { sourceId: source.id, from, to })).map((a) => ({ activity: a.activity as Activity, hoursTenths: withTotal(tenths(a.minutes)) }));
   return {
     source,
     from,
     to,
-    position: { amountCents: source.amount_cents, allocatedCents: source.allocated_cents, approvedCents: approvedUpTo, paidCents: Number(paidUpTo?.c ?? 0), remainingCents: source.amount_cents - approvedUpTo },
+    position: {
+      amountCents: source.amount_cents,
+      allocatedCents: source.allocated_cents,
+      approvedCents: withTotal(approvedUpTo),
+      paidCents: withTotal(Number(paidUpTo?.c ?? 0)),
+      remainingCents: withTotal(source.amount_cents - approvedUpTo),
+    },
     rows,
     total,
     activities: activities.sort((a, b) => a.activity.localeCompare(b.activity)),
@@ -1021,7 +1036,7 @@ export function funderReportCsv(reports: readonly FunderReport[], label: { total
       );
     for (const r of report.rows) push('provider', r, r.name);
     push('total', report.total, label.total);
-    for (const a of report.activities) lines.push([report.source.name, kind, report.from, report.to, 'activity', label.activity(a.activity), '', tenthsText(a.hoursTenths), '', '', false].map((v) => csvCell(v)).join(','));
+    for (const a of report.activities) lines.push([report.source.name, kind, report.from, report.to, 'activity', label.activity(a.activity), '', cell(a.hoursTenths, tenthsText), '', '', a.hoursTenths.suppressed].map((v) => csvCell(v)).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -32,7 +32,8 @@ import { recordEligibility } from './legal-defense.eligibility.ts';
 import { buildOutcomes, outcomesCsv } from './legal-defense.outcomes.ts';
 import { LEGAL_DEFENSE_PERMISSIONS as P, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
-import { DECLINE_REASONS, caseParamsSchema, eligibilitySchema, isIsoDate, normalizeANumber, providerSchema } from './legal-defense.schemas.ts';
+import { isIsoDate } from '../../core/dates.ts';
+import { DECLINE_REASONS, caseParamsSchema, eligibilitySchema, normalizeANumber, providerSchema } from './legal-defense.schemas.ts';
 import { type CaseScope, type StaffActor, createReport, fileReport, listQueue, parseReport, readCase, readRestricted } from './legal-defense.service.ts';
 import { IntakeView } from './views/intake.view.tsx';
 import { OutcomesPage } from './views/outcomes.view.tsx';
@@ -110,12 +111,12 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
   app.get('/staff/legal-defense', { config: { access: { permission: P.read } } }, async (req, reply) => {
     const query = parseInput(queueQuery, req.query);
     const page = await listQueue(ctx, { view: query.view, after: query.after });
-    return reply.page(<QueueView ctx={reply.viewContext()} view={query.view} {...page} providers={await providerNames()} timeZone={tz} can={{ intake: allows(req, P.intake), providers: allows(req, P.providers), fund: allows(req, P.fundRead) }} />);
+    return reply.page(<QueueView ctx={reply.viewContext()} view={query.view} {...page} providers={await providerNames()} timeZone={tz} now={ctx.now()} can={{ intake: allows(req, P.intake), providers: allows(req, P.providers), fund: allows(req, P.fundRead) }} />);
   });
 
   app.get('/staff/legal-defense/intake', { config: { access: { permission: P.intake } } }, async (req, reply) => {
     parseInput(langOnly, req.query);
-    return reply.page(<IntakeView ctx={reply.viewContext()} />);
+    return reply.page(<IntakeView ctx={reply.viewContext()} canRead={allows(req, P.read)} />);
   });
 
   app.post('/staff/legal-defense/intake', { config: { access: { permission: P.intake } } }, async (req, reply) => {
@@ -126,10 +127,10 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
       const input = parseReport(ctx, raw, now);
       const filed = await fileReport(ctx, (tx) => createReport(ctx, tx, { input, channel: 'phone', filer: { kind: 'staff', actor }, now, offer: offerCase }));
       const row = await legalDefenseRepo.findCase(ctx.db.kysely, filed.caseId);
-      return reply.code(201).page(<IntakeView ctx={reply.viewContext()} created={{ caseId: filed.caseId, reference: filed.reference, merged: filed.merged, status: row?.status ?? 'reported' }} />, 201);
+      return reply.code(201).page(<IntakeView ctx={reply.viewContext()} canRead={allows(req, P.read)} created={{ caseId: filed.caseId, reference: filed.reference, merged: filed.merged, status: row?.status ?? 'reported' }} />, 201);
     } catch (err) {
       const fields = validationFields(err);
-      if (fields && fields.length > 0) return reply.page(<IntakeView ctx={reply.viewContext()} errors={fields} values={raw} />, 422);
+      if (fields && fields.length > 0) return reply.page(<IntakeView ctx={reply.viewContext()} canRead={allows(req, P.read)} errors={fields} values={raw} />, 422);
       throw err;
     }
   });
@@ -237,7 +238,8 @@ export async function registerLegalDefenseRoutes(app: FastifyInstance, ctx: AppC
     const actor = staffActor(req, P.assigned);
     const provider = await legalDefenseRepo.providerOfUser(ctx.db.kysely, actor.userId);
     const items = provider ? await legalDefenseRepo.listForProvider(ctx.db.kysely, provider, 200) : [];
-    return reply.page(<AssignedView ctx={reply.viewContext()} items={items} linked={provider !== undefined} timeZone={tz} done={query.done} />);
+    const clocks = await ctx.clocks.getMany(items.flatMap((r) => (r.contact_clock_id ? [r.contact_clock_id] : [])));
+    return reply.page(<AssignedView ctx={reply.viewContext()} items={items} clocks={clocks} now={ctx.now()} linked={provider !== undefined} timeZone={tz} done={query.done} />);
   });
   app.get('/staff/legal-defense/assigned/:id', { config: { access: { permission: P.assigned } } }, async (req, reply) => {
     const query = parseInput(detailQuery, req.query);

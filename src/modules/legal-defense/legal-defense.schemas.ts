@@ -8,9 +8,11 @@
  * Never asked: immigration status, citizenship, country of birth, criminal history, the merits of the case.
  */
 import { z } from 'zod';
+import { isIsoDate } from '../../core/dates.ts';
 import { isRandomId } from '../../core/crypto/random.ts';
 import { LOCALES } from '../../core/i18n/locales.ts';
 import { isFacilityChoice } from './legal-defense.facilities.ts';
+import { wholeNumber } from '../../core/http/validate.ts';
 
 /** Who is reporting. */
 export const REPORTER_ROLES = ['family', 'friend', 'self', 'attorney', 'community-group', 'other'] as const;
@@ -49,14 +51,6 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const LIMITS = { name: 100, otherNames: 200, place: 300, facilityOther: 200, contactName: 100, relationship: 60, email: 254, phone: 30, street: 120, zip: 10, note: 1000 } as const;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** True for a real calendar date `YYYY-MM-DD`. */
-export function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
 
 /**
  * An A-number as EOIR and ICE print it: `A` and nine digits ("A-123-456-789", "a 12345678"; older numbers
@@ -108,9 +102,10 @@ const reportShape = z.strictObject({
   contactEmail: optionalText(LIMITS.email),
   /**
    * What the contact agrees to be told, by short messages with the case reference only (no names, no place):
-   * `yes` — when a lawyer takes the case; `updates` — that, and when the person is released; anything else, no.
+   * `yes` (or `true`) — when a lawyer takes the case; `updates` — that, and when the person is released; `no`,
+   * `false` or nothing — no messages. Any other value is refused rather than read as a no.
    */
-  contactConsent: z.preprocess((v) => (v === 'updates' ? 'updates' : v === 'yes' || v === true ? 'yes' : 'no'), z.enum(CONTACT_CONSENTS)),
+  contactConsent: z.preprocess((v) => (v === true ? 'yes' : v === false || v === undefined || v === '' ? 'no' : v), z.enum(CONTACT_CONSENTS, 'legal-defense.error.contactConsent')),
   language: z.enum(LOCALES, 'legal-defense.error.language'),
 });
 export type ReportShape = z.output<typeof reportShape>;
@@ -203,7 +198,7 @@ export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 export const eligibilitySchema = z
   .strictObject({
     _csrf: z.string().optional(),
-    revision: z.coerce.number().int().min(0),
+    revision: wholeNumber('form.error.invalid', 0, Number.MAX_SAFE_INTEGER),
     decision: z.enum(['eligible', 'ineligible'], 'legal-defense.error.decision'),
     basis: z.preprocess(blankToUndefined, z.enum(RESIDENCY_BASES, 'legal-defense.error.basis').optional()),
     street: optionalText(LIMITS.street),
@@ -233,7 +228,7 @@ const languageList = z.preprocess(
 export const providerSchema = z.strictObject({
   _csrf: z.string().optional(),
   name: text(150),
-  capacity: z.coerce.number('legal-defense.error.capacity').int('legal-defense.error.capacity').min(0, 'legal-defense.error.capacity').max(100_000, 'legal-defense.error.capacity'),
+  capacity: wholeNumber('legal-defense.error.capacity', 0, 100_000),
   languages: languageList,
   available: z.preprocess((v) => v === 'yes' || v === true, z.boolean()),
 });

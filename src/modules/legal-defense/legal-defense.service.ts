@@ -537,5 +537,7 @@ export async function listQueue(ctx: AppContext, options: { view: 'waiting' | 'a
   const more = rows.length > 50;
   const items = more ? rows.slice(0, 50) : rows;
   const counts = await legalDefenseRepo.countOpenByStatus(ctx.db.kysely);
-  return { items, next: more ? (items[items.length - 1]?.id ?? null) : null, counts };
+  // Each case's clock from the report to the first attorney contact, one read for the page.
+  const clocks = await ctx.clocks.getMany(items.flatMap((r) => (r.contact_clock_id ? [r.contact_clock_id] : [])));
+  return { items, next: more ? (items[items.length - 1]?.id ?? null) : null, counts, clocks };
 }

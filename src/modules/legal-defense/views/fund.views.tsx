@@ -5,17 +5,18 @@
  */
 import type { Child } from 'hono/jsx';
 import type { FieldError } from '../../../core/http/errors.ts';
-import { formatHmongDate, type Translate } from '../../../core/i18n/messages.ts';
+import type { Translate } from '../../../core/i18n/messages.ts';
 import type { FiscalYear } from '../../../core/jurisdiction/index.ts';
 import type { PublishedCell } from '../../../core/privacy/suppression.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup, SummaryList, Table, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
 import { LineChart, type LineSeries } from '../../../core/views/line-chart.tsx';
 import type { ViewContext } from '../../../core/views/view-context.ts';
+import { day } from './format.tsx';
 import type en from '../locales/fund/en.json';
 import type { BillingCase, Burn, CaseTime, ContractBurn, ContractDetail, FundOverview, FunderReport, InvoiceDetail, ProviderBilling, ReportRow, SourceDetail } from '../legal-defense.fund.ts';
 import type { AmendmentRow, InvoiceRow, SourceRow } from '../legal-defense.fund.repo.ts';
-import { ACTIVITIES, AMENDMENT_REASONS, CONTRACT_BASES, MAX_BURN_WINDOW_DAYS, MIN_BURN_WINDOW_DAYS, REJECT_REASONS, SOURCE_KINDS, daysBetween, minutesToHours } from '../legal-defense.fund.rules.ts';
+import { ACTIVITIES, AMENDMENT_REASONS, CONTRACT_BASES, MAX_BURN_WINDOW_DAYS, MIN_BURN_WINDOW_DAYS, REJECT_REASONS, SOURCE_KINDS, daysBetween, minutesToTenths } from '../legal-defense.fund.rules.ts';
 
 /** The fund catalog's keys: every key a view names statically is checked by the compiler. */
 export type FundMessageKey = keyof typeof en;
@@ -58,15 +59,13 @@ export function money(ctx: ViewContext, currency: string, cents: number): string
   return new Intl.NumberFormat(locale(ctx), { style: 'currency', currency }).format(cents / 100);
 }
 
-/** An ISO date in the page's language. */
-export function day(ctx: ViewContext, iso: string): string {
-  const d = new Date(`${iso}T12:00:00Z`);
-  if (ctx.locale === 'hmn') return formatHmongDate(d, 'medium');
-  return new Intl.DateTimeFormat(locale(ctx), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+/** Tenths of an hour as a number in the page's language ("4.5", "4,5"). */
+function hoursNumber(ctx: ViewContext, tenths: number): string {
+  return new Intl.NumberFormat(locale(ctx), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(tenths / 10);
 }
 
 function hours(ctx: ViewContext, minutes: number): string {
-  return ft(ctx)('legal-defense.fund.hours', { hours: minutesToHours(minutes) });
+  return ft(ctx)('legal-defense.fund.hours', { hours: hoursNumber(ctx, minutesToTenths(minutes)) });
 }
 
 function Done(props: { ctx: ViewContext; done?: string }) {
@@ -264,7 +263,7 @@ function BalanceChart(props: { ctx: ViewContext; detail: SourceDetail; currency:
   const m = (c: number) => money(ctx, props.currency, c);
   const balance: LineSeries = {
     label: t('legal-defense.fund.chart.remaining'),
-    points: [{ x: 0, y: d.source.amount_cents, title: t('legal-defense.fund.chart.point', { date: day(ctx, start), amount: m(d.source.amount_cents) }) }, ...d.balance.map((p) => ({ x: daysBetween(start, p.on), y: p.remainingCents, title: t('legal-defense.fund.chart.point', { date: day(ctx, p.on), amount: m(p.remainingCents) }) }))],
+    points: [{ x: 0, y: d.startAmountCents, title: t('legal-defense.fund.chart.point', { date: day(ctx, start), amount: m(d.startAmountCents) }) }, ...d.balance.map((p) => ({ x: daysBetween(start, p.on), y: p.remainingCents, title: t('legal-defense.fund.chart.point', { date: day(ctx, p.on), amount: m(p.remainingCents) }) }))],
   };
   const series: LineSeries[] = [balance];
   const proj = d.burn.projection;
@@ -284,11 +283,11 @@ function BalanceChart(props: { ctx: ViewContext; detail: SourceDetail; currency:
     <LineChart
       id={`balance-${d.source.id}`}
       title={t('legal-defense.fund.chart.title', { source: d.source.name })}
-      desc={t('legal-defense.fund.chart.desc', { amount: m(d.source.amount_cents), remaining: m(d.burn.remainingCents), projection: runOut(ctx, d.burn) })}
+      desc={t('legal-defense.fund.chart.desc', { amount: m(d.startAmountCents), remaining: m(d.burn.remainingCents), projection: runOut(ctx, d.burn) })}
       caption={t(series.length > 1 ? 'legal-defense.fund.chart.caption' : 'legal-defense.fund.chart.captionNoProjection')}
       series={series}
       xMax={xMax}
-      yMax={d.source.amount_cents}
+      yMax={Math.max(d.source.amount_cents, ...balance.points.map((p) => p.y))}
       xTicks={ticks}
       yFormat={(c) => m(Math.round(c))}
       area
@@ -308,7 +307,7 @@ function contractRows(ctx: ViewContext, currency: string, contracts: readonly Co
     ) : (
       c.providerName
     );
-    const used = c.contract.basis === 'per-case' ? t('legal-defense.fund.used.cases', { used: c.usedCases, cap: c.contract.cap }) : t('legal-defense.fund.used.hours', { used: minutesToHours(c.usedMinutes), cap: c.contract.cap });
+    const used = c.contract.basis === 'per-case' ? t('legal-defense.fund.used.cases', { used: c.usedCases, cap: c.contract.cap }) : t('legal-defense.fund.used.hours', { used: hoursNumber(ctx, minutesToTenths(c.usedMinutes)), cap: c.contract.cap });
     return [
       name,
       t(`legal-defense.fund.basis.${c.contract.basis as 'hourly'}`),
@@ -919,7 +918,7 @@ export function FunderReportView(props: {
   const m = (c: number) => money(ctx, props.currency, c);
   const errors = props.errors ?? [];
   const title = t('legal-defense.fund.report.title');
-  const tenths = (v: number) => t('legal-defense.fund.hours', { hours: `${Math.floor(v / 10)}.${v % 10}` });
+  const tenths = (v: number) => t('legal-defense.fund.hours', { hours: hoursNumber(ctx, v) });
   const reportRow = (row: ReportRow, name: string) => [name, cellText(ctx, row.cases, String), cellText(ctx, row.hoursTenths, tenths), cellText(ctx, row.approvedCents, m), cellText(ctx, row.paidCents, m)];
   const csv = r ? `/staff/legal-defense/fund/report.csv?source=${r.source.id}&from=${r.from}&to=${r.to}` : '';
   const fy = props.query.fy === undefined || props.query.fy === '' ? undefined : String(props.query.fy);
@@ -953,9 +952,9 @@ export function FunderReportView(props: {
             rows={[
               { key: t('legal-defense.fund.col.amount'), value: m(r.position.amountCents) },
               { key: t('legal-defense.fund.col.allocated'), value: m(r.position.allocatedCents) },
-              { key: t('legal-defense.fund.col.approved'), value: m(r.position.approvedCents) },
-              { key: t('legal-defense.fund.col.paid'), value: m(r.position.paidCents) },
-              { key: t('legal-defense.fund.col.remaining'), value: m(r.position.remainingCents) },
+              { key: t('legal-defense.fund.col.approved'), value: cellText(ctx, r.position.approvedCents, m) },
+              { key: t('legal-defense.fund.col.paid'), value: cellText(ctx, r.position.paidCents, m) },
+              { key: t('legal-defense.fund.col.remaining'), value: cellText(ctx, r.position.remainingCents, m) },
             ]}
           />
           <Table
@@ -966,7 +965,7 @@ export function FunderReportView(props: {
           />
           {r.suppressedCount > 0 ? <p>{t('legal-defense.fund.report.suppressed', { count: r.suppressedCount })}</p> : null}
           {r.activities.length > 0 ? (
-            <Table caption={t('legal-defense.fund.report.byActivity')} headers={[t('legal-defense.fund.col.activity'), t('legal-defense.fund.col.hours')]} numeric={[1]} rows={r.activities.map((a) => [t(`legal-defense.fund.activity.${a.activity}`), tenths(a.hoursTenths)])} />
+            <Table caption={t('legal-defense.fund.report.byActivity')} headers={[t('legal-defense.fund.col.activity'), t('legal-defense.fund.col.hours')]} numeric={[1]} rows={r.activities.map((a) => [t(`legal-defense.fund.activity.${a.activity}`), cellText(ctx, a.hoursTenths, tenths)])} />
           ) : null}
           <p>{t('legal-defense.fund.report.method')}</p>
           <p>

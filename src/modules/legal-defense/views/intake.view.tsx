@@ -17,6 +17,8 @@ export function IntakeView(props: {
   errors?: readonly FieldError[];
   values?: Readonly<Record<string, string>>;
   created?: { caseId: string; reference: string; merged: boolean; status: string };
+  /** Whether the staff member may open the queue and cases (desk staff who only take reports may not). */
+  canRead: boolean;
 }) {
   const { ctx } = props;
   const t = ctx.t;
@@ -34,18 +36,20 @@ export function IntakeView(props: {
     <Layout
       ctx={ctx}
       title={title}
-      breadcrumbs={<Breadcrumbs ctx={ctx} items={[{ label: t('staff.home.title'), href: '/staff' }, { label: t('legal-defense.queue.title'), href: '/staff/legal-defense' }, { label: title }]} />}
+      breadcrumbs={<Breadcrumbs ctx={ctx} items={[{ label: t('staff.home.title'), href: '/staff' }, ...(props.canRead ? [{ label: t('legal-defense.queue.title'), href: '/staff/legal-defense' }] : []), { label: title }]} />}
     >
       {props.created ? (
         <Alert type="success" heading={t(props.created.merged ? 'legal-defense.intake.merged' : 'legal-defense.intake.created')}>
           <p>{t('legal-defense.intake.reference')}</p>
           <p class="sanctuary-reference">{props.created.reference}</p>
           <p>{t(`legal-defense.status.${props.created.status}`)}</p>
-          <p>
-            <a class="usa-link" href={`/staff/legal-defense/cases/${props.created.caseId}`}>
-              {t('legal-defense.intake.open')}
-            </a>
-          </p>
+          {props.canRead ? (
+            <p>
+              <a class="usa-link" href={`/staff/legal-defense/cases/${props.created.caseId}`}>
+                {t('legal-defense.intake.open')}
+              </a>
+            </p>
+          ) : null}
         </Alert>
       ) : null}
       <ErrorSummary ctx={ctx} errors={errors} />

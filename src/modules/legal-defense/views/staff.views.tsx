@@ -1,3 +1,4 @@
+import type { ClockView } from '../../../core/clocks/index.ts';
 import type { FieldError } from '../../../core/http/errors.ts';
 import { Alert, Breadcrumbs, CsrfField, ErrorSummary, FormGroup, SummaryList, Table, Tag } from '../../../core/views/components.tsx';
 import { Layout } from '../../../core/views/layout.tsx';
@@ -9,7 +10,7 @@ import type { ProviderRow, QueueRow } from '../legal-defense.repo.ts';
 import { DECLINE_REASONS, INELIGIBLE_REASONS, PERSON_LANGUAGES, RESIDENCY_BASES } from '../legal-defense.schemas.ts';
 import type { CaseDetail, RestrictedDetail } from '../legal-defense.service.ts';
 import { CloseSection } from './close.view.tsx';
-import { ClockLine, languageName, when } from './format.tsx';
+import { ClockLine, day, languageName, when } from './format.tsx';
 
 type Err = readonly FieldError[];
 const errOf = (ctx: ViewContext, errors: Err, name: string) => {
@@ -28,8 +29,11 @@ export function QueueView(props: {
   items: readonly QueueRow[];
   next: string | null;
   counts: ReadonlyArray<{ status: string; n: number }>;
+  /** The cases' first-contact clocks, by clock id. */
+  clocks: ReadonlyMap<string, ClockView>;
   providers: ReadonlyMap<string, string>;
   timeZone: string;
+  now: Date;
   can: { intake: boolean; providers: boolean; fund?: boolean };
 }) {
   const { ctx } = props;
@@ -83,14 +87,15 @@ export function QueueView(props: {
       ) : (
         <Table
           caption={t(`legal-defense.queue.view.${props.view}`)}
-          headers={[t('legal-defense.case.reference'), t('legal-defense.case.status'), t('legal-defense.case.reported'), t('legal-defense.case.language'), t('legal-defense.case.provider'), t('legal-defense.case.reports')]}
-          numeric={[5]}
+          headers={[t('legal-defense.case.reference'), t('legal-defense.case.status'), t('legal-defense.case.reported'), t('legal-defense.case.contactClock'), t('legal-defense.case.language'), t('legal-defense.case.provider'), t('legal-defense.case.reports')]}
+          numeric={[6]}
           rows={props.items.map((r) => [
             <a class="usa-link" href={`/staff/legal-defense/cases/${r.id}`}>
               {r.id.slice(-8)}
             </a>,
             <Tag>{t(`legal-defense.status.${r.status}`)}</Tag>,
             when(ctx, r.created_at, props.timeZone),
+            <ClockLine ctx={ctx} clock={r.contact_clock_id ? (props.clocks.get(r.contact_clock_id) ?? null) : null} timeZone={props.timeZone} now={props.now} />,
             languageName(ctx, r.person_language),
             r.provider_id ? (props.providers.get(r.provider_id) ?? '') : '—',
             String(r.report_count),
@@ -175,9 +180,9 @@ export function CaseView(props: {
         rows={[
           { key: t('legal-defense.form.givenName.label'), value: d.person.givenName },
           { key: t('legal-defense.form.familyName.label'), value: d.person.familyName },
-          ...(d.person.otherNames ? [{ key: t('legal-defense.form.otherNames.label'), value: d.person.otherNames }] : []),
-          { key: t('legal-defense.form.dateOfBirth.label'), value: d.person.dateOfBirth ?? t('legal-defense.case.notGiven') },
-          { key: t('legal-defense.case.detainedOn'), value: d.detainedOn },
+          ...(d.person.otherNames ? [{ key: t('legal-defense.case.label.otherNames'), value: d.person.otherNames }] : []),
+          { key: t('legal-defense.case.label.dateOfBirth'), value: d.person.dateOfBirth ? day(ctx, d.person.dateOfBirth) : t('legal-defense.case.notGiven') },
+          { key: t('legal-defense.case.detainedOn'), value: day(ctx, d.detainedOn) },
           { key: t('legal-defense.case.language'), value: languageName(ctx, d.personLanguage) },
           { key: t('legal-defense.case.reports'), value: String(d.reportCount) },
         ]}
@@ -193,7 +198,7 @@ export function CaseView(props: {
       <SummaryList
         rows={[
           { key: t('legal-defense.form.contactName.label'), value: d.contact.name },
-          ...(d.contact.relationship ? [{ key: t('legal-defense.form.contactRelationship.label'), value: d.contact.relationship }] : []),
+          ...(d.contact.relationship ? [{ key: t('legal-defense.case.label.contactRelationship'), value: d.contact.relationship }] : []),
           { key: t('legal-defense.form.contactMethod.label'), value: t(`legal-defense.contactMethod.${d.contact.method}`) },
           { key: d.contact.email ? t('legal-defense.form.contactEmail.label') : t('legal-defense.form.contactPhone.label'), value: d.contact.email ?? d.contact.phone ?? '' },
         ]}
@@ -211,7 +216,7 @@ export function CaseView(props: {
           </form>
           <form method="post" action={`${base}/decline`} class="usa-form">
             <CsrfField ctx={ctx} />
-            <FormGroup name="reason" type="select" label={t('legal-defense.offer.reason')} error={errOf(ctx, errors, 'reason')} choices={DECLINE_REASONS.map((r) => ({ value: r, label: t(`legal-defense.decline.${r}`) }))} />
+            <FormGroup name="reason" type="select" label={t('legal-defense.offer.reason')} error={errOf(ctx, errors, 'reason')} value={v('reason') ?? ''} choices={[{ value: '', label: t('legal-defense.offer.reasonChoose') }, ...DECLINE_REASONS.map((r) => ({ value: r, label: t(`legal-defense.decline.${r}`) }))]} />
             <button type="submit" class="usa-button usa-button--secondary">
               {t('legal-defense.offer.decline')}
             </button>
@@ -276,7 +281,7 @@ export function CaseView(props: {
           <Table
             caption={t('legal-defense.court.calendar')}
             headers={[t('legal-defense.court.on'), t('legal-defense.court.kind')]}
-            rows={d.proceedings.map((p) => [p.on, t(`legal-defense.proceeding.${p.kind}`)])}
+            rows={d.proceedings.map((p) => [day(ctx, p.on), t(`legal-defense.proceeding.${p.kind}`)])}
           />
         ) : null}
         {d.deadlines.length > 0 ? (
@@ -285,11 +290,11 @@ export function CaseView(props: {
             <ul class="usa-list">
               {d.deadlines.map((c) => (
                 <li>
-                  {t(`legal-defense.rule.${c.governingRule}`)}: {c.dueDate} — <ClockLine ctx={ctx} clock={c} timeZone={props.timeZone} now={props.now} />
+                  {t(`legal-defense.rule.${c.governingRule}`)}: <ClockLine ctx={ctx} clock={c} timeZone={props.timeZone} now={props.now} />
                   {props.canCourt && (c.status === 'running' || c.status === 'overdue') ? (
-                    <form method="post" action={`${base}/deadlines/${c.id}/met`} class="sanctuary-inline-form">
+                    <form method="post" action={`${base}/deadlines/${c.id}/met`}>
                       <CsrfField ctx={ctx} />
-                      <button type="submit" class="usa-button usa-button--unstyled">
+                      <button type="submit" class="usa-button usa-button--outline usa-button--small">
                         {t('legal-defense.court.filed', { rule: t(`legal-defense.rule.${c.governingRule}`) })}
                       </button>
                     </form>
@@ -372,12 +377,16 @@ export function CaseView(props: {
         {d.events.map((e) => (
           <li>
             {when(ctx, e.at, props.timeZone)} — {t(`legal-defense.event.${e.kind}`)}
+            {e.kind === 'eligibility-needed' && e.reasonCode !== null && RESIDENCY_NOTES.includes(e.reasonCode) ? `: ${t(`legal-defense.residencyNote.${e.reasonCode}`)}` : ''}
           </li>
         ))}
       </ol>
     </Layout>
   );
 }
+
+/** Why a report was left for staff to check residency (the event's reason code; see `residencyFromReport`). */
+const RESIDENCY_NOTES: readonly string[] = ['income-screening', 'lives-in-city-no', 'lives-in-city-unknown', 'address-review', 'address-outside', 'address-unmatched'];
 
 /** Translated referrals for a person the program does not serve. */
 export function Referrals(props: { ctx: ViewContext; reason: string }) {
@@ -408,16 +417,16 @@ export function RestrictedView(props: { ctx: ViewContext; detail: RestrictedDeta
       </Alert>
       <SummaryList
         rows={[
-          { key: t('legal-defense.form.aNumber.label'), value: d.aNumber ?? t('legal-defense.case.notGiven') },
+          { key: t('legal-defense.case.label.aNumber'), value: d.aNumber ?? t('legal-defense.case.notGiven') },
           { key: t('legal-defense.form.facility.label'), value: place(d.detention.facility, d.detention.facilityOther) },
           { key: t('legal-defense.form.detainedPlace.label'), value: d.detention.detainedPlace },
-          { key: t('legal-defense.form.detainedOn.label'), value: d.detention.detainedOn },
+          { key: t('legal-defense.form.detainedOn.label'), value: day(ctx, d.detention.detainedOn) },
         ]}
       />
       {d.reportedPlaces.length > 1 ? (
         <Table
           caption={t('legal-defense.restricted.reports')}
-          headers={[t('legal-defense.case.reported'), t('legal-defense.form.facility.label'), t('legal-defense.form.detainedPlace.label'), t('legal-defense.form.aNumber.label')]}
+          headers={[t('legal-defense.case.reported'), t('legal-defense.form.facility.label'), t('legal-defense.form.detainedPlace.label'), t('legal-defense.case.label.aNumber')]}
           rows={d.reportedPlaces.map((p) => [when(ctx, p.receivedAt, props.timeZone), place(p.facility, p.facilityOther), p.detainedPlace, p.aNumber ?? '—'])}
         />
       ) : null}
@@ -501,7 +510,16 @@ export function ProvidersView(props: { ctx: ViewContext; providers: readonly Pro
 }
 
 /** A provider attorney's list: the cases offered to or accepted by their organisation (categories only). */
-export function AssignedView(props: { ctx: ViewContext; items: readonly QueueRow[]; linked: boolean; timeZone: string; done?: string }) {
+export function AssignedView(props: {
+  ctx: ViewContext;
+  items: readonly QueueRow[];
+  /** The cases' first-contact clocks, by clock id. */
+  clocks: ReadonlyMap<string, ClockView>;
+  now: Date;
+  linked: boolean;
+  timeZone: string;
+  done?: string;
+}) {
   const { ctx } = props;
   const t = ctx.t;
   const title = t('legal-defense.assigned.title');
@@ -521,13 +539,14 @@ export function AssignedView(props: { ctx: ViewContext; items: readonly QueueRow
       {props.items.length > 0 ? (
         <Table
           caption={title}
-          headers={[t('legal-defense.case.reference'), t('legal-defense.case.status'), t('legal-defense.case.reported'), t('legal-defense.case.language')]}
+          headers={[t('legal-defense.case.reference'), t('legal-defense.case.status'), t('legal-defense.case.reported'), t('legal-defense.case.contactClock'), t('legal-defense.case.language')]}
           rows={props.items.map((r) => [
             <a class="usa-link" href={`/staff/legal-defense/assigned/${r.id}`}>
               {r.id.slice(-8)}
             </a>,
             <Tag>{t(`legal-defense.status.${r.status}`)}</Tag>,
             when(ctx, r.created_at, props.timeZone),
+            <ClockLine ctx={ctx} clock={r.contact_clock_id ? (props.clocks.get(r.contact_clock_id) ?? null) : null} timeZone={props.timeZone} now={props.now} />,
             languageName(ctx, r.person_language),
           ])}
         />
