@@ -244,18 +244,22 @@ describeEachDialect('U-visa intake', (dialect) => {
     const b = new TestBrowser(t.app);
     const base = '/forms/u-visa-request';
     await b.get(`${base}?lang=es`);
-    await b.post(`${base}/start`, {});
-    for (const [step, form] of [
-      ['requester-role', { requesterRole: 'victim' }],
-      ['visa-type', { visaType: 'U' }],
-      ['crimes', { crimes: ['stalking'] }],
-      ['crime-form', {}],
-      ['agency', { agency: 'unknown' }],
-      ['case', { 'crimeDate-day': '3', 'crimeDate-month': '4', 'crimeDate-year': '2020' }],
-      ['victim-name', { victimGivenName: 'Ana', victimFamilyName: 'Ruiz' }],
-    ] as Array<[string, Record<string, string | string[]>]>) {
-      expect((await b.post(`${base}/${step}`, form)).statusCode, step).toBe(303);
-    }
+    // From the start to the date of birth, each page taken (303); `first` are the requester's own pages.
+    const answerUpToBirth = async (browser: TestBrowser, first: Array<[string, Record<string, string | string[]>]>, query = '') => {
+      await browser.post(`${base}/start`, {});
+      for (const [step, form] of [
+        ...first,
+        ['visa-type', { visaType: 'U' }],
+        ['crimes', { crimes: ['stalking'] }],
+        ['crime-form', {}],
+        ['agency', { agency: 'unknown' }],
+        ['case', { 'crimeDate-day': '3', 'crimeDate-month': '4', 'crimeDate-year': '2020' }],
+        ['victim-name', { victimGivenName: 'Ana', victimFamilyName: 'Ruiz' }],
+      ] as Array<[string, Record<string, string | string[]>]>) {
+        expect((await browser.post(`${base}/${step}${query}`, form)).statusCode, step).toBe(303);
+      }
+    };
+    await answerUpToBirth(b, [['requester-role', { requesterRole: 'victim' }]]);
     const res = await b.post(`${base}/victim-birth`, { 'victimDateOfBirth-day': '1', 'victimDateOfBirth-month': '1', 'victimDateOfBirth-year': '2021' });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('La fecha del delito es anterior a la fecha de nacimiento');
@@ -263,20 +267,15 @@ describeEachDialect('U-visa intake', (dialect) => {
     expect((await b.post(`${base}/victim-birth`, { 'victimDateOfBirth-day': '1', 'victimDateOfBirth-month': '1', 'victimDateOfBirth-year': '1899' })).statusCode).toBe(422);
     // A representative's release dated before the victim's birth: refused on the birth page, not at submission.
     const r = new TestBrowser(t.app);
-    await r.post(`${base}/start`, {});
-    for (const [step, form] of [
-      ['requester-role', { requesterRole: 'attorney' }],
-      ['representative', { requesterName: 'Lic. Soto', requesterOrganisation: '' }],
-      ['release', { releaseType: 'signed-release', 'releaseDate-day': '1', 'releaseDate-month': '1', 'releaseDate-year': '2000' }],
-      ['visa-type', { visaType: 'U' }],
-      ['crimes', { crimes: ['stalking'] }],
-      ['crime-form', {}],
-      ['agency', { agency: 'unknown' }],
-      ['case', { 'crimeDate-day': '3', 'crimeDate-month': '4', 'crimeDate-year': '2020' }],
-      ['victim-name', { victimGivenName: 'Ana', victimFamilyName: 'Ruiz' }],
-    ] as Array<[string, Record<string, string | string[]>]>) {
-      expect((await r.post(`${base}/${step}?lang=es`, form)).statusCode, step).toBe(303);
-    }
+    await answerUpToBirth(
+      r,
+      [
+        ['requester-role', { requesterRole: 'attorney' }],
+        ['representative', { requesterName: 'Lic. Soto', requesterOrganisation: '' }],
+        ['release', { releaseType: 'signed-release', 'releaseDate-day': '1', 'releaseDate-month': '1', 'releaseDate-year': '2000' }],
+      ],
+      '?lang=es',
+    );
     const released = await r.post(`${base}/victim-birth?lang=es`, { 'victimDateOfBirth-day': '1', 'victimDateOfBirth-month': '1', 'victimDateOfBirth-year': '2001' });
     expect(released.statusCode).toBe(422);
     expect(released.body).toContain('id="field-victimDateOfBirth');

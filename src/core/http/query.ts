@@ -10,6 +10,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 const ENCODED = /[%+]/;
 
+/** Refuses a key or value holding a control character or an unpaired surrogate: a translated 400. */
+function refuseControl(s: string): void {
+  if (CONTROL.test(s) || LONE_SURROGATE.test(s)) throw new AppError('bad_request', { messageKey: 'error.controlCharacters' });
+}
+
 function decode(part: string): string {
   if (!ENCODED.test(part)) return part;
   try {
@@ -37,9 +42,8 @@ export function parseQuery(input: string): Record<string, string | string[]> {
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     if (key.length > 100 || value.length > MAX_VALUE) throw new AppError('payload_too_large', { messageKey: 'error.fieldTooLong' });
-    if (CONTROL.test(key) || CONTROL.test(value) || LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
-      throw new AppError('bad_request', { messageKey: 'error.controlCharacters' });
-    }
+    refuseControl(key);
+    refuseControl(value);
     const prev = Object.hasOwn(out, key) ? out[key] : undefined;
     if (prev === undefined) out[key] = value;
     else if (Array.isArray(prev)) prev.push(value);
@@ -61,7 +65,7 @@ export function checkJsonBody(value: unknown): void {
   const stack: Array<[unknown, number]> = [[value, 0]];
   const checkString = (s: string) => {
     if (s.length > MAX_VALUE) throw new AppError('payload_too_large', { messageKey: 'error.fieldTooLong' });
-    if (CONTROL.test(s) || LONE_SURROGATE.test(s)) throw new AppError('bad_request', { messageKey: 'error.controlCharacters' });
+    refuseControl(s);
   };
   while (stack.length > 0) {
     const [v, depth] = stack.pop() as [unknown, number];

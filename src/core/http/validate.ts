@@ -31,7 +31,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 /** The string fields of an urlencoded form body, without the CSRF token (for re-showing a form with its answers). */
 export function formValues(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
+  for (const [k, v] of Object.entries(formListValues(body))) if (typeof v === 'string') out[k] = v;
   return out;
 }
 

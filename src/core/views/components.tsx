@@ -88,8 +88,9 @@ export interface Choice {
  */
 export function FormGroup(props: {
   name: string;
-  label: string;
-  hint?: string;
+  /** Text, or markup when part of it is in another language (`<span lang="en">`; WCAG 3.1.2). */
+  label: Child;
+  hint?: Child;
   error?: string;
   type?: 'text' | 'email' | 'tel' | 'date' | 'number' | 'password' | 'textarea' | 'select' | 'radio' | 'checkbox';
   value?: string | readonly string[];

@@ -45,6 +45,10 @@ export const CONTACT_CONSENTS = ['no', 'yes', 'updates'] as const;
 export const LIVES_IN_CITY = ['yes', 'no', 'unknown'] as const;
 export type LivesInCity = (typeof LIVES_IN_CITY)[number];
 
+/** Why a report waits for staff to check residency: the reason code of its `eligibility-needed` event. */
+export const RESIDENCY_NOTES = ['income-screening', 'lives-in-city-no', 'lives-in-city-unknown', 'address-review', 'address-outside', 'address-unmatched'] as const;
+export type ResidencyNote = (typeof RESIDENCY_NOTES)[number];
+
 /** Where a report came from. */
 export const CHANNELS = ['public-form', 'phone', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];

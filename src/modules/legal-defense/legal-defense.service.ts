@@ -21,7 +21,7 @@ import { localDate } from '../../core/jurisdiction/index.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { checkAddress, defaultGeocoder } from '../municipal-id/api.ts';
 import { type CaseRow, legalDefenseRepo } from './legal-defense.repo.ts';
-import { type Channel, type ReportInput, type ResidencyBasis, reportInputSchema } from './legal-defense.schemas.ts';
+import { type Channel, type ReportInput, type ResidencyBasis, type ResidencyNote, reportInputSchema } from './legal-defense.schemas.ts';
 
 /** The vault program of detention-defense subjects. */
 export const LEGAL_DEFENSE_PROGRAM = 'legal-defense';
@@ -167,7 +167,7 @@ export async function addEvent(tx: Executor, caseId: string, kind: string, when:
  * the edge, not found, "no", "don't know") is left for staff. `null` when staff must decide; also when the
  * profile asks for an income test, which only staff record.
  */
-export async function residencyFromReport(ctx: AppContext, tx: Executor, input: ReportInput): Promise<{ basis: ResidencyBasis | null; note: string | null }> {
+export async function residencyFromReport(ctx: AppContext, tx: Executor, input: ReportInput): Promise<{ basis: ResidencyBasis | null; note: ResidencyNote | null }> {
   if (ctx.jurisdiction.incomeRules.legalDefenseIncomeScreening.value) return { basis: null, note: 'income-screening' };
   if (!ctx.jurisdiction.legalDefense.residencyRequired.value) return { basis: 'attestation', note: null };
   if (input.livesInCity !== 'yes') return { basis: null, note: `lives-in-city-${input.livesInCity}` };

@@ -7,7 +7,7 @@ import { CUSTODY, OUTCOMES, PROCEEDING_KINDS, RELIEF } from '../legal-defense.co
 import { REFERRALS } from '../legal-defense.eligibility.ts';
 import { FACILITIES, facilityName } from '../legal-defense.facilities.ts';
 import type { ProviderRow, QueueRow } from '../legal-defense.repo.ts';
-import { DECLINE_REASONS, INELIGIBLE_REASONS, PERSON_LANGUAGES, RESIDENCY_BASES } from '../legal-defense.schemas.ts';
+import { DECLINE_REASONS, INELIGIBLE_REASONS, PERSON_LANGUAGES, RESIDENCY_BASES, RESIDENCY_NOTES } from '../legal-defense.schemas.ts';
 import type { CaseDetail, RestrictedDetail } from '../legal-defense.service.ts';
 import { CloseSection } from './close.view.tsx';
 import { ClockLine, day, languageName, when } from './format.tsx';
@@ -377,16 +377,13 @@ export function CaseView(props: {
         {d.events.map((e) => (
           <li>
             {when(ctx, e.at, props.timeZone)} — {t(`legal-defense.event.${e.kind}`)}
-            {e.kind === 'eligibility-needed' && e.reasonCode !== null && RESIDENCY_NOTES.includes(e.reasonCode) ? `: ${t(`legal-defense.residencyNote.${e.reasonCode}`)}` : ''}
+            {e.kind === 'eligibility-needed' && e.reasonCode !== null && (RESIDENCY_NOTES as readonly string[]).includes(e.reasonCode) ? `: ${t(`legal-defense.residencyNote.${e.reasonCode}`)}` : ''}
           </li>
         ))}
       </ol>
     </Layout>
   );
 }
-
-/** Why a report was left for staff to check residency (the event's reason code; see `residencyFromReport`). */
-const RESIDENCY_NOTES: readonly string[] = ['income-screening', 'lives-in-city-no', 'lives-in-city-unknown', 'address-review', 'address-outside', 'address-unmatched'];
 
 /** Translated referrals for a person the program does not serve. */
 export function Referrals(props: { ctx: ViewContext; reason: string }) {

@@ -78,85 +78,8 @@ export function FactsView(props: { ctx: ViewContext; id: string; reference: stri
   );
 }
 
-/**
- * One Supplement B item, in USWDS markup like the core `FormGroup` (the same ids, so error summaries link to
- * it), except that its label is markup: the item's name is the English USCIS form's wording, marked
- * `lang="en"` on a page in another language, and a hint may quote the requester's words in their language.
- */
-function SupplementItem(props: {
-  ctx: ViewContext;
-  field: SupplementField;
-  label: Child;
-  hint?: Child;
-  error?: string;
-  value: string | readonly string[] | undefined;
-  choices?: ReadonlyArray<{ value: string; label: string }>;
-}) {
-  const { field: f } = props;
-  const id = `field-${f.id}`;
-  const hintId = props.hint ? `${id}-hint` : undefined;
-  const errorId = props.error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
-  const values: readonly string[] = typeof props.value === 'string' ? [props.value] : (props.value ?? []);
-  const groupClass = `usa-form-group${props.error ? ' usa-form-group--error' : ''}`;
-  const hint = props.hint ? (
-    <div class="usa-hint" id={hintId}>
-      {props.hint}
-    </div>
-  ) : null;
-  const error = props.error ? (
-    <span class="usa-error-message" id={errorId} role="alert">
-      {props.error}
-    </span>
-  ) : null;
-  if (f.type === 'choice' || f.type === 'multi') {
-    const type = f.type === 'choice' ? 'radio' : 'checkbox';
-    return (
-      <div class={groupClass}>
-        <fieldset class="usa-fieldset" aria-describedby={describedBy} id={id} tabindex={-1}>
-          <legend class="usa-legend">{props.label}</legend>
-          {hint}
-          {error}
-          {(props.choices ?? []).map((c, i) => (
-            <div class={`usa-${type}`}>
-              <input class={`usa-${type}__input`} type={type} id={`${id}-${i}`} name={f.id} value={c.value} checked={values.includes(c.value)} />
-              <label class={`usa-${type}__label`} for={`${id}-${i}`}>
-                {c.label}
-              </label>
-            </div>
-          ))}
-        </fieldset>
-      </div>
-    );
-  }
-  const control =
-    f.type === 'textarea' ? (
-      <textarea class={`usa-textarea${props.error ? ' usa-input--error' : ''}`} id={id} name={f.id} aria-describedby={describedBy} aria-invalid={props.error ? 'true' : undefined} maxlength={f.maxLength}>
-        {values[0] ?? ''}
-      </textarea>
-    ) : (
-      <input
-        class={`usa-input${props.error ? ' usa-input--error' : ''}`}
-        id={id}
-        name={f.id}
-        type={f.type === 'date' ? 'date' : 'text'}
-        value={values[0] ?? ''}
-        maxlength={f.maxLength}
-        aria-describedby={describedBy}
-        aria-invalid={props.error ? 'true' : undefined}
-      />
-    );
-  return (
-    <div class={groupClass}>
-      <label class="usa-label" for={id}>
-        {props.label}
-      </label>
-      {hint}
-      {error}
-      {control}
-    </div>
-  );
-}
+/** The form control of each kind of Supplement B item. */
+const ITEM_TYPES = { text: 'text', textarea: 'textarea', date: 'date', choice: 'radio', multi: 'checkbox' } as const satisfies Record<SupplementField['type'], string>;
 
 /**
  * Supplement B, item by item, prefilled from the request and the case facts. Every item offers the answers
@@ -226,7 +149,7 @@ export function SupplementView(props: {
                 const shown = f.type === 'multi' ? (stock ? [] : (value ?? '').split(',').filter(Boolean)) : f.type === 'choice' ? (stock ? undefined : value) : stock ? '' : value;
                 return (
                   <div class="sanctuary-supplement-item">
-                    <SupplementItem ctx={ctx} field={f} label={label} hint={requesterHint(f.id)} error={error} value={shown} choices={choices} />
+                    <FormGroup name={f.id} type={ITEM_TYPES[f.type]} label={label} hint={requesterHint(f.id)} error={error} value={shown} choices={choices} maxLength={f.maxLength} />
                     {f.offer.length > 0 ? (
                       <div class="usa-form-group">
                         <fieldset class="usa-fieldset" id={`field-${f.id}__stock`} tabindex={-1}>
