@@ -33,11 +33,20 @@ export function summarize(report) {
     passed,
     failed: failedTests + brokenFiles.length,
     skipped,
+    failedNames: (report.testResults ?? []).flatMap((f) =>
+      (f.assertionResults ?? [])
+        .filter((a) => a.status === 'failed')
+        .map((a) => `${path.relative(ROOT, f.name)}: ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`),
+    ),
     brokenFiles: brokenFiles.map((f) => ({
       file: path.relative(ROOT, f.name),
       message: (f.message ?? '').split('\n')[0] || 'an error outside any test (a hook or the file itself); see the output above',
     })),
   };
+}
+
+function firstLine(message) {
+  return (message ?? '').split('\n')[0].slice(0, 300);
 }
 
 function runSuite({ name, config, extraEnv = {} }) {
@@ -57,11 +66,12 @@ function runSuite({ name, config, extraEnv = {} }) {
   } catch (err) {
     // No report at all: Vitest crashed before it could write one.
     process.stdout.write(`${name}: Vitest wrote no report (${err.message}); exit code ${res.status ?? res.signal}\n`);
-    summary = { passed: 0, failed: 1, skipped: 0, brokenFiles: [] };
+    summary = { passed: 0, failed: 1, skipped: 0, failedNames: [], brokenFiles: [] };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   for (const b of summary.brokenFiles) process.stdout.write(`${name}: test file failed to run: ${b.file}: ${b.message}\n`);
+  for (const f of summary.failedNames) process.stdout.write(`${name}: FAILED ${f}\n`);
   const problems = [];
   if (res.status !== 0 && summary.failed === 0) {
     // Vitest failed for a reason outside any test (e.g. an unhandled rejection between tests).
@@ -74,6 +84,20 @@ function runSuite({ name, config, extraEnv = {} }) {
   process.stdout.write(`${name}: ${seconds} s\n`);
   process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);
   return { ...summary, ok: summary.failed === 0 && problems.length === 0 };
+}
+
+/**
+ * When TEST_FAILURES_FILE is set (CI sets it), appends one line per failed test or broken file to it, so that
+ * the CI summary at the very end of a long log can say which tests failed.
+ */
+function recordFailures(result, name) {
+  const file = process.env.TEST_FAILURES_FILE;
+  if (!file) return;
+  const lines = [
+    ...(result.brokenFiles ?? []).map((b) => `${name}: test file failed to run: ${b.file}: ${b.message}`),
+    ...(result.failedNames ?? []).map((f) => `${name}: ${f}`),
+  ];
+  if (lines.length > 0) fs.appendFileSync(file, `${lines.join('\n')}\n`);
 }
 
 function chromiumPath() {
@@ -91,6 +115,7 @@ function chromiumAvailable() {
 
 function main() {
   const results = [runSuite({ name: 'unit+integration', config: 'vitest.config.ts' })];
+  recordFailures(results[0], 'unit+integration');
 
   if (process.env.SKIP_BROWSER === '1') {
     process.stdout.write('\n━━ browser tests ━━\nbrowser: SKIPPED because SKIP_BROWSER=1 — accessibility and browser flows were NOT tested\n');
@@ -103,6 +128,7 @@ function main() {
     results.push({ passed: 0, failed: 1, ok: false });
   } else {
     results.push(runSuite({ name: 'browser', config: 'vitest.browser.config.ts' }));
+    recordFailures(results[1], 'browser');
   }
 
   const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-interface Summary { passed: number; failed: number; skipped: number; brokenFiles: { file: string; message: string }[] }
+interface Summary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failedNames: string[];
+  brokenFiles: { file: string; message: string }[];
+}
 const { summarize } = (await import(pathToFileURL(path.join(ROOT, 'scripts/test.js')).href)) as {
   summarize: (report: unknown) => Summary;
 };
@@ -16,9 +22,24 @@ describe('scripts/test.js summarize()', () => {
       numFailedTests: 2,
       numPendingTests: 1,
       numTodoTests: 1,
-      testResults: [{ name: `${ROOT}/a.test.ts`, status: 'failed', assertionResults: [{ status: 'failed' }, { status: 'passed' }] }],
+      testResults: [
+        {
+          name: `${ROOT}/a.test.ts`,
+          status: 'failed',
+          assertionResults: [
+            { status: 'failed', fullName: 'intake refuses a bad date', failureMessages: ['AssertionError: expected 500 to be 422\n at …'] },
+            { status: 'passed', fullName: 'intake takes a good date' },
+          ],
+        },
+      ],
     });
-    expect(s).toEqual({ passed: 7, failed: 2, skipped: 2, brokenFiles: [] });
+    expect(s).toEqual({
+      passed: 7,
+      failed: 2,
+      skipped: 2,
+      failedNames: ['a.test.ts: intake refuses a bad date: AssertionError: expected 500 to be 422'],
+      brokenFiles: [],
+    });
   });
 
   it('counts a test file that failed to load as a failure of its own', () => {
@@ -35,6 +56,6 @@ describe('scripts/test.js summarize()', () => {
   });
 
   it('an empty report is zero and zero (the runner then fails the suite: no tests ran)', () => {
-    expect(summarize({ testResults: [] })).toEqual({ passed: 0, failed: 0, skipped: 0, brokenFiles: [] });
+    expect(summarize({ testResults: [] })).toEqual({ passed: 0, failed: 0, skipped: 0, failedNames: [], brokenFiles: [] });
   });
 });
