@@ -146,8 +146,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     });
     // The printer's browser (if one was launched) closes with the server.
     app.addHook('onClose', async () => ctx.pdf.close());
-    // So does the clock recomputation's worker thread, if one is running.
-    app.addHook('onClose', async () => ctx.clocks.close());
     // Sessions load before any route's guard runs (it reads req.staff).
     registerSessionHook(app, ctx);
     // Partner systems calling /api/ with a scoped bearer token (after the session: a session wins).

@@ -313,56 +313,6 @@ describeEachDialect('clocks', (dialect) => {
     expect(await updated.recomputeAll()).toMatchObject({ scanned: 3, changed: 0 });
   });
 
-  it('runs recomputations one at a time, and recomputes again after its worker was stopped', async () => {
-    const a = await start(['separationRequestReport'], cst('2026-02-02T10:00:00'), clocks, 'A');
-    const b = await start(['separationRequestReport'], cst('2026-02-03T10:00:00'), clocks, 'B');
-    const updated = service(t.db, withExtraHoliday(2, 4));
-    // Asked twice at once: the second run starts when the first is done, and finds nothing left to move.
-    const [first, second] = await Promise.all([updated.recomputeAll({ batchSize: 1 }), updated.recomputeAll({ batchSize: 1 })]);
-    expect(first).toMatchObject({ scanned: 2, changed: 2 });
-    expect(second).toMatchObject({ scanned: 2, changed: 0 });
-    for (const c of [a, b]) expect((await updated.historyOf(c.id)).filter((e) => e.kind === 'recomputed')).toHaveLength(1);
-    expect((await updated.get(a.id))?.dueDate).toBe('2026-02-10');
-    expect((await updated.get(b.id))?.dueDate).toBe('2026-02-11');
-    await updated.close();
-    // The closure is called off: back to the first due dates.
-    const later = service(t.db, mpls);
-    expect(await later.recomputeAll({ batchSize: 1 })).toMatchObject({ scanned: 2, changed: 2 });
-    expect((await later.get(a.id))?.dueDate).toBe(a.dueDate);
-    expect((await later.get(b.id))?.dueDate).toBe(b.dueDate);
-    await later.close();
-    await later.close();
-    expect(await later.recomputeAll()).toMatchObject({ scanned: 2, changed: 0 });
-    await later.close();
-  });
-
-  it('reads and computes in a worker thread on a SQLite file, exactly as in the service thread', async () => {
-    const ids = [];
-    for (let i = 0; i < 7; i++) ids.push((await start(['separationRequestReport'], cst(`2026-02-0${2 + (i % 4)}T10:00:00`), clocks, `W${i}`)).id);
-    const closure = withExtraHoliday(2, 4);
-    // The same change computed in the service's thread (a worker not yet loaded) and, on SQLite, in the worker.
-    const here = service(t.db, closure);
-    const hereReport = await here.recomputeAll({ batchSize: 3 });
-    expect(hereReport).toMatchObject({ scanned: 7 });
-    await here.close();
-    const dues = await Promise.all(ids.map(async (id) => (await here.get(id))?.dueAt));
-    const histories = await Promise.all(ids.map(async (id) => (await here.historyOf(id)).map((e) => [e.kind, e.dueBefore, e.dueAfter])));
-    // Back to the first profile, then the closure again, this time with the worker loaded first.
-    expect(await service(t.db, mpls).recomputeAll()).toMatchObject({ changed: hereReport.changed });
-    const there = service(t.db, closure);
-    expect(await there.warmRecomputation()).toBe(dialect === 'sqlite');
-    expect(await there.recomputeAll({ batchSize: 3 })).toMatchObject({ scanned: 7, changed: hereReport.changed, workerBatches: dialect === 'sqlite' ? 3 : 0 });
-    await there.close();
-    expect(await Promise.all(ids.map(async (id) => (await there.get(id))?.dueAt))).toEqual(dues);
-    const again = await Promise.all(ids.map(async (id) => (await there.historyOf(id)).map((e) => [e.kind, e.dueBefore, e.dueAfter])));
-    // Each history: what the first run wrote, the way back, and the same move once more.
-    again.forEach((h, i) => {
-      const first = histories[i] as unknown[];
-      expect(h.slice(0, first.length)).toEqual(first);
-      if (first.length > 1) expect(h.at(-1)).toEqual(first.at(-1));
-    });
-  });
-
   it('moves the next reminder, without a history entry, when only the reminders of a rule change', async () => {
     const c = await start(['biaAppeal'], cst('2026-02-02T10:00:00')); // due 4 March; reminders 3 and 1 days before
     expect(c.nextActionAt).toEqual(cst('2026-03-02T00:00:00'));

@@ -62,7 +62,7 @@ export const clocksCommand: Command = {
       vault = await openVault(cfg, { db });
       const clocks = new ClockService({ db, now: () => new Date(), jurisdiction, log: createLogger({ level: 'warn' }), vault });
       io.err(`Recomputing ${values.stale ? 'stale' : 'all'} open clocks with profile ${jurisdiction.id} ${jurisdiction.version}…`);
-      const report = await (values.stale ? clocks.recomputeStale() : clocks.recomputeAll()).finally(() => clocks.close());
+      const report = values.stale ? await clocks.recomputeStale() : await clocks.recomputeAll();
       if (values.json) io.out(JSON.stringify(report));
       else io.out(`Recomputed ${report.scanned} open clock(s) in ${report.ms} ms: ${report.changed} due date(s) changed.`);
       return 0;

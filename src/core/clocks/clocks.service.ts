@@ -20,13 +20,12 @@ import {
   type ClockEventRow,
   type ClockRow,
   type ClockStatus,
+  type DueUpdate,
   type RecomputeRow,
   type StaleFilter,
   OPEN_STATUSES,
   clocksRepo,
 } from './clocks.repo.ts';
-import { type RecomputePlan, Recomputer, parseExtensions, parsePauses } from './recompute.ts';
-import { RecomputeThread } from './recompute-thread.ts';
 import { MINUTE_MS, dayToIso, instantToIso, isoToDay } from './zone-time.ts';
 
 /** A clock as services and views see it. */
@@ -158,8 +157,6 @@ export interface RecomputeReport {
   scanned: number;
   changed: number;
   ms: number;
-  /** Batches read and computed by the worker thread (the rest in the service's thread). */
-  workerBatches: number;
 }
 
 const CODE = /^[a-z][a-z0-9-]{0,62}$/;
@@ -198,6 +195,25 @@ function conflict(key: string): AppError {
   return new AppError('conflict', { messageKey: key });
 }
 
+function parsePauses(json: string | null): number[] | null {
+  if (!json) return null;
+  const pairs = JSON.parse(json) as Array<[string, string]>;
+  if (pairs.length === 0) return null;
+  const flat = new Array<number>(pairs.length * 2);
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i] as [string, string];
+    flat[2 * i] = Date.parse(p[0]);
+    flat[2 * i + 1] = Date.parse(p[1]);
+  }
+  return flat;
+}
+
+function parseExtensions(json: string | null): GoodCauseExtension[] | null {
+  if (!json) return null;
+  const list = JSON.parse(json) as GoodCauseExtension[];
+  return list.length === 0 ? null : list;
+}
+
 /**
  * The deadline engine (`ctx.clocks`): clocks that time a module's records by the jurisdiction profile's
  * rules, with pauses where a rule allows them, good-cause extensions, a full event history, reminders and
@@ -212,11 +228,7 @@ export class ClockService {
   readonly #vault: Pick<Vault, 'useSubject' | 'sealJson'> | undefined;
   readonly #calc: ClockCalculator;
   readonly #handlers = new Map<string, ClockHandlers>();
-  readonly #recomputer: Recomputer;
-  /** On a SQLite file: the worker that reads and computes a recomputation's batches (started when needed). */
-  readonly #thread: RecomputeThread | undefined;
-  /** The recomputation going on, if any: runs go one at a time. */
-  #running: Promise<unknown> = Promise.resolve();
+  readonly #ruleLists = new Map<string, CompiledRule[]>();
   readonly #slot: DueSlot = { dueMs: 0, dueDay: 0, governing: 0 };
   readonly #scratch: DueSlot = { dueMs: 0, dueDay: 0, governing: 0 };
 
@@ -226,25 +238,6 @@ export class ClockService {
     this.#log = deps.log;
     this.#vault = deps.vault;
     this.#calc = ClockCalculator.for(deps.jurisdiction);
-    this.#recomputer = new Recomputer(this.#calc);
-    const file = deps.db.dialect === 'sqlite' ? deps.db.file : undefined;
-    this.#thread = file && file !== ':memory:' ? new RecomputeThread({ file, profile: deps.jurisdiction, digest: this.#calc.rulesDigest }) : undefined;
-  }
-
-  /**
-   * Starts the recomputation worker ahead of a run and waits until it has loaded (a run does not wait: it
-   * computes in this thread until then). False where recomputation has no worker (PostgreSQL, in-memory SQLite).
-   */
-  async warmRecomputation(): Promise<boolean> {
-    if (!this.#thread) return false;
-    await this.#thread.whenReady();
-    this.#thread.end();
-    return true;
-  }
-
-  /** Stops the recomputation worker, if one is running (the service stays usable: it starts again when needed). */
-  async close(): Promise<void> {
-    await this.#thread?.close();
   }
 
   /** The arithmetic of the current profile (time zone, holidays, compiled rules). */
@@ -593,107 +586,81 @@ export class ClockService {
 
   /**
    * Recomputes every open clock with the current profile (after a holiday, time zone or rule change), in
-   * id-ordered batches, each written in its own transaction. Only clocks whose due time, governing rule or
-   * reminder schedule changes are written (a moved due time with a `recomputed` event), each only if it is still
-   * at the revision read: a clock changed concurrently is left to its writer. An overdue clock whose new due time
-   * is still ahead runs again. The run is recorded, so the unchanged clocks need no write: anything written
-   * before the run began was checked by it.
-   *
-   * On a SQLite file a worker thread reads and computes the next batch while this thread writes the one before
-   * (the two together take about twice as long one after the other); elsewhere each batch is read, computed and
-   * written in turn. Sealed clocks (counting from a date of birth; few) are opened and computed here, with the
-   * vault. Runs go one at a time.
+   * id-ordered batches, each in its own transaction. Only clocks whose due time, governing rule or reminder
+   * schedule changes are written (a moved due time with a `recomputed` event); a clock changed concurrently
+   * is left to its writer. An overdue clock whose new due time is still ahead runs again. The run is recorded,
+   * so the unchanged clocks need no write: anything written before the run began was checked by it.
    */
-  recomputeAll(options: { onlyStale?: boolean; batchSize?: number } = {}): Promise<RecomputeReport> {
-    const run = this.#running.then(() => this.#recomputeAll(options));
-    this.#running = run.catch(() => undefined);
-    return run;
-  }
-
-  async #recomputeAll(options: { onlyStale?: boolean; batchSize?: number }): Promise<RecomputeReport> {
+  async recomputeAll(options: { onlyStale?: boolean; batchSize?: number } = {}): Promise<RecomputeReport> {
     const started = performance.now();
     const runStart = this.#now().toISOString();
     const batchSize = options.batchSize ?? 5_000;
     const digest = this.#calc.rulesDigest;
     const stale = options.onlyStale ? await this.#staleFilter(this.#db.kysely) : undefined;
-    const thread = this.#thread;
-    const cursor = { afterId: '' };
-    const inThread = (nowMs: number): Promise<RecomputePlan> => this.#recomputer.plan(this.#db.kysely, this.#db.dialect, cursor, { batchSize, stale, nowMs, digest });
+    let afterId = '';
     let scanned = 0;
     let changed = 0;
-    let workerBatches = 0;
-    // Batches are read and computed here until the worker has loaded (a cold start takes a few batches' time).
-    let viaWorker = false;
-    thread?.warm();
-    let pending: Promise<RecomputePlan> | undefined;
-    try {
-      for (;;) {
-        if (!pending) {
-          if (thread && !viaWorker && thread.ready) {
-            thread.begin({ afterId: cursor.afterId, batchSize, stale });
-            viaWorker = true;
+    for (;;) {
+      const nowMs = this.#now().getTime();
+      const nowIso = instantToIso(nowMs);
+      const done = await inTransaction(this.#db, async (tx) => {
+        const scannedRows = await clocksRepo.scanOpen(tx, this.#db.dialect, { afterId, limit: batchSize, stale });
+        if (scannedRows.length === 0) return true;
+        // Sealed clocks (counting from a date of birth) are few: open them one by one, write them one by one.
+        const sealedRows = new Map<string, RecomputeRow>();
+        for (const r of scannedRows) if (r.sealed !== null) sealedRows.set(r.id, r);
+        const rows = sealedRows.size === 0 ? scannedRows : await Promise.all(scannedRows.map((r) => this.#exact(r)));
+        const updates = this.#recomputeBatch(rows, nowMs, digest);
+        const plainUpdates = sealedRows.size === 0 ? updates : updates.filter((u) => !sealedRows.has(u.id));
+        const written = plainUpdates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, plainUpdates, digest, nowIso) : [];
+        if (sealedRows.size > 0) {
+          const exactById = new Map(rows.map((r) => [r.id, r]));
+          for (const u of updates) {
+            const row = exactById.get(u.id);
+            if (!row || row.subject_id === null) continue;
+            const { id: _id, revision, ...fields } = u;
+            const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
+            if (await clocksRepo.update(tx, u.id, revision, patch)) written.push(u.id);
           }
-          pending = viaWorker && thread ? thread.next(this.#now().getTime()) : inThread(this.#now().getTime());
         }
-        let batch: RecomputePlan;
-        try {
-          batch = await pending;
-        } catch (err) {
-          if (err instanceof ClockRuleError) throw invalid('rules', 'clocks.error.unknownRule');
-          throw err;
+        if (written.length > 0) {
+          const writtenSet = new Set(written);
+          const before = new Map<string, string>();
+          const governingBefore = new Map<string, string>();
+          for (const r of rows) {
+            before.set(r.id, r.due_at);
+            governingBefore.set(r.id, r.governing_rule);
+          }
+          const events = [];
+          for (const u of updates) {
+            // A new reminder schedule alone is not a new due date: no history entry.
+            if (!writtenSet.has(u.id) || (before.get(u.id) === u.due_at && governingBefore.get(u.id) === u.governing_rule)) continue;
+            const dueBefore = before.get(u.id) ?? null;
+            // A sealed clock's history keeps its due times by the week only.
+            if (sealedRows.has(u.id)) {
+              events.push({ id: randomId(), clockId: u.id, dueBefore: dueBefore && weekStartIso(Date.parse(dueBefore)), dueAfter: weekStartIso(Date.parse(u.due_at)), governingRule: u.governing_rule });
+            } else {
+              events.push({ id: randomId(), clockId: u.id, dueBefore, dueAfter: u.due_at, governingRule: u.governing_rule });
+            }
+          }
+          await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
         }
-        pending = undefined;
-        // The worker reads and computes the next batch while this one is written.
-        if (viaWorker && thread && !batch.last) pending = thread.next(this.#now().getTime());
-        changed += await this.#applyPlan(batch, digest);
-        scanned += batch.scanned;
-        if (viaWorker) workerBatches += 1;
-        if (batch.last) break;
-      }
-    } catch (err) {
-      // A batch asked of the worker may still be on its way: the worker is stopped (a new one starts next time).
-      pending?.catch(() => undefined);
-      await thread?.close();
-      throw err;
+        scanned += rows.length;
+        changed += written.length;
+        for (const r of scannedRows) if (r.id > afterId) afterId = r.id;
+        return rows.length < batchSize;
+      });
+      if (done) break;
     }
-    thread?.end();
     await clocksRepo.recordRecomputation(this.#db.kysely, { rules_digest: digest, started_at: runStart, finished_at: this.#now().toISOString(), clocks_checked: scanned, clocks_changed: changed });
-    const report = { scanned, changed, ms: Math.round(performance.now() - started), workerBatches };
+    const report = { scanned, changed, ms: Math.round(performance.now() - started) };
     if (changed > 0) this.#log?.info({ ...report }, 'clocks recomputed');
     return report;
   }
 
-  /** Writes one planned batch in a transaction of its own; returns how many clocks it changed. */
-  async #applyPlan(batch: RecomputePlan, digest: string): Promise<number> {
-    return inTransaction(this.#db, async (tx) => {
-      const nowMs = this.#now().getTime();
-      const nowIso = instantToIso(nowMs);
-      const written = batch.updates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, batch.updates, digest, nowIso) : [];
-      const writtenSet = new Set(written);
-      const events = batch.events.filter((e) => writtenSet.has(e.clockId));
-      if (batch.sealed.length > 0) {
-        const rows = await Promise.all(batch.sealed.map((r) => this.#exact(r)));
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const u of this.#recomputer.batch(rows, nowMs, digest)) {
-          const row = byId.get(u.id) as RecomputeRow;
-          const { id: _id, revision, ...fields } = u;
-          const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
-          if (!(await clocksRepo.update(tx, u.id, revision, patch))) continue;
-          written.push(u.id);
-          // A sealed clock's history keeps its due times by the week only.
-          if (row.due_at !== u.due_at || row.governing_rule !== u.governing_rule) {
-            events.push({ id: randomId(), clockId: u.id, dueBefore: weekStartIso(Date.parse(row.due_at)), dueAfter: weekStartIso(Date.parse(u.due_at)), governingRule: u.governing_rule });
-          }
-        }
-      }
-      if (events.length > 0) await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
-      return written.length;
-    });
-  }
-
   /** Recomputes the open clocks computed with another profile, if any (cheap when there are none). */
   async recomputeStale(): Promise<RecomputeReport> {
-    if (!(await clocksRepo.hasStale(this.#db.kysely, await this.#staleFilter(this.#db.kysely)))) return { scanned: 0, changed: 0, ms: 0, workerBatches: 0 };
+    if (!(await clocksRepo.hasStale(this.#db.kysely, await this.#staleFilter(this.#db.kysely)))) return { scanned: 0, changed: 0, ms: 0 };
     return this.recomputeAll({ onlyStale: true });
   }
 
@@ -705,6 +672,49 @@ export class ClockService {
     const digest = this.#calc.rulesDigest;
     const last = await clocksRepo.lastRecomputation(db, digest);
     return { digest, since: last === null ? null : instantToIso(Date.parse(last) - STALE_MARGIN_MS) };
+  }
+
+  /** The rows of a batch whose due time, governing rule or reminder schedule changes, with their new schedule. */
+  #recomputeBatch(rows: readonly RecomputeRow[], nowMs: number, digest: string): DueUpdate[] {
+    const out: DueUpdate[] = [];
+    const calc = this.#calc;
+    const zone = calc.zone;
+    const slot = this.#slot;
+    for (const row of rows) {
+      const rules = this.#compile(row.rules);
+      const startMs = Date.parse(row.started_at);
+      const startDay = row.start_date ? isoToDay(row.start_date) : zone.localDay(startMs);
+      calc.computeCompositeInto(rules, startMs, startDay, parsePauses(row.pauses), parseExtensions(row.extensions), slot, this.#scratch);
+      const governing = rules[slot.governing] as CompiledRule;
+      // Compared as numbers: most clocks do not move, and they then cost no date text.
+      if (slot.dueMs === Date.parse(row.due_at) && governing.name === row.governing_rule) {
+        if (row.rules_digest === digest) continue;
+        // Same due time under a new profile: only the reminder schedule may have changed with the rule.
+        const next = row.status === 'paused' ? null : this.#nextAction(governing, row.status, slot.dueMs, row.reminders_sent, row.escalation_level);
+        // A sealed clock always takes the new digest: its coarse `updated_at` cannot tell the run it was checked.
+        if (next === row.next_action_at && row.sealed === null) continue;
+      }
+      let { status, cycle, reminders_sent: remindersSent, escalation_level: escalationLevel } = row;
+      if (status === 'overdue' && slot.dueMs > nowMs) {
+        status = 'running';
+        cycle += 1;
+        remindersSent = 0;
+        escalationLevel = 0;
+      }
+      out.push({
+        id: row.id,
+        revision: row.revision,
+        status,
+        due_at: instantToIso(slot.dueMs),
+        due_date: dayToIso(slot.dueDay),
+        governing_rule: governing.name,
+        next_action_at: status === 'paused' ? null : this.#nextAction(governing, status, slot.dueMs, remindersSent, escalationLevel),
+        cycle,
+        reminders_sent: remindersSent,
+        escalation_level: escalationLevel,
+      });
+    }
+    return out;
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -820,12 +830,17 @@ export class ClockService {
   // Internals
 
   #compile(rules: string): CompiledRule[] {
-    try {
-      return this.#recomputer.compile(rules);
-    } catch (err) {
-      if (err instanceof ClockRuleError) throw invalid('rules', 'clocks.error.unknownRule');
-      throw err;
+    let list = this.#ruleLists.get(rules);
+    if (!list) {
+      try {
+        list = rules.split(',').map((name) => this.#calc.rule(name));
+      } catch (err) {
+        if (err instanceof ClockRuleError) throw invalid('rules', 'clocks.error.unknownRule');
+        throw err;
+      }
+      this.#ruleLists.set(rules, list);
     }
+    return list;
   }
 
   /** The due time of a row's rules with its pauses and extensions (the open pause, if any, not counted). */
@@ -838,9 +853,21 @@ export class ClockService {
     return out;
   }
 
-  /** When the reminder job must next look at a clock (see {@link Recomputer.nextAction}). */
+  /** When the reminder job must next look at a clock: its next reminder, its due time, or its next escalation. */
   #nextAction(governing: CompiledRule, status: ClockStatus, dueMs: number, remindersSent: number, escalationLevel: number): string | null {
-    return this.#recomputer.nextAction(governing, status, dueMs, remindersSent, escalationLevel);
+    if (status === 'running') {
+      const offset = governing.reminders[remindersSent];
+      if (offset) {
+        const at = this.#calc.shift(dueMs, offset, -1, governing.calendar);
+        if (at < dueMs) return instantToIso(at);
+      }
+      return instantToIso(dueMs);
+    }
+    if (status === 'overdue') {
+      const step = governing.escalations[escalationLevel];
+      return step ? instantToIso(this.#calc.shift(dueMs, step.after, 1, governing.calendar)) : null;
+    }
+    return null;
   }
 
   /** The fields that close an open pause at `at` (meeting or stopping a paused clock). */

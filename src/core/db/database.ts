@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { lazyRequire } from '../lazy.ts';
 import type { Database } from './schema.ts';
 import { type GroupCommitStats, GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
@@ -82,17 +82,6 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
       await kysely.destroy();
     },
   };
-}
-
-/**
- * A read-only connection of its own to a SQLite file, for a worker thread (a connection cannot cross threads).
- * In WAL mode it reads while the service writes, each query seeing what was committed when it began.
- */
-export function openSqliteReader(file: string): Pick<Db, 'kysely' | 'dialect' | 'close'> {
-  const sqlite = new SQLite(file, { readonly: true });
-  sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
 }
 
 /** True when the database answers a trivial query. */
