@@ -7,6 +7,7 @@ import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { type Candidate, acceptCase, addParty, addProvider, chooseProvider, declineCase, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
 import { meetDeadline, recordProceeding, recordStatus, recordTransfer } from '../../src/modules/legal-defense/legal-defense.court.ts';
 import { recordEligibility } from '../../src/modules/legal-defense/legal-defense.eligibility.ts';
+import { drainIntake, forgetIntakeKeys, intakeRunner } from '../../src/modules/legal-defense/legal-defense.intake.ts';
 import { normalizeANumber } from '../../src/modules/legal-defense/legal-defense.schemas.ts';
 import { type StaffActor, readCase, readRestricted } from '../../src/modules/legal-defense/legal-defense.service.ts';
 import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
@@ -75,14 +76,35 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
 
   const api = (body: unknown, headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url: '/api/v1/legal-defense/reports', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers } });
-  const count = async (table: 'legal_defense_cases' | 'legal_defense_reports' | 'legal_defense_assignments' | 'clocks' | 'subjects') =>
+  const count = async (table: 'legal_defense_cases' | 'legal_defense_reports' | 'legal_defense_assignments' | 'legal_defense_intake' | 'clocks' | 'subjects') =>
     Number((await t.ctx.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const counts = async () => ({ cases: await count('legal_defense_cases'), reports: await count('legal_defense_reports'), offers: await count('legal_defense_assignments'), clocks: await count('clocks'), subjects: await count('subjects') });
+  const counts = async () => ({
+    cases: await count('legal_defense_cases'),
+    reports: await count('legal_defense_reports'),
+    offers: await count('legal_defense_assignments'),
+    queued: await count('legal_defense_intake'),
+    clocks: await count('clocks'),
+    subjects: await count('subjects'),
+  });
+  interface ReportStatus { reportId: string; status: string; caseId?: string; merged?: boolean; contactDueAt: string | null }
+  const statusOf = async (reportId: string, bearer = token) =>
+    t.app.inject({ method: 'GET', url: `/api/v1/legal-defense/reports/${reportId}`, headers: { authorization: `Bearer ${bearer}` } });
+  /** Sends a report, expects it accepted, files the queue, and returns how the report stands. */
+  const file = async (body: unknown, headers: Record<string, string> = {}): Promise<ReportStatus & { caseId: string }> => {
+    const res = await api(body, headers);
+    expect(res.statusCode, res.body).toBe(202);
+    await drainIntake(t.ctx);
+    const status = (await statusOf(res.json<{ reportId: string }>().reportId)).json<ReportStatus>();
+    expect(status.caseId, 'filed into a case').toBeDefined();
+    return { ...status, caseId: status.caseId as string };
+  };
 
   beforeAll(async () => {
     // Each dialect starts at the same instant (a test below moves the clock on).
     clock = START;
     t = await createTestApp(dialect, { now: () => clock });
+    // Reports sent through the API stay queued until a test files them (`file`, `drainIntake`).
+    intakeRunner(t.ctx).hold();
     const hotline = await signInAs(t, 'partner-attorney');
     token = (await createApiToken(t.ctx, { userId: hotline.userId, label: 'Hotline', scopes: ['legal-defense.api.report'], days: 30, actor: OPERATOR })).token;
     staff = await signInAs(t, 'legal-defense-staff');
@@ -99,22 +121,44 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   });
   afterAll(async () => t.close());
 
-  it('a hotline reports through the API: sealed, eligible by attestation, offered to a Spanish-speaking provider, 24-hour contact clock', async () => {
+  it('a hotline reports through the API: accepted at once, then sealed, eligible by attestation, offered to a Spanish-speaking provider, 24-hour contact clock', async () => {
     const res = await api(report({ aNumber: 'A-200-300-401' }), { 'idempotency-key': 'hotline-1' });
-    expect(res.statusCode).toBe(201);
-    const body = res.json<{ caseId: string; merged: boolean; status: string; contactDueAt: string; reference: string }>();
-    expect(body).toMatchObject({ merged: false, status: 'offered', contactDueAt: '2026-11-21T15:00:00.000Z' });
-    expect(body.reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
-    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').selectAll().where('id', '=', body.caseId).executeTakeFirstOrThrow();
+    expect(res.statusCode).toBe(202);
+    const accepted = res.json<{ reportId: string; reference: string; status: string; statusUrl: string }>();
+    expect(accepted).toMatchObject({ status: 'received', statusUrl: `/api/v1/legal-defense/reports/${accepted.reportId}` });
+    expect(res.headers.location).toBe(accepted.statusUrl);
+    expect(accepted.reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
+    // Queued, sealed under its own key: nothing personal in plain text, nothing filed yet.
+    const queued = await t.ctx.db.kysely.selectFrom('legal_defense_intake').selectAll().where('id', '=', accepted.reportId).executeTakeFirstOrThrow();
+    expect(JSON.stringify(queued)).not.toMatch(/García|200300401|Lake St/);
+    expect((await statusOf(accepted.reportId)).json()).toEqual({ reportId: accepted.reportId, status: 'received', contactDueAt: null });
+    // Another account cannot ask about it.
+    const other = await signInAs(t, 'partner-attorney');
+    const otherToken = (await createApiToken(t.ctx, { userId: other.userId, label: 'Other hotline', scopes: ['legal-defense.api.report'], days: 30, actor: OPERATOR })).token;
+    expect((await statusOf(accepted.reportId, otherToken)).statusCode).toBe(404);
+    expect((await statusOf('not-an-id')).statusCode).toBe(404);
+    // Filed an hour later: the clocks still count from when the report was accepted.
+    clock = new Date(START.getTime() + 3_600_000);
+    await drainIntake(t.ctx);
+    clock = START;
+    expect(await count('legal_defense_intake')).toBe(0);
+    const body = (await statusOf(accepted.reportId)).json<ReportStatus>();
+    expect(body).toMatchObject({ reportId: accepted.reportId, merged: false, status: 'offered', contactDueAt: '2026-11-21T15:00:00.000Z' });
+    const filed = await t.ctx.db.kysely.selectFrom('legal_defense_reports').select(['case_id', 'received_at']).where('id', '=', accepted.reportId).executeTakeFirstOrThrow();
+    expect(filed).toEqual({ case_id: body.caseId, received_at: START.toISOString() });
+    const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').selectAll().where('id', '=', body.caseId as string).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'offered', residency_basis: 'attestation', provider_id: providers[0], person_language: 'es' });
     // Nothing personal in plain text.
     expect(JSON.stringify(row)).not.toContain('García');
     expect(JSON.stringify(row)).not.toContain('200300401');
     expect(JSON.stringify(row)).not.toContain('Lake St');
-    const offer = await t.ctx.db.kysely.selectFrom('legal_defense_assignments').selectAll().where('case_id', '=', body.caseId).executeTakeFirstOrThrow();
+    expect(row.created_at).toBe(START.toISOString());
+    const offer = await t.ctx.db.kysely.selectFrom('legal_defense_assignments').selectAll().where('case_id', '=', body.caseId as string).executeTakeFirstOrThrow();
     expect(JSON.parse(offer.explanation)).toMatchObject({ chosen: providers[0], languageMatch: true, candidates: 3 });
+    // The provider's four hours count from the offer, made when the report was filed.
+    expect(offer.offered_at).toBe('2026-11-20T16:00:00.000Z');
     const acceptClock = await t.ctx.clocks.get(offer.clock_id as string);
-    expect(acceptClock?.dueAt.toISOString()).toBe('2026-11-20T19:00:00.000Z');
+    expect(acceptClock?.dueAt.toISOString()).toBe('2026-11-20T20:00:00.000Z');
     // The queue shows each case's clock to the first attorney contact (24 hours), without a name.
     const queue = await staff.get('/staff/legal-defense?view=assigned');
     expect(queue.statusCode).toBe(200);
@@ -127,36 +171,99 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     const again = await api(report({ aNumber: 'A-200-300-401' }), { 'idempotency-key': 'hotline-1' });
     expect(again.statusCode).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.json<{ merged: boolean; reference?: string }>()).toMatchObject({ merged: false });
+    expect(again.json<{ merged: boolean; status: string; reference?: string }>()).toMatchObject({ merged: false, status: 'offered' });
     expect(again.json<{ reference?: string }>().reference).toBeUndefined();
+    // A retry while the first is still queued answers with the queued report.
+    const queued = await api(report({ givenName: 'Queued', familyName: 'Retry', dateOfBirth: '1990-01-01', aNumber: '' }), { 'idempotency-key': 'hotline-2' });
+    expect(queued.statusCode).toBe(202);
+    const retry = await api(report({ givenName: 'Queued', familyName: 'Retry', dateOfBirth: '1990-01-01', aNumber: '' }), { 'idempotency-key': 'hotline-2' });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual({ reportId: queued.json<{ reportId: string }>().reportId, status: 'received', contactDueAt: null });
+    await drainIntake(t.ctx);
+    expect((await api(report({ givenName: 'Queued', familyName: 'Retry', dateOfBirth: '1990-01-01', aNumber: '' }), { 'idempotency-key': 'hotline-2' })).json()).toMatchObject({ status: 'offered', merged: false });
+    const afterQueued = await counts();
+    expect(afterQueued).toEqual({ ...before, cases: before.cases + 1, reports: before.reports + 1, offers: before.offers + 1, clocks: before.clocks + 2, subjects: before.subjects + 1 });
     const other = await api(report({ givenName: 'Otra' }), { 'idempotency-key': 'hotline-1', 'accept-language': 'es' });
     expect(other.statusCode).toBe(422);
     expect(other.json<{ error: { message: string } }>().error.message).toContain('Idempotency-Key ya se usó');
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual(afterQueued);
   });
 
   it('reports about the same person merge: by A-number, and by name and date of birth', async () => {
-    const byA = await api(report({ givenName: 'Maria', familyName: 'Garcia', dateOfBirth: '', aNumber: '200300401', contactName: 'Ana' }));
-    expect(byA.statusCode).toBe(201);
-    const first = byA.json<{ caseId: string; merged: boolean }>();
+    const subjects = await count('subjects');
+    const first = await file(report({ givenName: 'Maria', familyName: 'Garcia', dateOfBirth: '', aNumber: '200300401', contactName: 'Ana' }));
     expect(first.merged).toBe(true);
-    const byName = await api(report({ givenName: 'MARÍA', familyName: 'garcía lópez', aNumber: '' }));
-    expect(byName.json<{ caseId: string; merged: boolean }>()).toMatchObject({ caseId: first.caseId, merged: true });
+    const byName = await file(report({ givenName: 'MARÍA', familyName: 'garcía lópez', aNumber: '' }));
+    expect(byName).toMatchObject({ caseId: first.caseId, merged: true });
     const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['report_count', 'status']).where('id', '=', first.caseId).executeTakeFirstOrThrow();
     expect(row).toEqual({ report_count: 3, status: 'offered' });
     // Still one offer: a merge does not offer the case twice.
     expect(await t.ctx.db.kysely.selectFrom('legal_defense_assignments').select('id').where('case_id', '=', first.caseId).execute()).toHaveLength(1);
+    // A merged report's own key is forgotten: the report is kept under the case's.
+    expect(await count('subjects')).toBe(subjects);
   });
 
   it('reports about the same new person sent at the same moment open one case, not several (none lost, none duplicated)', async () => {
     const body = report({ givenName: 'Same', familyName: 'Moment', dateOfBirth: '1999-09-09', aNumber: 'A-555-444-333' });
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => api({ ...body, contactName: `Caller ${i}` })));
-    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
-    const ids = new Set(results.map((r) => r.json<{ caseId: string }>().caseId));
+    expect(results.map((r) => r.statusCode)).toEqual([202, 202, 202, 202, 202, 202]);
+    // Filed several at once by the queue, each in its own transaction.
+    await drainIntake(t.ctx);
+    const statuses = await Promise.all(results.map(async (r) => (await statusOf(r.json<{ reportId: string }>().reportId)).json<ReportStatus>()));
+    expect(statuses.filter((s) => s.merged)).toHaveLength(5);
+    const ids = new Set(statuses.map((s) => s.caseId));
     expect(ids.size).toBe(1);
     const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['report_count']).where('id', '=', [...ids][0] as string).executeTakeFirstOrThrow();
     expect(row.report_count).toBe(6);
     expect(await t.ctx.db.kysely.selectFrom('legal_defense_reports').select('id').where('case_id', '=', [...ids][0] as string).execute()).toHaveLength(6);
+  });
+
+  it('intake keys: queued reports are sealed under the key of the hour; the job forgets a key two hours old once nothing queued needs it', async () => {
+    const keys = () => t.ctx.db.kysely.selectFrom('legal_defense_intake_keys').select(['subject_id', 'created_at']).orderBy('created_at').execute();
+    const first = await api(report({ givenName: 'Key', familyName: 'One', dateOfBirth: '1991-01-01', aNumber: '' }));
+    expect(first.statusCode).toBe(202);
+    const [oldKey] = await keys();
+    expect(oldKey).toBeDefined();
+    const queuedUnder = async (id: string) => (await t.ctx.db.kysely.selectFrom('legal_defense_intake').select('subject_id').where('id', '=', id).executeTakeFirstOrThrow()).subject_id;
+    expect(await queuedUnder(first.json<{ reportId: string }>().reportId)).toBe(oldKey?.subject_id);
+    // Two hours later the next report gets a new key; the old one stays while a queued report needs it.
+    clock = new Date(START.getTime() + 2 * 3_600_000 + 60_000);
+    const second = await api(report({ givenName: 'Key', familyName: 'Two', dateOfBirth: '1992-02-02', aNumber: '' }));
+    expect(second.statusCode).toBe(202);
+    const now = await keys();
+    expect(now).toHaveLength(2);
+    const newKey = now[1]?.subject_id as string;
+    expect(await queuedUnder(second.json<{ reportId: string }>().reportId)).toBe(newKey);
+    expect(await forgetIntakeKeys(t.ctx)).toBe(0);
+    await drainIntake(t.ctx);
+    // Filed: the old key is forgotten (destroyed: nothing sealed under it can be read again); the current one stays.
+    expect(await forgetIntakeKeys(t.ctx)).toBe(1);
+    expect((await keys()).map((k) => k.subject_id)).toEqual([newKey]);
+    await expect(t.ctx.vault.useSubject(oldKey?.subject_id as string, () => 1)).rejects.toBeInstanceOf(KeyNotFoundError);
+    expect(await t.ctx.db.kysely.selectFrom('subjects').select('id').where('id', '=', oldKey?.subject_id as string).execute()).toEqual([]);
+    clock = START;
+  });
+
+  it('a queued report that cannot be filed stays queued, is tried again later with a longer wait, and holds nothing up', async () => {
+    const broken = (await api(report({ givenName: 'Broken', familyName: 'Seal', dateOfBirth: '1993-03-03', aNumber: '' }))).json<{ reportId: string }>().reportId;
+    // A damaged row: its sealed report cannot be opened.
+    await t.ctx.db.kysely.updateTable('legal_defense_intake').set({ payload_sealed: 'v1.damaged' }).where('id', '=', broken).execute();
+    const fine = (await api(report({ givenName: 'Fine', familyName: 'Report', dateOfBirth: '1994-04-04', aNumber: '' }))).json<{ reportId: string }>().reportId;
+    const queued = () => t.ctx.db.kysely.selectFrom('legal_defense_intake').select(['attempts', 'last_error', 'next_attempt_at']).where('id', '=', broken).executeTakeFirstOrThrow();
+    await drainIntake(t.ctx);
+    expect((await statusOf(fine)).json<ReportStatus>().status).toBe('offered');
+    expect((await statusOf(broken)).json<ReportStatus>().status).toBe('received');
+    const first = await queued();
+    expect(first).toMatchObject({ attempts: 1, next_attempt_at: new Date(clock.getTime() + 30_000).toISOString() });
+    expect(first.last_error).toMatch(/^[A-Za-z._-]+$/);
+    // Not due yet: a drain leaves it alone. Due: tried again, and the wait doubles.
+    await drainIntake(t.ctx);
+    expect((await queued()).attempts).toBe(1);
+    clock = new Date(START.getTime() + 31_000);
+    await drainIntake(t.ctx);
+    expect(await queued()).toMatchObject({ attempts: 2, next_attempt_at: new Date(clock.getTime() + 60_000).toISOString() });
+    clock = START;
+    await t.ctx.db.kysely.deleteFrom('legal_defense_intake').where('id', '=', broken).execute();
   });
 
   it('bad input: translated 422s and nothing half-written; an out-of-scope token is refused', async () => {
@@ -248,7 +355,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   });
 
   it('decline goes to the next provider at once; no answer within 4 hours expires the offer and moves on; accept and first contact meet the clocks', async () => {
-    const filed = (await api(report({ givenName: 'José', familyName: 'Pérez', dateOfBirth: '1970-07-07', aNumber: '', contactConsent: 'yes' }))).json<{ caseId: string }>();
+    const filed = await file(report({ givenName: 'José', familyName: 'Pérez', dateOfBirth: '1970-07-07', aNumber: '', contactConsent: 'yes' }));
     const first = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
     const holder = attorneys[providers.indexOf(first.provider_id as string)] as (typeof attorneys)[number];
     const explanation = await declineCase(t.ctx, holder.actor, filed.caseId, 'no-capacity');
@@ -283,7 +390,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
       // Messages to the family only (the provider's staff are told of offers too).
       t.ctx.db.kysely.selectFrom('notify_messages').select(['template', 'locale', 'channel']).where('related_id', '=', caseId).where('template', 'like', 'legal-defense.notify.family%').orderBy('created_at').orderBy('id').execute();
     const accepted = async (fields: Record<string, unknown>) => {
-      const filed = (await api(report(fields))).json<{ caseId: string }>();
+      const filed = await file(report(fields));
       const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
       const holder = attorneys[providers.indexOf(row.provider_id as string)] as (typeof attorneys)[number];
       await acceptCase(t.ctx, holder.actor, filed.caseId);
@@ -316,7 +423,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   it('conflict check: a provider with the person as an existing party is never offered the case', async () => {
     await addParty(t.ctx, staffActor, providers[0] as string, { aNumber: 'A987654321' });
     await addParty(t.ctx, staffActor, providers[1] as string, { givenName: 'Ana', familyName: 'Ruiz', dateOfBirth: '1980-01-01' });
-    const filed = (await api(report({ givenName: 'ana', familyName: 'RUIZ', dateOfBirth: '1980-01-01', aNumber: 'A-987-654-321' }))).json<{ caseId: string; status: string }>();
+    const filed = await file(report({ givenName: 'ana', familyName: 'RUIZ', dateOfBirth: '1980-01-01', aNumber: 'A-987-654-321' }));
     const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select(['status', 'provider_id']).where('id', '=', filed.caseId).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'offered', provider_id: providers[2] });
     const offer = await t.ctx.db.kysely.selectFrom('legal_defense_assignments').select('explanation').where('case_id', '=', filed.caseId).executeTakeFirstOrThrow();
@@ -325,7 +432,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   });
 
   it('eligibility by staff: "not sure" waits for staff; not eligible closes with referrals; no merits question is asked', async () => {
-    const filed = (await api(report({ givenName: 'Pa', familyName: 'Vang', dateOfBirth: '1975-03-03', livesInCity: 'unknown', personLanguage: 'hmn' }))).json<{ caseId: string; status: string }>();
+    const filed = await file(report({ givenName: 'Pa', familyName: 'Vang', dateOfBirth: '1975-03-03', livesInCity: 'unknown', personLanguage: 'hmn' }));
     expect(filed.status).toBe('reported');
     // The clock moved on hours in an earlier test: sign in again (sessions time out).
     staff = await signInAs(t, 'legal-defense-staff');
@@ -346,7 +453,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
   });
 
   it('court: a hearing on the calendar, the judge decision starts the BIA appeal, reconsider and reopen clocks from the profile; a filing meets one; only the accepting provider records', async () => {
-    const filed = (await api(report({ givenName: 'Court', familyName: 'Case', dateOfBirth: '1988-08-08', personLanguage: 'so' }))).json<{ caseId: string }>();
+    const filed = await file(report({ givenName: 'Court', familyName: 'Case', dateOfBirth: '1988-08-08', personLanguage: 'so' }));
     const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').select('provider_id').where('id', '=', filed.caseId).executeTakeFirstOrThrow();
     const holder = attorneys[providers.indexOf(row.provider_id as string)] as (typeof attorneys)[number];
     const stranger = attorneys.find((a) => a !== holder) as (typeof attorneys)[number];

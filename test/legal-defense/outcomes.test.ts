@@ -7,6 +7,7 @@ import { inTransaction } from '../../src/core/db/transaction.ts';
 import { type PublishedCell, type SuppressedTable, suppressTable } from '../../src/core/privacy/suppression.ts';
 import { MODULES } from '../../src/modules/index.ts';
 import { acceptCase, addProvider, linkAttorney, recordFirstContact } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
+import { drainIntake } from '../../src/modules/legal-defense/legal-defense.intake.ts';
 import { BASELINES, baselineValues } from '../../src/modules/legal-defense/legal-defense.baselines.ts';
 import { closeCase } from '../../src/modules/legal-defense/legal-defense.close.ts';
 import { recordStatus } from '../../src/modules/legal-defense/legal-defense.court.ts';
@@ -367,8 +368,10 @@ describeEachDialect('outcome figures over the database', (dialect) => {
       payload: JSON.stringify({ reporterRole: 'family', givenName: 'Flow', familyName: 'Person', dateOfBirth: '1992-02-02', detainedOn: '2026-11-19', detainedPlace: 'Lake St', facility: 'unknown', personLanguage: 'es', livesInCity: 'yes', contactName: 'Ana', contactMethod: 'sms', contactPhone: '(612) 555-0111', language: 'es' }),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     });
-    expect(res.statusCode).toBe(201);
-    const { caseId } = res.json<{ caseId: string }>();
+    expect(res.statusCode).toBe(202);
+    await drainIntake(t.ctx);
+    const status = await t.app.inject({ method: 'GET', url: res.json<{ statusUrl: string }>().statusUrl, headers: { authorization: `Bearer ${token}` } });
+    const { caseId } = status.json<{ caseId: string }>();
     await acceptCase(t.ctx, attorneyActor, caseId);
     now = new Date(NOW.getTime() + 5 * HOUR);
     await recordFirstContact(t.ctx, attorneyActor, caseId);

@@ -1,7 +1,8 @@
 /**
  * The surge (issue 5): a raid fills the hotlines — 10,000 detention reports in under ten minutes from 200
  * clients at once (community hotlines on the partner API, program staff on the phone-intake screen), over real
- * HTTP against a listening server. Afterwards the database must hold every report exactly once, one case per
+ * HTTP against a listening server (the API's reports accepted at once and filed by the intake queue). Afterwards
+ * the database must hold every report exactly once, one case per
  * person (reports about the same person merged, even when they arrive at the same moment), nothing filed twice
  * by a hotline's retry, and every person who lives in the city offered to a provider at once — within the
  * acceptance service level — with no provider over its capacity.
@@ -12,6 +13,7 @@ import { OPERATOR } from '../../src/core/auth/auth-audit.ts';
 import { createApiToken } from '../../src/core/auth/api-tokens.ts';
 import { SESSION_COOKIE } from '../../src/core/auth/session-hook.ts';
 import { addProvider } from '../../src/modules/legal-defense/legal-defense.assignment.ts';
+import { drainIntake } from '../../src/modules/legal-defense/legal-defense.intake.ts';
 import { personIndexes } from '../../src/modules/legal-defense/legal-defense.service.ts';
 import { type TestApp, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
@@ -187,13 +189,13 @@ describeEachDialect('legal defense: a surge of 10,000 reports from 200 clients o
           // The retry races the first attempt: one files, the other answers with the same result.
           const [a, b] = await Promise.all([sendApi(id, s), sendApi(id, s)]);
           const statuses = [a.status, b.status].sort();
-          if (statuses[0] !== 200 && statuses[0] !== 201) failures.push(`retry #${s.n}: ${statuses.join(',')}`);
-          else if (statuses[1] !== 200 && statuses[1] !== 201) failures.push(`retry #${s.n}: ${statuses.join(',')}`);
-          else if (a.body.reportId !== b.body.reportId || a.body.caseId !== b.body.caseId) failures.push(`retry #${s.n}: two different results`);
+          if (statuses[0] !== 200 && statuses[0] !== 202) failures.push(`retry #${s.n}: ${statuses.join(',')}`);
+          else if (statuses[1] !== 200 && statuses[1] !== 202) failures.push(`retry #${s.n}: ${statuses.join(',')}`);
+          else if (!a.body.reportId || a.body.reportId !== b.body.reportId) failures.push(`retry #${s.n}: two different reports`);
           if (statuses.includes(200)) replays++;
         } else {
           const res = await sendApi(id, s);
-          if (res.status !== 201) failures.push(`api #${s.n}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          if (res.status !== 202) failures.push(`api #${s.n}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         }
         const took = performance.now() - started;
         latencies.push(took);
@@ -205,6 +207,10 @@ describeEachDialect('legal defense: a surge of 10,000 reports from 200 clients o
     const startedAt = performance.now();
     await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
     const elapsed = performance.now() - startedAt;
+    // The API's reports are accepted at once and filed by the intake queue, which gives way while reports
+    // keep arriving: whatever it still holds is filed now (as it would be a moment later on its own).
+    await drainIntake(t.ctx);
+    const filedIn = performance.now() - startedAt;
     latencies.sort((a, b) => a - b);
     for (const list of Object.values(byDoor)) list.sort((a, b) => a - b);
     serverTimes.sort((a, b) => a - b);
@@ -214,10 +220,11 @@ describeEachDialect('legal defense: a surge of 10,000 reports from 200 clients o
     process.stdout.write(
       `surge (${dialect}): ${REPORTS.toLocaleString('en-US')} reports from ${CLIENTS} clients in ${(elapsed / 1000).toFixed(1)} s ` +
         `(${Math.round((REPORTS / elapsed) * 1000)} reports/s; in the server p50 ${percentile(serverTimes, 50).toFixed(0)} ms, p99 ${percentile(serverTimes, 99).toFixed(0)} ms; ` +
-        `at the clients p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms — ${doors}; ${replays} retries answered from the first)\n`,
+        `at the clients p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms — ${doors}; ${replays} retries answered from the first; ` +
+        `all filed after ${(filedIn / 1000).toFixed(1)} s)\n`,
     );
     expect(failures).toEqual([]);
-    expect(elapsed).toBeLessThan(TEN_MINUTES);
+    expect(filedIn).toBeLessThan(TEN_MINUTES);
     expect(replays).toBeGreaterThan(0);
 
     const db = t.ctx.db.kysely;
@@ -259,13 +266,17 @@ describeEachDialect('legal defense: a surge of 10,000 reports from 200 clients o
     expect(eligible.length).toBe(PEOPLE - PEOPLE / 10);
     expect(offers.length).toBe(eligible.length);
     expect(new Set(offers.map((o) => o.case_id)).size).toBe(offers.length);
+    const waits: number[] = [];
     for (const o of offers) {
       expect(o.status).toBe('offered');
       const waited = Date.parse(o.offered_at) - Date.parse(o.created_at);
+      waits.push(waited);
       expect(waited).toBeGreaterThanOrEqual(0);
       expect(waited).toBeLessThan(60_000);
       expect(Date.parse(o.due_at as string) - Date.parse(o.offered_at)).toBe(slaMs);
     }
+    waits.sort((a, b) => a - b);
+    process.stdout.write(`surge (${dialect}): from report to offer p50 ${(percentile(waits, 50) / 1000).toFixed(1)} s, p99 ${(percentile(waits, 99) / 1000).toFixed(1)} s, max ${((waits.at(-1) ?? 0) / 1000).toFixed(1)} s\n`);
     // No provider over its capacity; the running counts add up to the offers.
     const providers = await db.selectFrom('legal_defense_providers').select(['id', 'capacity', 'open_cases']).execute();
     const perProvider = new Map<string, number>();

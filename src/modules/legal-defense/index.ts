@@ -7,6 +7,7 @@ import { legalDefenseMigrations } from './migrations/index.ts';
 import { legalDefenseClockHandlers } from './legal-defense.assignment.ts';
 import { mergeCatalogs, outcomesCatalogs } from './legal-defense.catalogs.ts';
 import { legalDefenseClassification } from './legal-defense.classification.ts';
+import { legalDefenseSchedules } from './legal-defense.intake.ts';
 import { legalDefenseSeedDemo } from './legal-defense.demo.ts';
 import { legalDefenseCaseSource } from './legal-defense.disclosure.ts';
 import { legalDefenseReportForm } from './legal-defense.form.ts';
@@ -21,7 +22,8 @@ import { registerLegalDefenseRoutes } from './legal-defense.routes.tsx';
 /**
  * Program 1: legal representation for every detained resident. Family, friends, the person or their
  * attorney report a detention at `/forms/legal-defense-report` (a hotline's system through
- * `POST /api/v1/legal-defense/reports`; staff by phone at `/staff/legal-defense/intake`); the report is
+ * `POST /api/v1/legal-defense/reports`, queued and filed moments later; staff by phone at
+ * `/staff/legal-defense/intake`); the report is
  * merged with earlier ones about the same person, checked for residency (no merits screening), and offered to
  * a provider by a capacity-aware rotation with a conflict check; the provider accepts within the service
  * level or the case moves on; the clock from report to first attorney contact is tracked and escalated.
@@ -49,6 +51,8 @@ export const legalDefenseModule: SanctuaryModule = {
   forms: [legalDefenseReportForm],
   disclosureSources: [legalDefenseCaseSource],
   clockHandlers: legalDefenseClockHandlers,
+  // Files what the partner API's intake queue still holds (a restart, a retry now due).
+  schedules: legalDefenseSchedules,
   async routes(app, ctx) {
     await registerLegalDefenseRoutes(app, ctx);
     // The fund: sources, contracts, time, invoices, burn, the funder report (legal-defense.fund.routes.tsx).

@@ -1,41 +1,49 @@
 /**
- * The partner API: a community hotline's or an attorney's system files a detention report with a scoped
+ * The partner API: a community hotline's or an attorney's system sends a detention report with a scoped
  * bearer token (`Authorization: Bearer sct_…`, scope `legal-defense.api.report`; see docs/api-tokens.md).
  * Same rules and translated errors as the public form (`Accept-Language` or `?lang=`).
  *
- * `Idempotency-Key` (optional, recommended): a retry with the same key and the same body returns the first
- * result (200, `Idempotent-Replayed: true`) and files nothing; the same key with another body is refused
- * (422). Keys are kept two days, as keyed blind indexes only.
+ * A checked report is accepted at once (`202`, with its id and the reporter's reference code) and filed moments
+ * later — merged into the person's open case or opened as a case, and offered to a provider — by the intake
+ * queue (legal-defense.intake.ts), so that hotlines are answered at once even in a surge.
+ * `GET /api/v1/legal-defense/reports/{reportId}` says where it stands: `received` until filed, then the case's
+ * status and its first-contact clock.
+ *
+ * `Idempotency-Key` (optional, recommended): a retry with the same key and the same body answers with the first
+ * report's status (200, `Idempotent-Replayed: true`) and sends nothing again; the same key with another body is
+ * refused (422). Keys are kept two days, as keyed blind indexes only.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { randomId } from '../../core/crypto/random.ts';
 import { type Executor, type Tx, inTransaction } from '../../core/db/transaction.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { AppContext } from '../../core/modules/context.ts';
-import { randomId } from '../../core/crypto/random.ts';
-import { offerCase } from './legal-defense.assignment.ts';
+import { intakeKey, intakeRunner, queueReport } from './legal-defense.intake.ts';
 import { LEGAL_DEFENSE_PERMISSIONS, actingRole } from './legal-defense.policy.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import { reportBodySchema } from './legal-defense.schemas.ts';
-import { type FiledReport, type StaffActor, createReport, isUniqueViolation, parseReport } from './legal-defense.service.ts';
+import { CASE_RECORD, type StaffActor, isUniqueViolation, parseReport } from './legal-defense.service.ts';
 
-const resultSchema = z.object({
-  caseId: z.string(),
+const STATUSES = ['received', 'reported', 'eligible', 'offered', 'accepted', 'contacted', 'ineligible', 'closed'] as const;
+
+const acceptedSchema = z.object({
   reportId: z.string(),
-  reference: z.string().optional().describe("The reporter's reference code for the public status page; returned once, when filed"),
-  merged: z.boolean().describe('True when the report joined an open case about the same person'),
-  status: z.enum(['reported', 'eligible', 'offered', 'accepted', 'contacted', 'ineligible', 'closed']),
-  contactDueAt: z.string().nullable().describe('When the first attorney contact is due (the report-to-contact clock)'),
+  reference: z.string().describe("The reporter's reference code for the public status page; given once, here"),
+  status: z.literal('received'),
+  statusUrl: z.string().describe('Where to ask how the report stands'),
 });
-type Result = z.infer<typeof resultSchema>;
 
-/** An earlier filing with the same Idempotency-Key and body. */
-interface Replay {
-  replay: true;
-  caseId: string;
-  reportId: string;
-  merged: boolean;
-}
+const statusSchema = z.object({
+  reportId: z.string(),
+  status: z.enum(STATUSES).describe('`received` until the report is filed; then the status of its case'),
+  caseId: z.string().optional().describe('The case the report was filed into (once filed)'),
+  merged: z.boolean().optional().describe('True when the report joined an open case about the same person'),
+  contactDueAt: z.string().nullable().describe('When the first attorney contact is due (the report-to-contact clock), once filed'),
+});
+type Status = z.infer<typeof statusSchema>;
+
+const paramsSchema = z.object({ reportId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
 
 /** A key a client may send: 1–200 visible ASCII characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -56,14 +64,22 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-async function resultOf(ctx: AppContext, caseId: string, reportId: string, merged: boolean, reference?: string): Promise<Result> {
-  const row = await legalDefenseRepo.findCase(ctx.db.kysely, caseId);
-  if (!row) throw new AppError('gone');
-  const clock = row.contact_clock_id ? await ctx.clocks.get(row.contact_clock_id) : undefined;
-  return { caseId, reportId, ...(reference ? { reference } : {}), merged, status: row.status as Result['status'], contactDueAt: clock ? clock.dueAt.toISOString() : null };
+/** Where a report the account sent stands, or `undefined` when it sent no such report. */
+async function statusOf(ctx: AppContext, db: Executor, principalId: string, reportId: string): Promise<Status | undefined> {
+  const queued = await legalDefenseRepo.findIntake(db, reportId);
+  if (queued) return queued.filed_by === principalId ? { reportId, status: 'received', contactDueAt: null } : undefined;
+  const report = await db.selectFrom('legal_defense_reports').select(['case_id', 'merged', 'filed_by', 'channel']).where('id', '=', reportId).executeTakeFirst();
+  if (!report || report.filed_by !== principalId || report.channel !== 'api') return undefined;
+  const row = await legalDefenseRepo.findCase(db, report.case_id);
+  if (!row) return undefined;
+  const clock = row.contact_clock_id ? await ctx.clocks.get(row.contact_clock_id, db) : undefined;
+  return { reportId, status: row.status as Status['status'], caseId: row.id, merged: report.merged === 1, contactDueAt: clock ? clock.dueAt.toISOString() : null };
 }
 
 export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Reports still queued when the app stops are filed by the next start's runner or job.
+  app.addHook('onClose', async () => intakeRunner(ctx).close());
+
   app.post(
     '/api/v1/legal-defense/reports',
     {
@@ -72,12 +88,12 @@ export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: A
         openapi: {
           summary: 'Report a detention',
           description:
-            'For community hotlines and attorneys, with a bearer token holding the scope `legal-defense.api.report`. Reports about the same person (A-number, or name and date of birth) merge into one case. Send an `Idempotency-Key` header: a retry with the same key and body returns the first result. Immigration status is never asked; the A-number is optional. Errors are translated (Accept-Language).',
+            'For community hotlines and attorneys, with a bearer token holding the scope `legal-defense.api.report`. A checked report is accepted at once (202) and filed moments later: reports about the same person (A-number, or name and date of birth) merge into one case, and an eligible case is offered to a provider. Ask `GET /api/v1/legal-defense/reports/{reportId}` how it stands. Send an `Idempotency-Key` header: a retry with the same key and body answers with the first report, nothing sent again. Immigration status is never asked; the A-number is optional. Errors are translated (Accept-Language).',
           tags: ['legal-defense'],
           body: reportBodySchema,
           responses: {
-            201: { description: 'Filed: the case, whether it merged, and the reference code to give the reporter', schema: resultSchema },
-            200: { description: 'A retry with the same Idempotency-Key: the first result, nothing filed again', schema: resultSchema },
+            202: { description: 'Accepted: the report id, the reference code to give the reporter, and where to ask how it stands', schema: acceptedSchema },
+            200: { description: 'A retry with the same Idempotency-Key: how the first report stands, nothing sent again', schema: statusSchema },
           },
         },
       },
@@ -91,44 +107,79 @@ export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: A
       }
       const keyIndex = rawKey ? ctx.vault.blindIndex('legal_defense_idempotency.key_index', rawKey, { normalize: 'exact' }) : null;
       const bodyIndex = ctx.vault.blindIndex('legal_defense_idempotency.body_index', canonical(req.body), { normalize: 'exact' });
-      // The first result for this key, if there is one: read in the filing transaction (where a report filed a
-      // moment ago with the same key is already visible on SQLite, whose transactions run one after another), or
-      // after a PostgreSQL unique violation, once the other transaction has committed.
-      const earlier = async (db: Executor): Promise<Replay | null> => {
+      // The first report sent with this key, if there is one: read in the accepting transaction (where one accepted
+      // a moment ago is already visible on SQLite, whose transactions run one after another), or after a PostgreSQL
+      // unique violation, once the other transaction has committed.
+      const earlier = async (db: Executor): Promise<string | null> => {
         if (!keyIndex) return null;
         const first = await legalDefenseRepo.findIdempotent(db, who.userId, keyIndex);
         if (!first) return null;
         if (first.body_index !== bodyIndex) throw new AppError('validation', { messageKey: 'legal-defense.error.idempotencyMismatch' });
-        const report = await db.selectFrom('legal_defense_reports').select('merged').where('id', '=', first.report_id).executeTakeFirst();
-        return { replay: true, caseId: first.case_id, reportId: first.report_id, merged: report?.merged === 1 };
+        return first.report_id;
       };
-      const replayed = async (r: Replay) => reply.code(200).header('idempotent-replayed', 'true').send(await resultOf(ctx, r.caseId, r.reportId, r.merged));
+      const replayed = async (reportId: string) => {
+        const status = await statusOf(ctx, ctx.db.kysely, who.userId, reportId);
+        if (!status) throw new AppError('gone');
+        return reply.code(200).header('idempotent-replayed', 'true').send(status);
+      };
       const before = await earlier(ctx.db.kysely);
       if (before) return replayed(before);
       const now = ctx.now();
       const input = parseReport(ctx, req.body, now);
-      const file = async (tx: Tx): Promise<FiledReport | Replay> => {
+      const key = await intakeKey(ctx);
+      const accept = async (tx: Tx): Promise<{ replay: string } | { reportId: string; reference: string }> => {
         const first = await earlier(tx);
-        if (first) return first;
-        const result = await createReport(ctx, tx, { input, channel: 'api', filer: { kind: 'api', actor: who }, now, offer: offerCase });
+        if (first) return { replay: first };
+        const queued = await queueReport(ctx, tx, { input, filer: who, now, key });
         if (keyIndex) {
-          await legalDefenseRepo.insertIdempotent(tx, { id: randomId(), principal_id: who.userId, key_index: keyIndex, body_index: bodyIndex, report_id: result.reportId, case_id: result.caseId, created_at: now.toISOString() });
+          await legalDefenseRepo.insertIdempotent(tx, { id: randomId(), principal_id: who.userId, key_index: keyIndex, body_index: bodyIndex, report_id: queued.reportId, created_at: now.toISOString() });
         }
-        return result;
+        return queued;
       };
-      let filed: FiledReport | Replay;
+      let accepted: Awaited<ReturnType<typeof accept>>;
       try {
-        filed = await inTransaction(ctx.db, file);
+        accepted = await inTransaction(ctx.db, accept);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        // The same key sent twice at once (PostgreSQL): the second transaction lost the race and wrote nothing;
-        // answer with the first. Or a report about the same new person at the same moment: file again, merging.
+        // The same key sent twice at once (PostgreSQL): the second transaction lost the race and wrote nothing.
         const first = await earlier(ctx.db.kysely);
-        if (first) return replayed(first);
-        filed = await inTransaction(ctx.db, file);
+        if (!first) throw err;
+        return replayed(first);
       }
-      if ('replay' in filed) return replayed(filed);
-      return reply.code(201).send(await resultOf(ctx, filed.caseId, filed.reportId, filed.merged, filed.reference));
+      if ('replay' in accepted) return replayed(accepted.replay);
+      intakeRunner(ctx).accepted();
+      return reply
+        .code(202)
+        .header('location', `/api/v1/legal-defense/reports/${accepted.reportId}`)
+        .send({ reportId: accepted.reportId, reference: accepted.reference, status: 'received', statusUrl: `/api/v1/legal-defense/reports/${accepted.reportId}` });
+    },
+  );
+
+  app.get(
+    '/api/v1/legal-defense/reports/:reportId',
+    {
+      config: {
+        access: { permission: LEGAL_DEFENSE_PERMISSIONS.report },
+        openapi: {
+          summary: 'How a report this account sent stands',
+          tags: ['legal-defense'],
+          responses: { 200: { description: '`received` until filed; then the case, its status and the first-contact clock (no personal data)', schema: statusSchema } },
+        },
+      },
+    },
+    async (req) => {
+      const parsed = paramsSchema.safeParse(req.params);
+      if (!parsed.success) throw new AppError('not_found');
+      const who = actor(req);
+      // Only the account that sent it may ask; any other id is simply not found.
+      return inTransaction(ctx.db, async (tx) => {
+        const status = await statusOf(ctx, tx, who.userId, parsed.data.reportId);
+        if (!status) throw new AppError('not_found');
+        if (status.caseId) {
+          await ctx.audit.record(tx, { actor: { id: who.userId, role: who.role }, action: 'record.read', record: { type: CASE_RECORD, id: status.caseId }, purpose: 'intake', requestId: who.requestId, detail: 'channel.api' });
+        }
+        return status;
+      });
     },
   );
 }

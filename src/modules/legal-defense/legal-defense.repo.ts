@@ -2,7 +2,7 @@
  * Data access for the detention-defense tables. Sealed columns pass through as opaque text: this file never
  * decrypts.
  */
-import { type Insertable, type Selectable, type Updateable, sql } from 'kysely';
+import { type Generated, type Insertable, type Selectable, type Updateable, sql } from 'kysely';
 import type { Executor } from '../../core/db/transaction.ts';
 
 export interface LegalDefenseProviderTable {
@@ -117,7 +117,26 @@ export interface LegalDefenseIdempotencyTable {
   key_index: string;
   body_index: string;
   report_id: string;
-  case_id: string;
+  created_at: string;
+}
+
+/** A report accepted by the partner API and not filed yet (the intake queue). */
+export interface LegalDefenseIntakeTable {
+  id: string;
+  subject_id: string;
+  filed_by: string;
+  filer_role: string;
+  request_id: string | null;
+  received_at: string;
+  payload_sealed: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+}
+
+/** A key of the intake queue: a vault subject whose data key seals the reports queued in one hour. */
+export interface LegalDefenseIntakeKeyTable {
+  subject_id: string;
   created_at: string;
 }
 
@@ -141,6 +160,8 @@ declare module '../../core/db/schema.ts' {
     legal_defense_assignments: LegalDefenseAssignmentTable;
     legal_defense_events: LegalDefenseEventTable;
     legal_defense_idempotency: LegalDefenseIdempotencyTable;
+    legal_defense_intake: LegalDefenseIntakeTable;
+    legal_defense_intake_keys: LegalDefenseIntakeKeyTable;
     legal_defense_proceedings: LegalDefenseProceedingTable;
   }
 }
@@ -318,5 +339,42 @@ export const legalDefenseRepo = {
   },
   async insertIdempotent(db: Executor, row: Insertable<LegalDefenseIdempotencyTable>): Promise<void> {
     await db.insertInto('legal_defense_idempotency').values(row).execute();
+  },
+
+  // The intake queue -------------------------------------------------------------------------------------
+  async insertIntake(db: Executor, row: Insertable<LegalDefenseIntakeTable>): Promise<void> {
+    await db.insertInto('legal_defense_intake').values(row).execute();
+  },
+  /** Ids of queued reports due a filing attempt, oldest first. */
+  async dueIntake(db: Executor, now: string, limit: number): Promise<string[]> {
+    const rows = await db.selectFrom('legal_defense_intake').select('id').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  },
+  /** A queued report, locked for its filing on PostgreSQL (another instance filing it at once waits, then finds it gone). */
+  async lockIntake(db: Executor, dialect: 'sqlite' | 'postgres', id: string) {
+    const q = db.selectFrom('legal_defense_intake').selectAll().where('id', '=', id);
+    return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+  },
+  async findIntake(db: Executor, id: string) {
+    return db.selectFrom('legal_defense_intake').select(['id', 'filed_by', 'received_at', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirst();
+  },
+  async deleteIntake(db: Executor, id: string): Promise<void> {
+    await db.deleteFrom('legal_defense_intake').where('id', '=', id).execute();
+  },
+  async deferIntake(db: Executor, id: string, patch: { attempts: number; next_attempt_at: string; last_error: string }): Promise<void> {
+    await db.updateTable('legal_defense_intake').set(patch).where('id', '=', id).execute();
+  },
+  async insertIntakeKey(db: Executor, row: LegalDefenseIntakeKeyTable): Promise<void> {
+    await db.insertInto('legal_defense_intake_keys').values(row).execute();
+  },
+  /** Intake keys made before `before` that no queued report uses any more. */
+  async unusedIntakeKeys(db: Executor, before: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('legal_defense_intake_keys as k')
+      .select('k.subject_id')
+      .where('k.created_at', '<', before)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('legal_defense_intake as q').select('q.id').whereRef('q.subject_id', '=', 'k.subject_id'))))
+      .execute();
+    return rows.map((r) => r.subject_id);
   },
 };

@@ -34,4 +34,13 @@ export const legalDefenseRetention: RetentionPolicy[] = [
     days: IDEMPOTENCY_DAYS,
     descriptionKey: 'legal-defense.retention.idempotency',
   },
+  {
+    // A queued report is filed within seconds; one that could not be filed in 30 days is forgotten with its key.
+    recordType: 'legal-defense.intake',
+    table: 'legal_defense_intake',
+    basis: 'received_at',
+    days: 30,
+    descriptionKey: 'legal-defense.retention.intake',
+    shredSubjects: { column: 'subject_id' },
+  },
 ];

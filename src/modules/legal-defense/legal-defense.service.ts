@@ -202,16 +202,30 @@ export type OfferCase = (ctx: AppContext, tx: Tx, caseId: string, now: Date, act
 export async function createReport(
   ctx: AppContext,
   tx: Tx,
-  options: { input: ReportInput; channel: Channel; filer: FilingActor; now: Date; reference?: string; offer: OfferCase },
+  options: {
+    input: ReportInput;
+    channel: Channel;
+    filer: FilingActor;
+    now: Date;
+    reference?: string;
+    offer: OfferCase;
+    /**
+     * A report queued by the partner API (legal-defense.intake.ts): its id, and when it was accepted (the
+     * report's time, the case's and the first-contact clock's start).
+     */
+    queued?: { reportId: string; receivedAt: Date };
+  },
 ): Promise<FiledReport> {
   const { input, now } = options;
   const nowIso = now.toISOString();
+  const received = options.queued?.receivedAt ?? now;
+  const receivedIso = received.toISOString();
   const reference = options.reference ?? referenceCode();
   const filedBy = options.filer.kind === 'staff' || options.filer.kind === 'api' ? options.filer.actor.userId : null;
   const indexes = personIndexes(ctx, input);
   const residency = await residencyFromReport(ctx, tx, input);
   const existing = await legalDefenseRepo.findOpenCaseByIndexes(tx, indexes);
-  const reportId = randomId();
+  const reportId = options.queued?.reportId ?? randomId();
   const { street: _street, zip: _zip, ...kept } = input;
   const caseId = existing?.id ?? (await ctx.vault.createSubject(tx, LEGAL_DEFENSE_PROGRAM));
 
@@ -233,7 +247,7 @@ export async function createReport(
       recordType: CLOCK_RECORD_TYPES.contact,
       recordId: caseId,
       rules: ['legalDefenseFirstAttorneyContact'],
-      start: now,
+      start: received,
       by: filedBy ?? undefined,
     });
     // A new case is written whole: its clock, and its eligibility when the report settles it.
@@ -262,11 +276,11 @@ export async function createReport(
       detention_sealed: sealed.detention,
       contact_sealed: sealed.contact,
       revision: 0,
-      created_at: nowIso,
+      created_at: receivedIso,
       updated_at: nowIso,
       closed_at: null,
     });
-    await addEvent(tx, caseId, 'reported', now, filedBy, options.channel);
+    await addEvent(tx, caseId, 'reported', received, filedBy, options.channel);
   } else {
     // A later report may know what the first did not: the A-number, or the date of birth.
     // (Only when no other open case holds that index: one open case per person.)
@@ -277,7 +291,7 @@ export async function createReport(
     }
     if (!existing.identity_index && indexes.identity && !(await legalDefenseRepo.findOpenCaseByIndexes(tx, { aNumber: null, identity: indexes.identity }))) extra.identity_index = indexes.identity;
     await legalDefenseRepo.countMergedReport(tx, caseId, extra);
-    await addEvent(tx, caseId, 'merged', now, filedBy, options.channel);
+    await addEvent(tx, caseId, 'merged', received, filedBy, options.channel);
   }
 
   const sealedReport = await ctx.vault.useSubject(caseId, (c) => c.sealJson(kept satisfies ReportPart, at('report_sealed', reportId, 'legal_defense_reports')));
@@ -290,7 +304,7 @@ export async function createReport(
     reference_index: referenceCodeIndex(ctx, REPORT_FORM_ID, reference),
     language: input.language,
     merged: existing ? 1 : 0,
-    received_at: nowIso,
+    received_at: receivedIso,
     report_sealed: sealedReport,
   });
   await ctx.audit.record(tx, {

@@ -206,6 +206,42 @@ export const legalDefenseMigrations: NamedMigrations = {
       await db.schema.createIndex('legal_defense_cases_identity').on('legal_defense_cases').column('identity_index').execute();
     },
   },
+  /**
+   * The partner API's intake queue: a report is kept here, sealed, from the moment it is accepted until it is
+   * filed (merged or opened as a case), under the key of the hour (`legal_defense_intake_keys`: each is a vault
+   * subject, forgotten once no queued report needs it). An idempotency key now names only the report: the
+   * case is known once the report is filed.
+   */
+  '202612280100_legal_defense_intake': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('legal_defense_intake')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('filed_by', 'text', (c) => c.notNull())
+        .addColumn('filer_role', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('payload_sealed', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .execute();
+      await db.schema.createIndex('legal_defense_intake_next').on('legal_defense_intake').columns(['next_attempt_at', 'id']).execute();
+      await db.schema.createIndex('legal_defense_intake_subject').on('legal_defense_intake').column('subject_id').execute();
+      await db.schema
+        .createTable('legal_defense_intake_keys')
+        .addColumn('subject_id', 'text', (c) => c.primaryKey().references('subjects.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('legal_defense_idempotency').dropColumn('case_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('legal_defense_idempotency').addColumn('case_id', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.dropTable('legal_defense_intake').execute();
+      await db.schema.dropTable('legal_defense_intake_keys').execute();
+    },
+  },
   /** Closing a represented case; the outcomes page's indexes (`./outcomes.ts`). */
   ...legalDefenseOutcomeMigrations,
   /** The fund: funding sources, contracts, attorney time, invoices (`fund.ts`). */
