@@ -9,7 +9,7 @@ import { meetDeadline, recordProceeding, recordStatus, recordTransfer } from '..
 import { recordEligibility } from '../../src/modules/legal-defense/legal-defense.eligibility.ts';
 import { drainIntake, forgetIntakeKeys, intakeRunner } from '../../src/modules/legal-defense/legal-defense.intake.ts';
 import { normalizeANumber } from '../../src/modules/legal-defense/legal-defense.schemas.ts';
-import { type StaffActor, readCase, readRestricted } from '../../src/modules/legal-defense/legal-defense.service.ts';
+import { type StaffActor, readCase, readRestricted, statusByReference } from '../../src/modules/legal-defense/legal-defense.service.ts';
 import { type TestApp, TestBrowser, createTestApp } from '../helpers/app.ts';
 import { describeEachDialect } from '../helpers/db.ts';
 import { type StaffBrowser, signInAs } from '../helpers/staff.ts';
@@ -132,6 +132,8 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     const queued = await t.ctx.db.kysely.selectFrom('legal_defense_intake').selectAll().where('id', '=', accepted.reportId).executeTakeFirstOrThrow();
     expect(JSON.stringify(queued)).not.toMatch(/García|200300401|Lake St/);
     expect((await statusOf(accepted.reportId)).json()).toEqual({ reportId: accepted.reportId, status: 'received', contactDueAt: null });
+    // The family, given the reference code, already finds it on the public status page.
+    expect(await statusByReference(t.ctx, accepted.reference)).toMatchObject({ statusKey: 'legal-defense.status.reported', receivedAt: START.toISOString() });
     // Another account cannot ask about it.
     const other = await signInAs(t, 'partner-attorney');
     const otherToken = (await createApiToken(t.ctx, { userId: other.userId, label: 'Other hotline', scopes: ['legal-defense.api.report'], days: 30, actor: OPERATOR })).token;
@@ -146,6 +148,7 @@ describeEachDialect('legal defense: intake, eligibility, assignment', (dialect) 
     expect(body).toMatchObject({ reportId: accepted.reportId, merged: false, status: 'offered', contactDueAt: '2026-11-21T15:00:00.000Z' });
     const filed = await t.ctx.db.kysely.selectFrom('legal_defense_reports').select(['case_id', 'received_at']).where('id', '=', accepted.reportId).executeTakeFirstOrThrow();
     expect(filed).toEqual({ case_id: body.caseId, received_at: START.toISOString() });
+    expect(await statusByReference(t.ctx, accepted.reference)).toMatchObject({ statusKey: 'legal-defense.status.offered', receivedAt: START.toISOString() });
     const row = await t.ctx.db.kysely.selectFrom('legal_defense_cases').selectAll().where('id', '=', body.caseId as string).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'offered', residency_basis: 'attestation', provider_id: providers[0], person_language: 'es' });
     // Nothing personal in plain text.

@@ -166,6 +166,7 @@ export const legalDefenseClassification = defineClassification([
       filed_by: 'The partner account whose token sent the report',
       filer_role: 'The role it acted in, for the audit entry of the filing',
       request_id: 'The request that sent it, for the audit entry of the filing',
+      reference_index: { purpose: "The reporter's reference code (keyed blind index), so the public status page knows a report still queued", protection: 'blindIndex' },
       received_at: 'When the report was accepted: its clocks count from then',
       payload_sealed: { purpose: 'The report as sent and checked, and the reference code given back', protection: 'encrypted' },
       attempts: 'Filing attempts that failed',

@@ -18,12 +18,13 @@
 import type { Role } from '../../core/auth/permissions.ts';
 import { randomId, referenceCode } from '../../core/crypto/random.ts';
 import { type Tx, inTransaction } from '../../core/db/transaction.ts';
+import { referenceCodeIndex } from '../../core/forms/index.ts';
 import type { ScheduleDefinition } from '../../core/jobs/job-queue.ts';
 import type { AppContext } from '../../core/modules/context.ts';
 import { offerCase } from './legal-defense.assignment.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import type { ReportInput } from './legal-defense.schemas.ts';
-import { LEGAL_DEFENSE_PROGRAM, type StaffActor, createReport, isUniqueViolation } from './legal-defense.service.ts';
+import { LEGAL_DEFENSE_PROGRAM, REPORT_FORM_ID, type StaffActor, createReport, isUniqueViolation } from './legal-defense.service.ts';
 
 /** How long the line must be quiet before the runner files queued reports. */
 const QUIET_MS = 20;
@@ -101,6 +102,7 @@ export async function queueReport(ctx: AppContext, tx: Tx, options: { input: Rep
     filed_by: options.filer.userId,
     filer_role: options.filer.role,
     request_id: options.filer.requestId ?? null,
+    reference_index: referenceCodeIndex(ctx, REPORT_FORM_ID, reference),
     received_at: nowIso,
     payload_sealed: payload,
     next_attempt_at: nowIso,

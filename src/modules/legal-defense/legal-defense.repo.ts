@@ -127,6 +127,7 @@ export interface LegalDefenseIntakeTable {
   filed_by: string;
   filer_role: string;
   request_id: string | null;
+  reference_index: string;
   received_at: string;
   payload_sealed: string;
   attempts: Generated<number>;
@@ -357,6 +358,10 @@ export const legalDefenseRepo = {
   },
   async findIntake(db: Executor, id: string) {
     return db.selectFrom('legal_defense_intake').select(['id', 'filed_by', 'received_at', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirst();
+  },
+  /** When a queued report with this reference code was accepted, if one is queued. */
+  async findIntakeByReference(db: Executor, referenceIndex: string): Promise<{ received_at: string } | undefined> {
+    return db.selectFrom('legal_defense_intake').select('received_at').where('reference_index', '=', referenceIndex).executeTakeFirst();
   },
   async deleteIntake(db: Executor, id: string): Promise<void> {
     await db.deleteFrom('legal_defense_intake').where('id', '=', id).execute();

@@ -361,10 +361,18 @@ export async function fileReport(ctx: AppContext, run: (tx: Tx) => Promise<Filed
   }
 }
 
-/** The status of the case a reference code belongs to, for the reporter's status page (no personal data). */
+/**
+ * The status of the case a reference code belongs to, for the reporter's status page (no personal data). A
+ * report the partner API accepted and the intake queue has not filed yet is "received".
+ */
 export async function statusByReference(ctx: AppContext, reference: string): Promise<FormStatus | null> {
-  const report = await legalDefenseRepo.findReportByReference(ctx.db.kysely, referenceCodeIndex(ctx, REPORT_FORM_ID, reference));
-  if (!report) return null;
+  const index = referenceCodeIndex(ctx, REPORT_FORM_ID, reference);
+  const report = await legalDefenseRepo.findReportByReference(ctx.db.kysely, index);
+  if (!report) {
+    const queued = await legalDefenseRepo.findIntakeByReference(ctx.db.kysely, index);
+    if (!queued) return null;
+    return { statusKey: 'legal-defense.status.reported', detailKey: 'legal-defense.status.reported.detail', receivedAt: queued.received_at, updatedAt: queued.received_at };
+  }
   const row = await legalDefenseRepo.findCase(ctx.db.kysely, report.case_id);
   if (!row) return null;
   return { statusKey: `legal-defense.status.${row.status}`, detailKey: `legal-defense.status.${row.status}.detail`, receivedAt: report.received_at, updatedAt: row.updated_at };

@@ -221,6 +221,7 @@ export const legalDefenseMigrations: NamedMigrations = {
         .addColumn('filed_by', 'text', (c) => c.notNull())
         .addColumn('filer_role', 'text', (c) => c.notNull())
         .addColumn('request_id', 'text')
+        .addColumn('reference_index', 'text', (c) => c.notNull())
         .addColumn('received_at', 'text', (c) => c.notNull())
         .addColumn('payload_sealed', 'text', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
@@ -229,6 +230,7 @@ export const legalDefenseMigrations: NamedMigrations = {
         .execute();
       await db.schema.createIndex('legal_defense_intake_next').on('legal_defense_intake').columns(['next_attempt_at', 'id']).execute();
       await db.schema.createIndex('legal_defense_intake_subject').on('legal_defense_intake').column('subject_id').execute();
+      await db.schema.createIndex('legal_defense_intake_reference').on('legal_defense_intake').column('reference_index').execute();
       await db.schema
         .createTable('legal_defense_intake_keys')
         .addColumn('subject_id', 'text', (c) => c.primaryKey().references('subjects.id').onDelete('cascade'))
