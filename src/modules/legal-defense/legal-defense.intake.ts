@@ -29,7 +29,7 @@ import { LEGAL_DEFENSE_PROGRAM, REPORT_FORM_ID, type StaffActor, createReport, i
 /** How long the line must be quiet before the runner files queued reports. */
 const QUIET_MS = 20;
 /** The longest a report waits to be filed while reports keep arriving. */
-export const MAX_DELAY_MS = 5_000;
+const MAX_DELAY_MS = 5_000;
 /**
  * Reports filed at once. On SQLite their transactions share commits, and a few keep the event loop free between
  * them for arriving requests; PostgreSQL waits on the network, so more go at once (fewer than the pool's 10).
@@ -204,11 +204,16 @@ class IntakeRunner {
 
   /** Files every due report now (the job, tests); waits for a run in progress first. */
   async drain(): Promise<void> {
-    await this.#running;
+    // One run at a time: a drain asked for while another (or the runner's pass) goes on waits its turn.
+    while (this.#running) await this.#running;
     const run = (async () => {
       while ((await filePass(this.#ctx, 64)) > 0);
     })();
-    this.#running = run.finally(() => (this.#running = undefined));
+    this.#running = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.#running.then(() => (this.#running = undefined));
     await run;
   }
 
