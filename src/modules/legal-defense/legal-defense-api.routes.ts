@@ -68,7 +68,7 @@ function canonical(value: unknown): string {
 async function statusOf(ctx: AppContext, db: Executor, principalId: string, reportId: string): Promise<Status | undefined> {
   const queued = await legalDefenseRepo.findIntake(db, reportId);
   if (queued) return queued.filed_by === principalId ? { reportId, status: 'received', contactDueAt: null } : undefined;
-  const report = await db.selectFrom('legal_defense_reports').select(['case_id', 'merged', 'filed_by', 'channel']).where('id', '=', reportId).executeTakeFirst();
+  const report = await legalDefenseRepo.findReport(db, reportId);
   if (!report || report.filed_by !== principalId || report.channel !== 'api') return undefined;
   const row = await legalDefenseRepo.findCase(db, report.case_id);
   if (!row) return undefined;
@@ -148,10 +148,8 @@ export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: A
       }
       if ('replay' in accepted) return replayed(accepted.replay);
       intakeRunner(ctx).accepted();
-      return reply
-        .code(202)
-        .header('location', `/api/v1/legal-defense/reports/${accepted.reportId}`)
-        .send({ reportId: accepted.reportId, reference: accepted.reference, status: 'received', statusUrl: `/api/v1/legal-defense/reports/${accepted.reportId}` });
+      const statusUrl = `/api/v1/legal-defense/reports/${accepted.reportId}`;
+      return reply.code(202).header('location', statusUrl).send({ reportId: accepted.reportId, reference: accepted.reference, status: 'received', statusUrl });
     },
   );
 

@@ -24,7 +24,7 @@ import type { AppContext } from '../../core/modules/context.ts';
 import { offerCase } from './legal-defense.assignment.ts';
 import { legalDefenseRepo } from './legal-defense.repo.ts';
 import type { ReportInput } from './legal-defense.schemas.ts';
-import { LEGAL_DEFENSE_PROGRAM, REPORT_FORM_ID, type StaffActor, createReport, isUniqueViolation } from './legal-defense.service.ts';
+import { LEGAL_DEFENSE_PROGRAM, REPORT_FORM_ID, type StaffActor, createReport, fileReport } from './legal-defense.service.ts';
 
 /** How long the line must be quiet before the runner files queued reports. */
 const QUIET_MS = 20;
@@ -115,32 +115,26 @@ export async function queueReport(ctx: AppContext, tx: Tx, options: { input: Rep
  * instance, or forgotten); `failed` when filing threw: it stays queued, to be tried again later.
  */
 export async function fileQueued(ctx: AppContext, id: string): Promise<'filed' | 'gone' | 'failed'> {
-  const file = (tx: Tx) =>
-    (async () => {
-      const row = await legalDefenseRepo.lockIntake(tx, ctx.db.dialect, id);
-      if (!row) return 'gone' as const;
-      const queued = await ctx.vault.useSubject(row.subject_id, (c) => c.openJson<Queued>(row.payload_sealed, sealedAt(row.id)));
-      const actor: StaffActor = { userId: row.filed_by, role: row.filer_role as Role, ...(row.request_id ? { requestId: row.request_id } : {}) };
-      await createReport(ctx, tx, {
-        input: queued.input,
-        channel: 'api',
-        filer: { kind: 'api', actor },
-        now: ctx.now(),
-        reference: queued.reference,
-        offer: offerCase,
-        queued: { reportId: row.id, receivedAt: new Date(row.received_at) },
-      });
-      await legalDefenseRepo.deleteIntake(tx, row.id);
-      return 'filed' as const;
-    })();
+  const file = async (tx: Tx): Promise<'filed' | 'gone'> => {
+    const row = await legalDefenseRepo.lockIntake(tx, ctx.db.dialect, id);
+    if (!row) return 'gone';
+    const queued = await ctx.vault.useSubject(row.subject_id, (c) => c.openJson<Queued>(row.payload_sealed, sealedAt(row.id)));
+    const actor: StaffActor = { userId: row.filed_by, role: row.filer_role as Role, ...(row.request_id ? { requestId: row.request_id } : {}) };
+    await createReport(ctx, tx, {
+      input: queued.input,
+      channel: 'api',
+      filer: { kind: 'api', actor },
+      now: ctx.now(),
+      reference: queued.reference,
+      offer: offerCase,
+      queued: { reportId: row.id, receivedAt: new Date(row.received_at) },
+    });
+    await legalDefenseRepo.deleteIntake(tx, row.id);
+    return 'filed';
+  };
   try {
-    try {
-      return await inTransaction(ctx.db, file);
-    } catch (err) {
-      // Two reports about the same new person filed at once: this one lost the race and wrote nothing; again, merging.
-      if (!isUniqueViolation(err)) throw err;
-      return await inTransaction(ctx.db, file);
-    }
+    // Two reports about the same new person filed at once: the one that lost the race is filed again, merging.
+    return await fileReport(ctx, file);
   } catch (err) {
     const row = await legalDefenseRepo.findIntake(ctx.db.kysely, id);
     if (!row) return 'gone';
@@ -188,18 +182,13 @@ class IntakeRunner {
   }
 
   /**
-   * Holds filing on its own: reports stay queued until {@link release} or {@link drain} (the job still drains).
-   * For tests that look at a report while it is queued, and for maintenance of the provider list.
+   * Holds filing on its own: reports stay queued until {@link drain} (which the job also calls). For tests that
+   * look at a report while it is queued.
    */
   hold(): void {
     this.#held = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-  }
-
-  release(): void {
-    this.#held = false;
-    if (this.#waitingSince !== 0) this.#arm(QUIET_MS);
   }
 
   /** Files every due report now (the job, tests); waits for a run in progress first. */

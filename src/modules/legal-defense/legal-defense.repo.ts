@@ -3,6 +3,7 @@
  * decrypts.
  */
 import { type Generated, type Insertable, type Selectable, type Updateable, sql } from 'kysely';
+import type { Dialect } from '../../core/db/database.ts';
 import type { Executor } from '../../core/db/transaction.ts';
 
 export interface LegalDefenseProviderTable {
@@ -237,6 +238,10 @@ export const legalDefenseRepo = {
   async reportsOf(db: Executor, caseId: string): Promise<ReportRow[]> {
     return db.selectFrom('legal_defense_reports').selectAll().where('case_id', '=', caseId).orderBy('received_at').orderBy('id').execute();
   },
+  /** A filed report: its case, whether it merged, and who sent it by which door. */
+  async findReport(db: Executor, id: string) {
+    return db.selectFrom('legal_defense_reports').select(['case_id', 'merged', 'filed_by', 'channel']).where('id', '=', id).executeTakeFirst();
+  },
   async findReportByReference(db: Executor, referenceIndex: string): Promise<{ case_id: string; received_at: string } | undefined> {
     return db.selectFrom('legal_defense_reports').select(['case_id', 'received_at']).where('reference_index', '=', referenceIndex).executeTakeFirst();
   },
@@ -352,12 +357,13 @@ export const legalDefenseRepo = {
     return rows.map((r) => r.id);
   },
   /** A queued report, locked for its filing on PostgreSQL (another instance filing it at once waits, then finds it gone). */
-  async lockIntake(db: Executor, dialect: 'sqlite' | 'postgres', id: string) {
+  async lockIntake(db: Executor, dialect: Dialect, id: string) {
     const q = db.selectFrom('legal_defense_intake').selectAll().where('id', '=', id);
     return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
   },
+  /** Who sent a queued report and how often filing it failed, if it is queued. */
   async findIntake(db: Executor, id: string) {
-    return db.selectFrom('legal_defense_intake').select(['id', 'filed_by', 'received_at', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirst();
+    return db.selectFrom('legal_defense_intake').select(['filed_by', 'attempts']).where('id', '=', id).executeTakeFirst();
   },
   /** When a queued report with this reference code was accepted, if one is queued. */
   async findIntakeByReference(db: Executor, referenceIndex: string): Promise<{ received_at: string } | undefined> {

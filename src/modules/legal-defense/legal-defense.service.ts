@@ -352,7 +352,7 @@ export function isUniqueViolation(err: unknown): boolean {
  * the same moment: the second one's case fails on the one-open-case-per-person index, rolls back whole, and is
  * filed again, merging into the first.
  */
-export async function fileReport(ctx: AppContext, run: (tx: Tx) => Promise<FiledReport>): Promise<FiledReport> {
+export async function fileReport<T>(ctx: AppContext, run: (tx: Tx) => Promise<T>): Promise<T> {
   try {
     return await inTransaction(ctx.db, run);
   } catch (err) {
