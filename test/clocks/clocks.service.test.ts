@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ClockService, type ClockNotice } from '../../src/core/clocks/index.ts';
 import { clocksMigrations } from '../../src/core/clocks/clocks.migrations.ts';
@@ -311,6 +312,38 @@ describeEachDialect('clocks', (dialect) => {
     // Nothing is stale any more; the old service would see every clock as stale.
     expect(await updated.recomputeStale()).toMatchObject({ scanned: 0 });
     expect(await updated.recomputeAll()).toMatchObject({ scanned: 3, changed: 0 });
+
+    // What the recomputation moved goes with the rest of a clock's history: when its owner forgets the record,
+    // and when the clock row is deleted by other means (a forgotten subject's rows go by the subject column).
+    const movedRows = async (id: string) => Number((await sql<{ n: number }>`select count(*) as n from clock_recomputed where clock_id = ${id}`.execute(t.db.kysely)).rows[0]?.n);
+    expect([await movedRows(moved.id), await movedRows(overdue.id), await movedRows(calendarDays.id)]).toEqual([1, 1, 0]);
+    expect(await tx((x) => updated.forgetRecords(x, { owner: 'u-visa', recordType: 'request', recordIds: ['A'] }))).toBe(1);
+    expect(await movedRows(moved.id)).toBe(0);
+    await tx((x) => sql`delete from clocks where id = ${overdue.id}`.execute(x));
+    expect(await movedRows(overdue.id)).toBe(0);
+  });
+
+  it('keeps the history that recomputations wrote before it had a table of its own', async () => {
+    const previous = Object.fromEntries(Object.entries(clocksMigrations).filter(([name]) => name < '202612290100'));
+    const old = await createTestDatabase(dialect);
+    try {
+      await migrateToLatest(old.db, collectMigrations([{ owner: 'core', migrations: previous }]));
+      const before = service(old.db);
+      const c = await inTransaction(old.db, (x) => before.startClock(x, { owner: 'u-visa', recordType: 'request', recordId: 'A', rules: ['separationRequestReport'], start: cst('2026-02-02T10:00:00') }));
+      await inTransaction(
+        old.db,
+        (x) => sql`insert into clock_events (id, clock_id, kind, at, reason_code, due_before, due_after, governing_rule)
+          values ('E1', ${c.id}, 'recomputed', '2026-02-03T10:00:00.000Z', 'profile-changed', ${c.dueAt.toISOString()}, '2026-02-11T06:00:00.000Z', 'separationRequestReport')`.execute(x),
+      );
+      await migrateToLatest(old.db, migrations);
+      const history = await service(old.db).historyOf(c.id);
+      expect(history.map((e) => e.kind)).toEqual(['started', 'recomputed']);
+      expect(history[1]).toMatchObject({ reasonCode: 'profile-changed', dueBefore: c.dueAt, dueAfter: new Date('2026-02-11T06:00:00.000Z'), governingRule: 'separationRequestReport' });
+      const left = await sql<{ n: number }>`select count(*) as n from clock_events where kind = 'recomputed'`.execute(old.db.kysely);
+      expect(Number(left.rows[0]?.n)).toBe(0);
+    } finally {
+      await old.drop();
+    }
   });
 
   it('moves the next reminder, without a history entry, when only the reminders of a rule change', async () => {

@@ -55,7 +55,7 @@ export const clocksClassification = defineClassification([
   {
     table: 'clock_events',
     class: 'private',
-    purpose: 'The full, append-only history of every clock: started, paused, resumed, extended for good cause, reminders, overdue, escalations, met, stopped',
+    purpose: 'The append-only history of every clock: started, paused, resumed, extended for good cause, reminders, overdue, escalations, met, stopped (what recomputations moved is in clock_recomputed)',
     retention: RETENTION,
     columns: {
       id: 'Random event id',
@@ -72,6 +72,19 @@ export const clocksClassification = defineClassification([
       due_after: 'Due time after the event; for a sealed clock only the week',
       governing_rule: 'The rule that governed after the event',
       actor_id: 'Staff account that caused the event (empty for the engine)',
+    },
+  },
+  {
+    table: 'clock_recomputed',
+    class: 'private',
+    purpose: 'The part of every clock\'s history that recomputations wrote: the due time a change of the profile moved, and when (the `recomputed` events)',
+    retention: RETENTION,
+    columns: {
+      clock_id: 'The clock',
+      at: 'When the recomputation moved it',
+      due_before: 'Due time before; for a sealed clock only the week',
+      due_after: 'Due time after; for a sealed clock only the week',
+      governing_rule: 'The rule that governs after it',
     },
   },
   {

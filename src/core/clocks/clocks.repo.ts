@@ -1,6 +1,6 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
-import type { Dialect } from '../db/database.ts';
-import { runForEach } from '../db/run-for-each.ts';
+import type { Db, Dialect } from '../db/database.ts';
+import { runBulk } from '../db/run-bulk.ts';
 import type { Executor, Tx } from '../db/transaction.ts';
 
 /** Where a clock stands. `running` and `overdue` count; `paused` waits; `met` and `stopped` are closed. */
@@ -91,10 +91,21 @@ export interface ClockRecomputationsTable {
   clocks_changed: number;
 }
 
+/** What a recomputation moved: the `recomputed` events, one narrow row per clock and run (see the migration). */
+export interface ClockRecomputedTable {
+  clock_id: string;
+  /** When the run wrote it. */
+  at: string;
+  due_before: string | null;
+  due_after: string;
+  governing_rule: string;
+}
+
 declare module '../db/schema.ts' {
   interface Database {
     clocks: ClocksTable;
     clock_events: ClockEventsTable;
+    clock_recomputed: ClockRecomputedTable;
     clock_recomputations: ClockRecomputationsTable;
   }
 }
@@ -179,6 +190,26 @@ function recomputeRow(t: ScanTuple): RecomputeRow {
   };
 }
 
+/** A recomputation's row as an event of the clock's history (its id is made of the time: one per clock and run). */
+function recomputedEvent(r: ClockRecomputedTable): ClockEventRow {
+  return {
+    id: `recomputed-${r.at}`,
+    clock_id: r.clock_id,
+    kind: 'recomputed',
+    at: r.at,
+    dedupe_key: null,
+    reason_code: 'profile-changed',
+    note_key: null,
+    days: null,
+    level: null,
+    escalate_to: null,
+    due_before: r.due_before,
+    due_after: r.due_after,
+    governing_rule: r.governing_rule,
+    actor_id: null,
+  };
+}
+
 /** One row of a batched due-time update. */
 export interface DueUpdate {
   id: string;
@@ -245,8 +276,14 @@ export const clocksRepo = {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   },
 
+  /** A clock's history: its events and what recomputations moved, oldest first. */
   async eventsOf(db: Executor, clockId: string): Promise<ClockEventRow[]> {
-    return db.selectFrom('clock_events').selectAll().where('clock_id', '=', clockId).orderBy('at').orderBy('id').execute();
+    const [events, moved] = await Promise.all([
+      db.selectFrom('clock_events').selectAll().where('clock_id', '=', clockId).execute(),
+      db.selectFrom('clock_recomputed').selectAll().where('clock_id', '=', clockId).execute(),
+    ]);
+    const all: ClockEventRow[] = [...events, ...moved.map(recomputedEvent)];
+    return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   },
 
   async forRecord(db: Executor, owner: string, recordType: string, recordId: string): Promise<ClockRow[]> {
@@ -357,22 +394,33 @@ export const clocksRepo = {
   },
 
   /**
-   * Writes new due times for many clocks, each row only if it is still at the revision read; returns the ids
-   * written. SQLite runs one prepared statement per row ({@link runForEach}); PostgreSQL one statement per chunk,
-   * the rows travelling as one JSON parameter (`jsonb_array_elements`), so the SQL text stays constant.
+   * SQLite: writes new due times for many clocks in one bulk job ({@link runBulk}: on the bulk writer's thread),
+   * each row only if it is still at the revision read, and what it moved (`recomputed`) for each written row
+   * whose `dueBefore` is given. Returns the rows written, per row.
    */
-  async updateDues(tx: Tx, dialect: Dialect, rows: readonly DueUpdate[], digest: string, now: string): Promise<string[]> {
+  async writeDuesBulk(db: Db, rows: readonly DueUpdate[], dueBefore: ReadonlyArray<string | null>, digest: string, now: string): Promise<Uint8Array> {
+    return runBulk(db, {
+      statement: sql`update clocks set status = ${2}, due_at = ${3}, due_date = ${4}, governing_rule = ${5}, next_action_at = ${6}, cycle = ${7},
+            reminders_sent = ${8}, escalation_level = ${9}, rules_digest = ${0}, updated_at = ${1}, revision = revision + 1
+          where id = ${10} and revision = ${11}`,
+      shared: [digest, now],
+      rows: rows.map((r, i) => [r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level, r.id, r.revision, dueBefore[i] ?? null]),
+      then: {
+        statement: sql`insert into clock_recomputed (clock_id, at, due_before, due_after, governing_rule) values (${10}, ${1}, ${12}, ${3}, ${5}) on conflict do nothing`,
+        unlessNull: 12,
+      },
+      // The only reference written is a history row's to the clock the same job just updated.
+      foreignKeys: false,
+    });
+  },
+
+  /**
+   * PostgreSQL: writes new due times for many clocks, each row only if it is still at the revision read; returns
+   * the ids written. One statement per chunk, the rows travelling as one JSON parameter (`jsonb_array_elements`),
+   * so the SQL text stays constant.
+   */
+  async updateDues(tx: Tx, rows: readonly DueUpdate[], digest: string, now: string): Promise<string[]> {
     const tuple = (r: DueUpdate) => [r.id, r.revision, r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level];
-    if (dialect === 'sqlite') {
-      const changed = await runForEach(
-        tx,
-        sql`update clocks set status = ${2}, due_at = ${3}, due_date = ${4}, governing_rule = ${5}, next_action_at = ${6}, cycle = ${7},
-              reminders_sent = ${8}, escalation_level = ${9}, rules_digest = ${10}, updated_at = ${11}, revision = revision + 1
-            where id = ${0} and revision = ${1}`,
-        rows.map((r) => [...tuple(r), digest, now]),
-      );
-      return rows.filter((_, i) => changed[i] === 1).map((r) => r.id);
-    }
     const written: string[] = [];
     for (let i = 0; i < rows.length; i += JSON_CHUNK) {
       const json = JSON.stringify(rows.slice(i, i + JSON_CHUNK).map(tuple));
@@ -401,26 +449,18 @@ export const clocksRepo = {
     return written;
   },
 
-  /**
-   * Appends a `recomputed` event per clock, one statement per chunk with the rows as one JSON parameter (`json_each`
-   * on SQLite, `jsonb_array_elements` on PostgreSQL): an insert from a JSON array is cheaper than a statement per
-   * row even on SQLite (measured), unlike the update of {@link updateDues}, which must find each row.
-   */
-  async insertRecomputedEvents(
-    tx: Tx,
-    dialect: Dialect,
-    at: string,
-    rows: ReadonlyArray<{ id: string; clockId: string; dueBefore: string | null; dueAfter: string; governingRule: string }>,
-  ): Promise<void> {
+  /** Records what recomputations moved (PostgreSQL: one statement per chunk, the rows as one JSON parameter). */
+  async insertRecomputed(tx: Tx, dialect: Dialect, rows: readonly ClockRecomputedTable[]): Promise<void> {
+    if (dialect === 'sqlite') {
+      for (const r of rows) await tx.insertInto('clock_recomputed').values(r).onConflict((oc) => oc.doNothing()).execute();
+      return;
+    }
     for (let i = 0; i < rows.length; i += JSON_CHUNK) {
-      const json = JSON.stringify(rows.slice(i, i + JSON_CHUNK).map((r) => [r.id, r.clockId, r.dueBefore, r.dueAfter, r.governingRule]));
-      const source =
-        dialect === 'postgres'
-          ? sql`select e->>0 as id, e->>1 as clock_id, e->>2 as due_before, e->>3 as due_after, e->>4 as governing_rule from jsonb_array_elements(cast(${json} as jsonb)) as e`
-          : sql`select value->>0 as id, value->>1 as clock_id, value->>2 as due_before, value->>3 as due_after, value->>4 as governing_rule from json_each(${json})`;
+      const json = JSON.stringify(rows.slice(i, i + JSON_CHUNK).map((r) => [r.clock_id, r.at, r.due_before, r.due_after, r.governing_rule]));
       await sql`
-        insert into clock_events (id, clock_id, kind, at, reason_code, due_before, due_after, governing_rule)
-        select s.id, s.clock_id, 'recomputed', ${at}, 'profile-changed', s.due_before, s.due_after, s.governing_rule from (${source}) as s`.execute(tx);
+        insert into clock_recomputed (clock_id, at, due_before, due_after, governing_rule)
+        select e->>0, e->>1, e->>2, e->>3, e->>4 from jsonb_array_elements(cast(${json} as jsonb)) as e
+        on conflict do nothing`.execute(tx);
     }
   },
 
@@ -461,6 +501,16 @@ export const clocksRepo = {
     return db.selectFrom('clock_events').select(['id', 'at', 'due_before', 'due_after']).where('clock_id', '=', clockId).execute();
   },
 
+  /** What recomputations moved for a clock, for coarsening its due times when the clock is sealed. */
+  async recomputedOf(db: Executor, clockId: string): Promise<ClockRecomputedTable[]> {
+    return db.selectFrom('clock_recomputed').selectAll().where('clock_id', '=', clockId).execute();
+  },
+
+  /** Rewrites the due times of one recomputation of a clock (only when the clock is sealed). */
+  async setRecomputedDues(db: Executor, clockId: string, at: string, dues: Pick<ClockRecomputedTable, 'due_before' | 'due_after'>): Promise<void> {
+    await db.updateTable('clock_recomputed').set(dues).where('clock_id', '=', clockId).where('at', '=', at).execute();
+  },
+
   /** Rewrites one event's times (only when a clock is sealed; the history is otherwise append-only). */
   async setEventTimes(db: Executor, id: string, times: Pick<ClockEventRow, 'at' | 'due_before' | 'due_after'>): Promise<void> {
     await db.updateTable('clock_events').set(times).where('id', '=', id).execute();
@@ -471,11 +521,13 @@ export const clocksRepo = {
     let deleted = 0;
     for (let i = 0; i < recordIds.length; i += WRITE_CHUNK) {
       const ids = recordIds.slice(i, i + WRITE_CHUNK);
-      // Explicit child delete first: SQLite enforces the cascade only with foreign_keys on, and it is cheap.
-      await db
-        .deleteFrom('clock_events')
-        .where('clock_id', 'in', (eb) => eb.selectFrom('clocks').select('id').where('owner', '=', owner).where('record_type', '=', recordType).where('record_id', 'in', ids))
-        .execute();
+      // Explicit child deletes first: SQLite enforces the cascade only with foreign_keys on, and it is cheap.
+      for (const table of ['clock_events', 'clock_recomputed'] as const) {
+        await db
+          .deleteFrom(table)
+          .where('clock_id', 'in', (eb) => eb.selectFrom('clocks').select('id').where('owner', '=', owner).where('record_type', '=', recordType).where('record_id', 'in', ids))
+          .execute();
+      }
       const result = await db.deleteFrom('clocks').where('owner', '=', owner).where('record_type', '=', recordType).where('record_id', 'in', ids).executeTakeFirst();
       deleted += Number(result.numDeletedRows);
     }

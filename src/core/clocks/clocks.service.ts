@@ -152,6 +152,15 @@ export interface TickReport {
   recomputed: number;
 }
 
+/** A batch of {@link ClockService.recomputeAll}: the rows read (sealed ones opened) and what changes. */
+interface RecomputedBatch {
+  nowIso: string;
+  rows: readonly RecomputeRow[];
+  updates: DueUpdate[];
+  /** Ids of the sealed clocks among the rows. */
+  sealed: ReadonlySet<string>;
+}
+
 /** Counts of one {@link ClockService.recomputeAll}. */
 export interface RecomputeReport {
   scanned: number;
@@ -560,9 +569,13 @@ export class ClockService {
           // Sealed with the exact times as they are; in plain the start becomes when the clock was created.
           const patch = await this.#storedPatch(withSubject, { subject_id: subjectId, updated_at: nowIso });
           await this.#write(tx, row, { ...patch, started_at: row.created_at, start_date: null });
+          const week = (v: string | null) => (v === null ? null : weekStartIso(Date.parse(v)));
           for (const e of await clocksRepo.eventTimes(tx, id)) {
-            const week = (v: string | null) => (v === null ? null : weekStartIso(Date.parse(v)));
             await clocksRepo.setEventTimes(tx, e.id, { at: week(e.at) as string, due_before: week(e.due_before), due_after: week(e.due_after) });
+          }
+          // When a recomputation ran tells nothing of the person; the due times it moved do.
+          for (const m of await clocksRepo.recomputedOf(tx, id)) {
+            await clocksRepo.setRecomputedDues(tx, id, m.at, { due_before: week(m.due_before), due_after: week(m.due_after) as string });
           }
           return true;
         });
@@ -586,10 +599,13 @@ export class ClockService {
 
   /**
    * Recomputes every open clock with the current profile (after a holiday, time zone or rule change), in
-   * id-ordered batches, each in its own transaction. Only clocks whose due time, governing rule or reminder
-   * schedule changes are written (a moved due time with a `recomputed` event); a clock changed concurrently
-   * is left to its writer. An overdue clock whose new due time is still ahead runs again. The run is recorded,
-   * so the unchanged clocks need no write: anything written before the run began was checked by it.
+   * id-ordered batches. Only clocks whose due time, governing rule or reminder schedule changes are written,
+   * each batch in a transaction of its own, with a `recomputed` entry in the history of each clock whose due
+   * time or governing rule moved; a clock changed since it was read keeps its writer's values (the write checks
+   * the revision read). An overdue clock whose new due time is still ahead runs again. Each batch is written
+   * while the next one is read and computed: on SQLite the writes run on the bulk writer's thread (`runBulk`).
+   * The run is recorded, so the unchanged clocks need no write: anything written before the run began was
+   * checked by it.
    */
   async recomputeAll(options: { onlyStale?: boolean; batchSize?: number } = {}): Promise<RecomputeReport> {
     const started = performance.now();
@@ -600,62 +616,94 @@ export class ClockService {
     let afterId = '';
     let scanned = 0;
     let changed = 0;
-    for (;;) {
-      const nowMs = this.#now().getTime();
-      const nowIso = instantToIso(nowMs);
-      const done = await inTransaction(this.#db, async (tx) => {
-        const scannedRows = await clocksRepo.scanOpen(tx, this.#db.dialect, { afterId, limit: batchSize, stale });
-        if (scannedRows.length === 0) return true;
-        // Sealed clocks (counting from a date of birth) are few: open them one by one, write them one by one.
-        const sealedRows = new Map<string, RecomputeRow>();
-        for (const r of scannedRows) if (r.sealed !== null) sealedRows.set(r.id, r);
-        const rows = sealedRows.size === 0 ? scannedRows : await Promise.all(scannedRows.map((r) => this.#exact(r)));
-        const updates = this.#recomputeBatch(rows, nowMs, digest);
-        const plainUpdates = sealedRows.size === 0 ? updates : updates.filter((u) => !sealedRows.has(u.id));
-        const written = plainUpdates.length > 0 ? await clocksRepo.updateDues(tx, this.#db.dialect, plainUpdates, digest, nowIso) : [];
-        if (sealedRows.size > 0) {
-          const exactById = new Map(rows.map((r) => [r.id, r]));
-          for (const u of updates) {
-            const row = exactById.get(u.id);
-            if (!row || row.subject_id === null) continue;
-            const { id: _id, revision, ...fields } = u;
-            const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
-            if (await clocksRepo.update(tx, u.id, revision, patch)) written.push(u.id);
-          }
-        }
-        if (written.length > 0) {
-          const writtenSet = new Set(written);
-          const before = new Map<string, string>();
-          const governingBefore = new Map<string, string>();
-          for (const r of rows) {
-            before.set(r.id, r.due_at);
-            governingBefore.set(r.id, r.governing_rule);
-          }
-          const events = [];
-          for (const u of updates) {
-            // A new reminder schedule alone is not a new due date: no history entry.
-            if (!writtenSet.has(u.id) || (before.get(u.id) === u.due_at && governingBefore.get(u.id) === u.governing_rule)) continue;
-            const dueBefore = before.get(u.id) ?? null;
-            // A sealed clock's history keeps its due times by the week only.
-            if (sealedRows.has(u.id)) {
-              events.push({ id: randomId(), clockId: u.id, dueBefore: dueBefore && weekStartIso(Date.parse(dueBefore)), dueAfter: weekStartIso(Date.parse(u.due_at)), governingRule: u.governing_rule });
-            } else {
-              events.push({ id: randomId(), clockId: u.id, dueBefore, dueAfter: u.due_at, governingRule: u.governing_rule });
-            }
-          }
-          await clocksRepo.insertRecomputedEvents(tx, this.#db.dialect, nowIso, events);
-        }
-        scanned += rows.length;
-        changed += written.length;
+    // Batches being written while the next is computed (at most two: one written, one waiting for the writer);
+    // a failed write is thrown where it is awaited.
+    const writing: Array<Promise<number>> = [];
+    try {
+      for (;;) {
+        const scannedRows = await clocksRepo.scanOpen(this.#db.kysely, this.#db.dialect, { afterId, limit: batchSize, stale });
         for (const r of scannedRows) if (r.id > afterId) afterId = r.id;
-        return rows.length < batchSize;
-      });
-      if (done) break;
+        scanned += scannedRows.length;
+        if (scannedRows.length > 0) {
+          const write = this.#writeRecomputed(await this.#recomputedBatch(scannedRows, digest), digest);
+          write.catch(() => undefined);
+          writing.push(write);
+        }
+        while (writing.length > 1) changed += await (writing.shift() as Promise<number>);
+        if (scannedRows.length < batchSize) break;
+      }
+      while (writing.length > 0) changed += await (writing.shift() as Promise<number>);
+    } finally {
+      // A read or write that failed while batches were being written: they end before the failure is reported.
+      await Promise.allSettled(writing);
     }
     await clocksRepo.recordRecomputation(this.#db.kysely, { rules_digest: digest, started_at: runStart, finished_at: this.#now().toISOString(), clocks_checked: scanned, clocks_changed: changed });
     const report = { scanned, changed, ms: Math.round(performance.now() - started) };
     if (changed > 0) this.#log?.info({ ...report }, 'clocks recomputed');
     return report;
+  }
+
+  /** A batch of open clocks recomputed: what to write, and the rows as read (sealed ones opened). */
+  async #recomputedBatch(scannedRows: readonly RecomputeRow[], digest: string): Promise<RecomputedBatch> {
+    const nowMs = this.#now().getTime();
+    // Sealed clocks (counting from a date of birth) are few: open them one by one, write them one by one.
+    const sealed = new Set<string>();
+    for (const r of scannedRows) if (r.sealed !== null) sealed.add(r.id);
+    const rows = sealed.size === 0 ? scannedRows : await Promise.all(scannedRows.map((r) => this.#exact(r)));
+    return { nowIso: instantToIso(nowMs), rows, updates: this.#recomputeBatch(rows, nowMs, digest), sealed };
+  }
+
+  /** Writes a recomputed batch; returns how many clocks were written. */
+  async #writeRecomputed(batch: RecomputedBatch, digest: string): Promise<number> {
+    const { nowIso, rows, updates, sealed } = batch;
+    if (updates.length === 0) return 0;
+    const before = new Map<string, RecomputeRow>();
+    for (const r of rows) before.set(r.id, r);
+    // The due time before, when it or the governing rule moves (a new reminder schedule alone is no history entry).
+    const movedFrom = (u: DueUpdate): string | null => {
+      const r = before.get(u.id);
+      return r !== undefined && (r.due_at !== u.due_at || r.governing_rule !== u.governing_rule) ? r.due_at : null;
+    };
+    let written = 0;
+    const plain = sealed.size === 0 ? updates : updates.filter((u) => !sealed.has(u.id));
+    if (plain.length > 0) {
+      if (this.#db.dialect === 'sqlite') {
+        for (const n of await clocksRepo.writeDuesBulk(this.#db, plain, plain.map(movedFrom), digest, nowIso)) written += n;
+      } else {
+        written += await inTransaction(this.#db, async (tx) => {
+          const ids = new Set(await clocksRepo.updateDues(tx, plain, digest, nowIso));
+          const moved = [];
+          for (const u of plain) {
+            const from = ids.has(u.id) ? movedFrom(u) : null;
+            if (from !== null) moved.push({ clock_id: u.id, at: nowIso, due_before: from, due_after: u.due_at, governing_rule: u.governing_rule });
+          }
+          await clocksRepo.insertRecomputed(tx, this.#db.dialect, moved);
+          return ids.size;
+        });
+      }
+    }
+    if (sealed.size > 0) {
+      written += await inTransaction(this.#db, async (tx) => {
+        let n = 0;
+        for (const u of updates) {
+          const row = before.get(u.id);
+          if (!sealed.has(u.id) || !row || row.subject_id === null) continue;
+          const { id: _id, revision, ...fields } = u;
+          const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
+          if (!(await clocksRepo.update(tx, u.id, revision, patch))) continue;
+          n++;
+          const from = movedFrom(u);
+          // A sealed clock's history keeps its due times by the week only.
+          if (from !== null) {
+            await clocksRepo.insertRecomputed(tx, this.#db.dialect, [
+              { clock_id: u.id, at: nowIso, due_before: weekStartIso(Date.parse(from)), due_after: weekStartIso(Date.parse(u.due_at)), governing_rule: u.governing_rule },
+            ]);
+          }
+        }
+        return n;
+      });
+    }
+    return written;
   }
 
   /** Recomputes the open clocks computed with another profile, if any (cheap when there are none). */

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { lazyRequire } from '../lazy.ts';
 import type { Database } from './schema.ts';
+import type { BulkJob } from './sqlite-bulk.ts';
 import { type GroupCommitStats, GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,6 +19,8 @@ export interface Db {
   file?: string;
   /** On SQLite: what group commit has done (transactions, durable commits, rollbacks to a savepoint). */
   groupCommit?: GroupCommitStats;
+  /** On SQLite: runs a bulk job off the event loop's thread (use `runBulk`, run-bulk.ts). */
+  bulk?: (job: BulkJob) => Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
       dialect: 'sqlite',
       file: target.file,
       groupCommit: dialect.driver.stats,
+      bulk: (job) => dialect.driver.bulk(job),
       close: async () => {
         await kysely.destroy();
       },

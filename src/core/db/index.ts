@@ -3,4 +3,4 @@ export * from './database.ts';
 export * from './migrator.ts';
 export type { Database } from './schema.ts';
 export * from './transaction.ts';
-export * from './run-for-each.ts';
+export * from './run-bulk.ts';

@@ -35,6 +35,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { type BulkJob, BulkJobError, SqliteBulkWriter } from './sqlite-bulk.ts';
 
 /** A batch that SQLite rolled back as a whole (e.g. the disk filled mid-transaction): retry the transaction. */
 export class GroupRolledBackError extends Error {
@@ -156,15 +157,6 @@ export class GroupConnection implements DatabaseConnection {
     return (await this.driver.execute(this, query)) as QueryResult<R>;
   }
 
-  /**
-   * Runs `query` once per row of `rows` on the writer, inside this connection's transaction: parameter `i` of a
-   * run is `row[positions[i]]`. Prepared once, run without leaving the writer; returns the rows each run changed.
-   */
-  runForEach(query: CompiledQuery, positions: readonly number[], rows: ReadonlyArray<readonly unknown[]>): number[] {
-    if (!this.inTransaction) throw new Error('runForEach needs a transaction');
-    return this.driver.runForEach(query, positions, rows);
-  }
-
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     const rows = (await this.executeQuery<R>(query)).rows;
     for (const row of rows) yield { rows: [row] };
@@ -182,12 +174,15 @@ export class GroupCommitDriver implements Driver {
   #batch: Batch | undefined;
   #commitScheduled = false;
   readonly #classified = new Map<string, boolean>();
+  /** The thread of bulk jobs (a file database; a `:memory:` one runs them on the writer). */
+  readonly #bulk: SqliteBulkWriter | undefined;
   readonly stats: GroupCommitStats = { transactions: 0, commits: 0, rolledBack: 0 };
 
   constructor(writer: SQLite.Database, reader: SQLite.Database | undefined, options: GroupCommitOptions = {}) {
     this.#writer = writer;
     this.#reader = reader;
     this.#file = fileLock(writer.memory ? undefined : writer.name);
+    this.#bulk = writer.memory ? undefined : new SqliteBulkWriter(writer.name);
     this.#maxBatch = options.maxBatch ?? 256;
     this.#maxBatchMs = options.maxBatchMs ?? 50;
   }
@@ -238,15 +233,48 @@ export class GroupCommitDriver implements Driver {
     return result;
   }
 
-  /** See {@link GroupConnection.runForEach} (the caller's transaction holds the writer). */
-  runForEach(query: CompiledQuery, positions: readonly number[], rows: ReadonlyArray<readonly unknown[]>): number[] {
-    const stmt = prepared(this.#writer, query.sql);
-    const changed = new Array<number>(rows.length);
-    const params = new Array<unknown>(positions.length);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r] as readonly unknown[];
-      for (let i = 0; i < positions.length; i++) params[i] = row[positions[i] as number];
-      changed[r] = stmt.run(...params).changes;
+  /**
+   * Runs a bulk job (`sqlite-bulk.ts`) in a transaction of its own, durable when it returns; returns the rows its
+   * statement changed, per row. On a file database it runs on the bulk thread while this one holds the file's
+   * writer lock: the service's transactions wait their turn without blocking the event loop, and this thread's
+   * writer meanwhile checkpoints what earlier jobs wrote (the bulk connection never does). A job that fails is
+   * rolled back as a whole and throws {@link BulkJobError}.
+   */
+  async bulk(job: BulkJob): Promise<Uint8Array> {
+    // Encoded before waiting for the writer: a job queued behind another starts the moment that one ends.
+    const text = this.#bulk ? JSON.stringify(job) : undefined;
+    await this.#lock();
+    try {
+      this.#commitBatch();
+      if (this.#bulk && text !== undefined) return await this.#bulk.run(text);
+      return this.#bulkHere(job);
+    } finally {
+      this.#file.mutex.unlock();
+    }
+  }
+
+  /** A bulk job on the writer itself (a `:memory:` database). */
+  #bulkHere(job: BulkJob): Uint8Array {
+    const stmt = prepared(this.#writer, job.sql);
+    const then = job.then === undefined ? undefined : prepared(this.#writer, job.then);
+    const s = job.shared.length;
+    const pick = (positions: readonly number[], row: readonly unknown[]) => positions.map((p) => (p < s ? job.shared[p] : row[p - s]));
+    const changed = new Uint8Array(job.rows.length);
+    if (job.foreignKeys === false) this.#writer.pragma('foreign_keys = OFF');
+    this.#writer.exec('BEGIN IMMEDIATE');
+    try {
+      for (const [r, row] of job.rows.entries()) {
+        const n = stmt.run(...pick(job.positions, row)).changes;
+        changed[r] = n;
+        if (n > 0 && then && (job.thenWhen === undefined || row[job.thenWhen - s] !== null)) then.run(...pick(job.thenPositions ?? [], row));
+      }
+      this.#writer.exec('COMMIT');
+    } catch (err) {
+      if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
+      const e = err as { message?: string; code?: string };
+      throw new BulkJobError(e.message ?? String(err), e.code);
+    } finally {
+      if (job.foreignKeys === false) this.#writer.pragma('foreign_keys = ON');
     }
     return changed;
   }
@@ -408,6 +436,7 @@ export class GroupCommitDriver implements Driver {
     } finally {
       this.#file.mutex.unlock();
     }
+    await this.#bulk?.close();
     this.#reader?.close();
     this.#writer.close();
   }

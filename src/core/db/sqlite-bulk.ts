@@ -1,0 +1,115 @@
+/**
+ * Bulk writes on SQLite from a worker thread.
+ *
+ * A job that writes many thousands of rows (a recomputation that moves every open clock) keeps the one writer
+ * busy for tens of milliseconds per batch. Run on the service's thread, that is time in which nothing else in
+ * the process moves, and the job's own next batch cannot be read or computed either. {@link SqliteBulkWriter}
+ * runs such a job on a worker thread with its own connection to the same file (`sqlite-bulk-worker.js`), while
+ * the caller goes on: it reads and computes its next batch, and the service's writer checkpoints what the
+ * earlier batches wrote. The group-commit driver holds the file's writer lock for the duration of a job, so the
+ * service's transactions wait for it as for any other (without blocking the event loop), and the job never
+ * waits for a batch of theirs.
+ *
+ * Used through `runBulk` (run-bulk.ts), never directly.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** A value of a bulk job (jobs travel to the thread as JSON). */
+export type BulkValue = string | number | null;
+
+/**
+ * One bulk job: a statement run once per row, in one transaction, and a follow-up for the rows it changed.
+ * A statement's values are positions in `[...shared, ...row]`.
+ */
+export interface BulkJob {
+  sql: string;
+  positions: readonly number[];
+  /** Run for each row `sql` changed, unless the value at `thenWhen` is null. */
+  then?: string;
+  thenPositions?: readonly number[];
+  thenWhen?: number;
+  /**
+   * `false`: run without checking foreign keys, for a job whose rows cannot break a reference (a follow-up that
+   * references the row its statement just wrote). The checks cost a lookup per row.
+   */
+  foreignKeys?: false;
+  /** Values every row shares (sent once). */
+  shared: readonly BulkValue[];
+  rows: ReadonlyArray<readonly BulkValue[]>;
+}
+
+/** A failed job (rolled back as a whole): SQLite's message and code. */
+export class BulkJobError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'BulkJobError';
+    this.code = code;
+  }
+}
+
+type Answer = { changed: Uint8Array } | { error: { message: string; code?: string } };
+
+/** The worker thread of one database file, started at its first job and kept until {@link close}. */
+export class SqliteBulkWriter {
+  readonly #file: string;
+  #worker: Worker | undefined;
+  #exit: Promise<void> | undefined;
+  /** The answer of the job in flight (one at a time: the caller holds the writer lock). */
+  #pending: { resolve: (a: Answer) => void; reject: (err: Error) => void } | undefined;
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  #start(): Worker {
+    // Plain JavaScript and no loader (`execArgv: []`): the thread needs nothing of the service's sources.
+    const worker = new Worker(new URL('./sqlite-bulk-worker.js', import.meta.url), { workerData: { file: this.#file }, execArgv: [] });
+    worker.on('message', (answer: Answer) => {
+      // Referenced only while a job is in flight: an idle thread does not keep the process alive.
+      worker.unref();
+      const pending = this.#pending;
+      this.#pending = undefined;
+      pending?.resolve(answer);
+    });
+    const fail = (err: Error) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      const pending = this.#pending;
+      this.#pending = undefined;
+      pending?.reject(err);
+    };
+    worker.on('error', fail);
+    this.#exit = new Promise((resolve) =>
+      worker.on('exit', (code) => {
+        fail(new Error(`the bulk writer thread stopped (exit code ${code})`));
+        resolve();
+      }),
+    );
+    this.#worker = worker;
+    return worker;
+  }
+
+  /** Sends a job (a {@link BulkJob} as JSON text) to the thread and returns its answer. One job at a time. */
+  async run(job: string): Promise<Uint8Array> {
+    if (this.#pending) throw new Error('SqliteBulkWriter: one job at a time');
+    const worker = this.#worker ?? this.#start();
+    const answer = new Promise<Answer>((resolve, reject) => {
+      this.#pending = { resolve, reject };
+    });
+    worker.ref();
+    worker.postMessage(job);
+    const result = await answer;
+    if ('error' in result) throw new BulkJobError(result.error.message, result.error.code);
+    return result.changed;
+  }
+
+  /** Stops the thread (after the job in flight, if any). */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#worker = undefined;
+    worker.ref();
+    worker.postMessage('close');
+    await this.#exit;
+  }
+}
