@@ -142,7 +142,10 @@ export type RecomputeRow = Pick<
   | 'revision'
   | 'subject_id'
   | 'sealed'
->;
+> & {
+  /** On SQLite: where the row is stored (the bulk write finds it by it, and checks the id too). */
+  rowid?: number;
+};
 
 /** What a recomputation reads of each clock. */
 const SCAN_COLUMNS = [
@@ -165,7 +168,7 @@ const SCAN_COLUMNS = [
   'sealed',
 ] as const;
 
-/** A {@link RecomputeRow} as a JSON array, in the order of {@link SCAN_COLUMNS}. */
+/** A {@link RecomputeRow} as a JSON array, in the order of {@link SCAN_COLUMNS} (SQLite adds the rowid). */
 type ScanTuple = { -readonly [K in keyof typeof SCAN_COLUMNS]: (typeof SCAN_COLUMNS)[K] extends keyof RecomputeRow ? RecomputeRow[(typeof SCAN_COLUMNS)[K]] : never };
 
 function recomputeRow(t: ScanTuple): RecomputeRow {
@@ -187,6 +190,7 @@ function recomputeRow(t: ScanTuple): RecomputeRow {
     revision: t[14],
     subject_id: t[15],
     sealed: t[16],
+    rowid: (t as unknown as unknown[])[17] as number,
   };
 }
 
@@ -213,6 +217,8 @@ function recomputedEvent(r: ClockRecomputedTable): ClockEventRow {
 /** One row of a batched due-time update. */
 export interface DueUpdate {
   id: string;
+  /** On SQLite: the row's rowid, as read. */
+  rowid?: number;
   revision: number;
   status: ClockStatus;
   due_at: string;
@@ -336,8 +342,8 @@ export const clocksRepo = {
     }
     q = q.orderBy('id').limit(options.limit);
     if (dialect !== 'sqlite') return q.execute();
-    const fields = sql.join(SCAN_COLUMNS.map((c) => sql.ref(`s.${c}`)));
-    const batch = await sql<{ j: string }>`select json_group_array(json_array(${fields})) as j from (${q}) as s`.execute(db);
+    const fields = sql.join([...SCAN_COLUMNS.map((c) => sql.ref(`s.${c}`)), sql.ref('s.rid')]);
+    const batch = await sql<{ j: string }>`select json_group_array(json_array(${fields})) as j from (${q.select(sql<number>`rowid`.as('rid'))}) as s`.execute(db);
     return (JSON.parse(batch.rows[0]?.j ?? '[]') as ScanTuple[]).map(recomputeRow);
   },
 
@@ -395,16 +401,20 @@ export const clocksRepo = {
 
   /**
    * SQLite: writes new due times for many clocks in one bulk job ({@link runBulk}: on the bulk writer's thread),
-   * each row only if it is still at the revision read, and what it moved (`recomputed`) for each written row
+   * each row found by its rowid (and its id, should a VACUUM have renumbered the table since it was read) and
+   * only if it is still at the revision read, and what it moved (`recomputed`) for each written row
    * whose `dueBefore` is given. Returns the rows written, per row.
    */
   async writeDuesBulk(db: Db, rows: readonly DueUpdate[], dueBefore: ReadonlyArray<string | null>, digest: string, now: string): Promise<Uint8Array> {
     return runBulk(db, {
       statement: sql`update clocks set status = ${2}, due_at = ${3}, due_date = ${4}, governing_rule = ${5}, next_action_at = ${6}, cycle = ${7},
             reminders_sent = ${8}, escalation_level = ${9}, rules_digest = ${0}, updated_at = ${1}, revision = revision + 1
-          where id = ${10} and revision = ${11}`,
+          where rowid = ${13} and id = ${10} and revision = ${11}`,
       shared: [digest, now],
-      rows: rows.map((r, i) => [r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level, r.id, r.revision, dueBefore[i] ?? null]),
+      rows: rows.map((r, i) => {
+        if (r.rowid === undefined) throw new TypeError('writeDuesBulk: a row read without its rowid');
+        return [r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level, r.id, r.revision, dueBefore[i] ?? null, r.rowid];
+      }),
       then: {
         statement: sql`insert into clock_recomputed (clock_id, at, due_before, due_after, governing_rule) values (${10}, ${1}, ${12}, ${3}, ${5}) on conflict do nothing`,
         unlessNull: 12,

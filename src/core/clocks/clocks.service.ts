@@ -751,6 +751,7 @@ export class ClockService {
       }
       out.push({
         id: row.id,
+        rowid: row.rowid,
         revision: row.revision,
         status,
         due_at: instantToIso(slot.dueMs),

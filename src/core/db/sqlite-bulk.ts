@@ -89,8 +89,11 @@ export class SqliteBulkWriter {
     return worker;
   }
 
-  /** Sends a job (a {@link BulkJob} as JSON text) to the thread and returns its answer. One job at a time. */
-  async run(job: string): Promise<Uint8Array> {
+  /**
+   * Sends a job (a {@link BulkJob} as JSON text) to the thread, runs `meanwhile` on this one, and returns the
+   * job's answer. One job at a time.
+   */
+  async run(job: string, meanwhile?: () => void): Promise<Uint8Array> {
     if (this.#pending) throw new Error('SqliteBulkWriter: one job at a time');
     const worker = this.#worker ?? this.#start();
     const answer = new Promise<Answer>((resolve, reject) => {
@@ -98,6 +101,7 @@ export class SqliteBulkWriter {
     });
     worker.ref();
     worker.postMessage(job);
+    meanwhile?.();
     const result = await answer;
     if ('error' in result) throw new BulkJobError(result.error.message, result.error.code);
     return result.changed;

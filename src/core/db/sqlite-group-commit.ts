@@ -246,7 +246,7 @@ export class GroupCommitDriver implements Driver {
     await this.#lock();
     try {
       this.#commitBatch();
-      if (this.#bulk && text !== undefined) return await this.#bulk.run(text);
+      if (this.#bulk && text !== undefined) return await this.#bulk.run(text, () => this.#writer.pragma('wal_checkpoint(PASSIVE)'));
       return this.#bulkHere(job);
     } finally {
       this.#file.mutex.unlock();
