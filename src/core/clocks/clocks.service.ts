@@ -204,6 +204,19 @@ function conflict(key: string): AppError {
   return new AppError('conflict', { messageKey: key });
 }
 
+/** The due time before a recomputation, when it or the governing rule moves (a new reminder schedule alone is no history entry). */
+function movedFrom(before: ReadonlyMap<string, RecomputeRow>, u: DueUpdate): string | null {
+  const r = before.get(u.id);
+  return r !== undefined && (r.due_at !== u.due_at || r.governing_rule !== u.governing_rule) ? r.due_at : null;
+}
+
+/** How many rows a bulk write changed. */
+function countWritten(changed: Uint8Array): number {
+  let n = 0;
+  for (const c of changed) n += c;
+  return n;
+}
+
 function parsePauses(json: string | null): number[] | null {
   if (!json) return null;
   const pairs = JSON.parse(json) as Array<[string, string]>;
@@ -621,16 +634,15 @@ export class ClockService {
     const writing: Array<Promise<number>> = [];
     try {
       for (;;) {
-        const scannedRows = await clocksRepo.scanOpen(this.#db.kysely, this.#db.dialect, { afterId, limit: batchSize, stale });
-        for (const r of scannedRows) if (r.id > afterId) afterId = r.id;
-        scanned += scannedRows.length;
-        if (scannedRows.length > 0) {
-          const write = this.#writeRecomputed(await this.#recomputedBatch(scannedRows, digest), digest);
-          write.catch(() => undefined);
-          writing.push(write);
+        const next = await this.#recomputeNext({ afterId, limit: batchSize, stale, digest });
+        scanned += next.scanned;
+        afterId = next.lastId;
+        if (next.write) {
+          next.write.catch(() => undefined);
+          writing.push(next.write);
         }
         while (writing.length > 1) changed += await (writing.shift() as Promise<number>);
-        if (scannedRows.length < batchSize) break;
+        if (next.scanned < batchSize) break;
       }
       while (writing.length > 0) changed += await (writing.shift() as Promise<number>);
     } finally {
@@ -643,6 +655,18 @@ export class ClockService {
     return report;
   }
 
+  /**
+   * Reads and recomputes the next batch and starts writing it. The batch's rows are not kept while the write runs
+   * (only the write's own encoding of them is), which spares the garbage collector copying them.
+   */
+  async #recomputeNext(options: { afterId: string; limit: number; stale: StaleFilter | undefined; digest: string }): Promise<{ scanned: number; lastId: string; write: Promise<number> | undefined }> {
+    const scannedRows = await clocksRepo.scanOpen(this.#db.kysely, this.#db.dialect, { afterId: options.afterId, limit: options.limit, stale: options.stale });
+    let lastId = options.afterId;
+    for (const r of scannedRows) if (r.id > lastId) lastId = r.id;
+    const write = scannedRows.length > 0 ? this.#writeRecomputed(await this.#recomputedBatch(scannedRows, options.digest), options.digest) : undefined;
+    return { scanned: scannedRows.length, lastId, write };
+  }
+
   /** A batch of open clocks recomputed: what to write, and the rows as read (sealed ones opened). */
   async #recomputedBatch(scannedRows: readonly RecomputeRow[], digest: string): Promise<RecomputedBatch> {
     const nowMs = this.#now().getTime();
@@ -653,46 +677,41 @@ export class ClockService {
     return { nowIso: instantToIso(nowMs), rows, updates: this.#recomputeBatch(rows, nowMs, digest), sealed };
   }
 
-  /** Writes a recomputed batch; returns how many clocks were written. */
-  async #writeRecomputed(batch: RecomputedBatch, digest: string): Promise<number> {
+  /** Writes a recomputed batch; resolves to how many clocks were written. */
+  #writeRecomputed(batch: RecomputedBatch, digest: string): Promise<number> {
     const { nowIso, rows, updates, sealed } = batch;
-    if (updates.length === 0) return 0;
+    if (updates.length === 0) return Promise.resolve(0);
     const before = new Map<string, RecomputeRow>();
     for (const r of rows) before.set(r.id, r);
-    // The due time before, when it or the governing rule moves (a new reminder schedule alone is no history entry).
-    const movedFrom = (u: DueUpdate): string | null => {
-      const r = before.get(u.id);
-      return r !== undefined && (r.due_at !== u.due_at || r.governing_rule !== u.governing_rule) ? r.due_at : null;
-    };
-    let written = 0;
     const plain = sealed.size === 0 ? updates : updates.filter((u) => !sealed.has(u.id));
-    if (plain.length > 0) {
-      if (this.#db.dialect === 'sqlite') {
-        for (const n of await clocksRepo.writeDuesBulk(this.#db, plain, plain.map(movedFrom), digest, nowIso)) written += n;
-      } else {
-        written += await inTransaction(this.#db, async (tx) => {
-          const ids = new Set(await clocksRepo.updateDues(tx, plain, digest, nowIso));
-          const moved = [];
-          for (const u of plain) {
-            const from = ids.has(u.id) ? movedFrom(u) : null;
-            if (from !== null) moved.push({ clock_id: u.id, at: nowIso, due_before: from, due_after: u.due_at, governing_rule: u.governing_rule });
-          }
-          await clocksRepo.insertRecomputed(tx, this.#db.dialect, moved);
-          return ids.size;
-        });
-      }
+    let write: Promise<number> = Promise.resolve(0);
+    if (plain.length > 0 && this.#db.dialect === 'sqlite') {
+      // Nothing of the batch is kept while the job runs (no closure here holds it): only the job's encoding.
+      write = clocksRepo.writeDuesBulk(this.#db, plain, plain.map((u) => movedFrom(before, u)), digest, nowIso).then(countWritten);
+    } else if (plain.length > 0) {
+      write = inTransaction(this.#db, async (tx) => {
+        const ids = new Set(await clocksRepo.updateDues(tx, plain, digest, nowIso));
+        const moved = [];
+        for (const u of plain) {
+          const from = ids.has(u.id) ? movedFrom(before, u) : null;
+          if (from !== null) moved.push({ clock_id: u.id, at: nowIso, due_before: from, due_after: u.due_at, governing_rule: u.governing_rule });
+        }
+        await clocksRepo.insertRecomputed(tx, this.#db.dialect, moved);
+        return ids.size;
+      });
     }
-    if (sealed.size > 0) {
-      written += await inTransaction(this.#db, async (tx) => {
+    if (sealed.size === 0) return write;
+    return write.then(async (written) => {
+      const sealedWritten = await inTransaction(this.#db, async (tx) => {
         let n = 0;
         for (const u of updates) {
           const row = before.get(u.id);
           if (!sealed.has(u.id) || !row || row.subject_id === null) continue;
-          const { id: _id, revision, ...fields } = u;
+          const { id: _id, rowid: _rowid, revision, ...fields } = u;
           const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
           if (!(await clocksRepo.update(tx, u.id, revision, patch))) continue;
           n++;
-          const from = movedFrom(u);
+          const from = movedFrom(before, u);
           // A sealed clock's history keeps its due times by the week only.
           if (from !== null) {
             await clocksRepo.insertRecomputed(tx, this.#db.dialect, [
@@ -702,8 +721,8 @@ export class ClockService {
         }
         return n;
       });
-    }
-    return written;
+      return written + sealedWritten;
+    });
   }
 
   /** Recomputes the open clocks computed with another profile, if any (cheap when there are none). */

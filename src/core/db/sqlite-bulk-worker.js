@@ -6,7 +6,8 @@
 // and `then` for each row it changed whose `thenWhen` value is not null; with `foreignKeys: false` without
 // checking references. A statement's values are positions in
 // the job's `shared` values followed by the row's. The answer: { changed } (a Uint8Array, the rows `sql`
-// changed per row, transferred), or { error } after a rollback. Checkpoints are the service writer's.
+// changed per row, transferred), or { error } after a rollback. Like the service's writer, it checkpoints the
+// WAL after a commit once it has grown past SQLite's threshold (here, off the service's thread).
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
@@ -16,7 +17,6 @@ db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('secure_delete = ON');
-db.pragma('wal_autocheckpoint = 0');
 
 /** Prepared statements by SQL text (a job sends the same texts batch after batch). */
 const statements = new Map();

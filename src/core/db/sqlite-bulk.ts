@@ -4,9 +4,9 @@
  * A job that writes many thousands of rows (a recomputation that moves every open clock) keeps the one writer
  * busy for tens of milliseconds per batch. Run on the service's thread, that is time in which nothing else in
  * the process moves, and the job's own next batch cannot be read or computed either. {@link SqliteBulkWriter}
- * runs such a job on a worker thread with its own connection to the same file (`sqlite-bulk-worker.js`), while
- * the caller goes on: it reads and computes its next batch, and the service's writer checkpoints what the
- * earlier batches wrote. The group-commit driver holds the file's writer lock for the duration of a job, so the
+ * runs such a job on a worker thread with its own connection to the same file (`sqlite-bulk-worker.js`), which
+ * also runs the checkpoints its writes call for, while the caller goes on: it reads and computes its next batch.
+ * The group-commit driver holds the file's writer lock for the duration of a job, so the
  * service's transactions wait for it as for any other (without blocking the event loop), and the job never
  * waits for a batch of theirs.
  *
@@ -89,11 +89,8 @@ export class SqliteBulkWriter {
     return worker;
   }
 
-  /**
-   * Sends a job (a {@link BulkJob} as JSON text) to the thread, runs `meanwhile` on this one, and returns the
-   * job's answer. One job at a time.
-   */
-  async run(job: string, meanwhile?: () => void): Promise<Uint8Array> {
+  /** Sends a job (a {@link BulkJob} as JSON text) to the thread and returns its answer. One job at a time. */
+  async run(job: string): Promise<Uint8Array> {
     if (this.#pending) throw new Error('SqliteBulkWriter: one job at a time');
     const worker = this.#worker ?? this.#start();
     const answer = new Promise<Answer>((resolve, reject) => {
@@ -101,7 +98,6 @@ export class SqliteBulkWriter {
     });
     worker.ref();
     worker.postMessage(job);
-    meanwhile?.();
     const result = await answer;
     if ('error' in result) throw new BulkJobError(result.error.message, result.error.code);
     return result.changed;

@@ -236,18 +236,23 @@ export class GroupCommitDriver implements Driver {
   /**
    * Runs a bulk job (`sqlite-bulk.ts`) in a transaction of its own, durable when it returns; returns the rows its
    * statement changed, per row. On a file database it runs on the bulk thread while this one holds the file's
-   * writer lock: the service's transactions wait their turn without blocking the event loop, and this thread's
-   * writer meanwhile checkpoints what earlier jobs wrote (the bulk connection never does). A job that fails is
+   * writer lock: the service's transactions wait their turn without blocking the event loop. A job that fails is
    * rolled back as a whole and throws {@link BulkJobError}.
    */
-  async bulk(job: BulkJob): Promise<Uint8Array> {
-    // Encoded before waiting for the writer: a job queued behind another starts the moment that one ends.
-    const text = this.#bulk ? JSON.stringify(job) : undefined;
+  bulk(job: BulkJob): Promise<Uint8Array> {
+    const thread = this.#bulk;
+    if (!thread) return this.#withWriter(() => this.#bulkHere(job));
+    // Encoded now: a job queued behind another starts the moment that one ends, and its rows are not kept meanwhile.
+    const text = JSON.stringify(job);
+    return this.#withWriter(() => thread.run(text));
+  }
+
+  /** Runs `fn` holding the file's writer lock, the open batch committed first. */
+  async #withWriter<T>(fn: () => T | Promise<T>): Promise<T> {
     await this.#lock();
     try {
       this.#commitBatch();
-      if (this.#bulk && text !== undefined) return await this.#bulk.run(text, () => this.#writer.pragma('wal_checkpoint(PASSIVE)'));
-      return this.#bulkHere(job);
+      return await fn();
     } finally {
       this.#file.mutex.unlock();
     }
@@ -280,14 +285,8 @@ export class GroupCommitDriver implements Driver {
   }
 
   /** Runs a statement on the writer outside any batch (the open one is committed first). */
-  async #alone(query: CompiledQuery): Promise<QueryResult<unknown>> {
-    await this.#lock();
-    try {
-      this.#commitBatch();
-      return run(this.#writer, query);
-    } finally {
-      this.#file.mutex.unlock();
-    }
+  #alone(query: CompiledQuery): Promise<QueryResult<unknown>> {
+    return this.#withWriter(() => run(this.#writer, query));
   }
 
   /** Whether a statement only reads (classified once per SQL text by the writer, which knows the current schema). */
