@@ -1,4 +1,6 @@
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ClockService, type ClockNotice } from '../../src/core/clocks/index.ts';
 import { clocksMigrations } from '../../src/core/clocks/clocks.migrations.ts';
@@ -321,6 +323,76 @@ describeEachDialect('clocks', (dialect) => {
     expect(await movedRows(moved.id)).toBe(0);
     await tx((x) => sql`delete from clocks where id = ${overdue.id}`.execute(x));
     expect(await movedRows(overdue.id)).toBe(0);
+  });
+
+  it('leaves a clock another writer changed after the recomputation read it to that writer, and recomputes it the next time', async () => {
+    const a = await start(['uVisaCertification', 'uVisaCertificationStateMaximum'], clock, clocks, 'A'); // due 4 February
+    const b = await start(['uVisaCertification', 'uVisaCertificationStateMaximum'], clock, clocks, 'B');
+    // Another writer holds clock A: it has granted a 10-day delay and not committed yet.
+    const extended = '[{"reasonCode":"offsite-records","days":10}]';
+    const writtenAt = clock.toISOString();
+    let commit: () => Promise<void>;
+    if (t.target.kind === 'sqlite') {
+      const other = new SQLite(t.target.file);
+      other.exec('BEGIN IMMEDIATE');
+      other.prepare('update clocks set extensions = ?, revision = revision + 1, updated_at = ? where id = ?').run(extended, writtenAt, a.id);
+      commit = async () => {
+        other.exec('COMMIT');
+        other.close();
+      };
+    } else {
+      const other = new pg.Client({ connectionString: t.target.url });
+      await other.connect();
+      await other.query('begin');
+      await other.query('update clocks set extensions = $1, revision = revision + 1, updated_at = $2 where id = $3', [extended, writtenAt, a.id]);
+      commit = async () => {
+        await other.query('commit');
+        await other.end();
+      };
+    }
+    // The city moves to Mountain time: every local midnight moves. The recomputation reads A as it was, then
+    // waits for the other writer, who commits.
+    const raw = structuredClone(minneapolisProfile) as unknown as { version: string; locale: { timezone: { value: string } } };
+    raw.version = '2026.97';
+    raw.locale.timezone.value = 'America/Denver';
+    const mountain = service(t.db, parseJurisdiction(raw, 'minneapolis'));
+    const running = mountain.recomputeAll();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await commit();
+    // A is left as its writer wrote it (its revision moved): only B is written.
+    expect(await running).toMatchObject({ scanned: 2, changed: 1 });
+    expect(await mountain.get(b.id)).toMatchObject({ dueDate: '2026-02-04', dueAt: new Date('2026-02-05T07:00:00Z') });
+    expect(await kinds(a.id, mountain)).toEqual(['started']);
+    // Written since the run began with another profile's due date: stale, and recomputed the next time, delay and all.
+    expect(await mountain.recomputeStale()).toMatchObject({ scanned: 1, changed: 1 });
+    expect(await mountain.get(a.id)).toMatchObject({ dueDate: '2026-02-14', dueAt: new Date('2026-02-15T07:00:00Z') });
+    expect((await mountain.historyOf(a.id)).at(-1)).toMatchObject({ kind: 'recomputed', dueBefore: a.dueAt, dueAfter: new Date('2026-02-15T07:00:00Z') });
+  });
+
+  it('stops a recomputation whose batch cannot be written, with nothing of that batch written, and finishes it the next time', async () => {
+    const ids = [];
+    for (const r of ['A', 'B', 'C']) ids.push((await start(['separationRequestReport'], cst('2026-02-02T10:00:00'), clocks, r)).id);
+    const refused = ids[1] as string;
+    // The history of record B's clock cannot be written (a database that refuses it, here by a trigger).
+    if (dialect === 'sqlite') {
+      await sql`create trigger refuse_b before insert on clock_recomputed when (select record_id from clocks where id = new.clock_id) = 'B'
+        begin select raise(abort, 'refused'); end`.execute(t.db.kysely);
+    } else {
+      await sql`create function refuse_b() returns trigger language plpgsql as $$
+        begin if (select record_id from clocks where id = new.clock_id) = 'B' then raise exception 'refused'; end if; return new; end $$`.execute(t.db.kysely);
+      await sql`create trigger refuse_b before insert on clock_recomputed for each row execute function refuse_b()`.execute(t.db.kysely);
+    }
+    const before = await clocks.get(refused);
+    const updated = service(t.db, withExtraHoliday(2, 4));
+    await expect(updated.recomputeAll({ batchSize: 1 })).rejects.toThrow(/refused/);
+    // B's batch left nothing: neither its new due date nor a history entry; the run is not recorded as done.
+    expect(await updated.get(refused)).toEqual(before);
+    expect(await kinds(refused, updated)).toEqual(['started']);
+    const runs = await sql<{ n: number }>`select count(*) as n from clock_recomputations where rules_digest = ${updated.calculator.rulesDigest}`.execute(t.db.kysely);
+    expect(Number(runs.rows[0]?.n)).toBe(0);
+    await sql`drop trigger refuse_b${dialect === 'postgres' ? sql` on clock_recomputed` : sql``}`.execute(t.db.kysely);
+    await updated.recomputeStale();
+    for (const id of ids) expect((await updated.get(id))?.dueDate).toBe('2026-02-10');
   });
 
   it('keeps the history that recomputations wrote before it had a table of its own', async () => {
