@@ -64,7 +64,7 @@ export class SqliteBulkWriter {
 
   #start(): Worker {
     // Plain JavaScript and no loader (`execArgv: []`): the thread needs nothing of the service's sources.
-    const worker = new Worker(new URL('./sqlite-bulk-worker.js', import.meta.url), { workerData: { file: this.#file }, execArgv: [] });
+    const worker = new Worker(new URL('./sqlite-bulk-worker.js', import.meta.url), { workerData: { sanctuaryBulkFile: this.#file }, execArgv: [] });
     worker.on('message', (answer: Answer) => {
       // Referenced only while a job is in flight: an idle thread does not keep the process alive.
       worker.unref();

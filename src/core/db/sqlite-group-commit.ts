@@ -36,6 +36,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { type BulkJob, BulkJobError, SqliteBulkWriter } from './sqlite-bulk.ts';
+import { runJob } from './sqlite-bulk-worker.js';
 
 /** A batch that SQLite rolled back as a whole (e.g. the disk filled mid-transaction): retry the transaction. */
 export class GroupRolledBackError extends Error {
@@ -260,28 +261,12 @@ export class GroupCommitDriver implements Driver {
 
   /** A bulk job on the writer itself (a `:memory:` database). */
   #bulkHere(job: BulkJob): Uint8Array {
-    const stmt = prepared(this.#writer, job.sql);
-    const then = job.then === undefined ? undefined : prepared(this.#writer, job.then);
-    const s = job.shared.length;
-    const pick = (positions: readonly number[], row: readonly unknown[]) => positions.map((p) => (p < s ? job.shared[p] : row[p - s]));
-    const changed = new Uint8Array(job.rows.length);
-    if (job.foreignKeys === false) this.#writer.pragma('foreign_keys = OFF');
-    this.#writer.exec('BEGIN IMMEDIATE');
     try {
-      for (const [r, row] of job.rows.entries()) {
-        const n = stmt.run(...pick(job.positions, row)).changes;
-        changed[r] = n;
-        if (n > 0 && then && (job.thenWhen === undefined || row[job.thenWhen - s] !== null)) then.run(...pick(job.thenPositions ?? [], row));
-      }
-      this.#writer.exec('COMMIT');
+      return runJob(this.#writer, job);
     } catch (err) {
-      if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
       const e = err as { message?: string; code?: string };
       throw new BulkJobError(e.message ?? String(err), e.code);
-    } finally {
-      if (job.foreignKeys === false) this.#writer.pragma('foreign_keys = ON');
     }
-    return changed;
   }
 
   /** Runs a statement on the writer outside any batch (the open one is committed first). */
