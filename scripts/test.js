@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every test. First the unit + integration suite (vitest.config.ts), then the browser suite
-// (vitest.browser.config.ts). Each runs with Vitest's readable reporter on the terminal and its JSON reporter
-// into a temporary file, from which this script prints, as the last line of each suite, a plain
+// `npm test`: every test. First the unit + integration suite (vitest.config.ts), then the load tests alone
+// (vitest.load.config.ts), then the browser suite (vitest.browser.config.ts). Each runs with Vitest's readable
+// reporter on the terminal and its JSON reporter into a temporary file, from which this script prints, as the last line of each suite, a plain
 //   N passed, N failed
 // and at the end the total in the same form. Exit code is non-zero if any test failed, if a test file failed
 // to load, if Vitest itself failed, or if a suite ran zero tests (a silent zero is never a pass).
@@ -116,6 +116,10 @@ function chromiumAvailable() {
 function main() {
   const results = [runSuite({ name: 'unit+integration', config: 'vitest.config.ts' })];
   recordFailures(results[0], 'unit+integration');
+  // Load tests after the others, alone on the machine: they assert figures that neighbours would distort.
+  const load = runSuite({ name: 'load', config: 'vitest.load.config.ts' });
+  recordFailures(load, 'load');
+  results.push(load);
 
   if (process.env.SKIP_BROWSER === '1') {
     process.stdout.write('\n━━ browser tests ━━\nbrowser: SKIPPED because SKIP_BROWSER=1 — accessibility and browser flows were NOT tested\n');
@@ -127,8 +131,9 @@ function main() {
     );
     results.push({ passed: 0, failed: 1, ok: false });
   } else {
-    results.push(runSuite({ name: 'browser', config: 'vitest.browser.config.ts' }));
-    recordFailures(results[1], 'browser');
+    const browser = runSuite({ name: 'browser', config: 'vitest.browser.config.ts' });
+    recordFailures(browser, 'browser');
+    results.push(browser);
   }
 
   const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -18,9 +18,9 @@ export interface TestApp {
 /** Builds the whole app on a fresh private database of the given dialect, with quiet logs. */
 export async function createTestApp(
   dialect: DialectName,
-  options: { env?: Record<string, string>; now?: () => Date; config?: Partial<Config>; modules?: readonly SanctuaryModule[] } = {},
+  options: { env?: Record<string, string>; now?: () => Date; config?: Partial<Config>; modules?: readonly SanctuaryModule[]; poolSize?: number } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
+  const database = await createTestDatabase(dialect, { poolSize: options.poolSize });
   const config = loadConfig(
     {
       NODE_ENV: 'test',

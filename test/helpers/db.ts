@@ -28,7 +28,7 @@ function adminUrl(): string {
  * Creates an empty database of the given dialect, private to the caller: a temporary SQLite file, or a
  * new PostgreSQL database created next to TEST_DATABASE_URL's and dropped afterwards.
  */
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: DialectName, options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-test-'));
   if (dialect === 'sqlite') {
     const target: DatabaseTarget = { kind: 'sqlite', file: path.join(dir, 'data', 'test.db') };
@@ -52,7 +52,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   const target: DatabaseTarget = { kind: 'postgres', url: url.toString() };
-  const db = openDatabase(target, { poolSize: 5 });
+  // A small pool by default (the test files run side by side); a test of the service under load asks for the service's own.
+  const db = openDatabase(target, { poolSize: options.poolSize ?? 5 });
   return {
     db,
     target,

@@ -106,7 +106,8 @@ describeEachDialect('legal defense: a surge of 10,000 reports from 200 clients o
   const serverTimes: number[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    // PostgreSQL with the service's own pool (10 connections, `openDatabase`'s default), not the tests' small one.
+    t = await createTestApp(dialect, { poolSize: 10 });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     // The server's own time per request (from its headers to the end of its answer): the clients share this
     // process, so their latency also counts the time they wait for the event loop.
