@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.ts';
 import type { Vault } from '../crypto/vault.ts';
 import type { Db } from '../db/database.ts';
+import { prepareBulk } from '../db/run-bulk.ts';
 import { type Executor, type Tx, inTransaction } from '../db/transaction.ts';
 import { AppError } from '../http/errors.ts';
 import type { Jurisdiction } from '../jurisdiction/index.ts';
@@ -626,6 +627,8 @@ export class ClockService {
     const batchSize = options.batchSize ?? 5_000;
     const digest = this.#calc.rulesDigest;
     const stale = options.onlyStale ? await this.#staleFilter(this.#db.kysely) : undefined;
+    // On a SQLite file the writes run on the bulk thread: it starts while the first batch is read.
+    prepareBulk(this.#db);
     let afterId = '';
     let scanned = 0;
     let changed = 0;

@@ -21,6 +21,8 @@ export interface Db {
   groupCommit?: GroupCommitStats;
   /** On SQLite: runs a bulk job off the event loop's thread (use `runBulk`, run-bulk.ts). */
   bulk?: (job: BulkJob) => Promise<Uint8Array>;
+  /** On SQLite: starts the bulk thread ahead of a first job (use `prepareBulk`, run-bulk.ts). */
+  prepareBulk?: () => void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
       file: target.file,
       groupCommit: dialect.driver.stats,
       bulk: (job) => dialect.driver.bulk(job),
+      prepareBulk: () => dialect.driver.prepareBulk(),
       close: async () => {
         await kysely.destroy();
       },

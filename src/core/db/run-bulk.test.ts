@@ -117,6 +117,17 @@ for (const where of ['file', 'memory'] as const) {
       if (where === 'file') expect(turns).toBeGreaterThan(2);
     });
 
+    it('keeps the rows of a job in order, over the texts a job travels in', async () => {
+      // Every third row names no probe: the changed counts come back in the rows' order, across texts of 250 rows.
+      const rows = Array.from({ length: 1_000 }, (_, i) => [i % 3 === 2 ? `none${i}` : `o${String(i).padStart(4, '0')}`, i]);
+      await runBulk(db, { statement: sql`insert into bulk_probe (id, n) values (${0}, ${1})`, rows: rows.filter((r) => !String(r[0]).startsWith('none')) });
+      const changed = await runBulk(db, { statement: sql`update bulk_probe set label = 'seen', n = ${1} where id = ${0}`, rows });
+      expect([...changed]).toEqual(rows.map((_, i) => (i % 3 === 2 ? 0 : 1)));
+      const seen = (await probes()).filter((p) => p.label === 'seen');
+      expect(seen.length).toBe(667);
+      expect(seen.every((p) => p.id === `o${String(p.n).padStart(4, '0')}`)).toBe(true);
+    });
+
     it('refuses values that are not positions and rows of different widths, and does nothing for no rows', async () => {
       await expect(runBulk(db, { statement: sql`update bulk_probe set label = ${'text'} where id = ${0}`, rows: [['a']] })).rejects.toThrow(/position/);
       await expect(runBulk(db, { statement: sql`update bulk_probe set n = 0 where id = ${3}`, rows: [['a']] })).rejects.toThrow(/position/);
@@ -126,6 +137,65 @@ for (const where of ['file', 'memory'] as const) {
     });
   });
 }
+
+describe('runBulk [sqlite file]: checkpoints', () => {
+  let db: Db;
+  let dir: string;
+  let file: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanctuary-bulk-ckpt-'));
+    file = path.join(dir, 'bulk.db');
+    db = openDatabase({ kind: 'sqlite', file });
+    await sql`create table pad (id integer primary key, v text not null)`.execute(db.kysely);
+  });
+  afterAll(async () => {
+    await db?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const autocheckpoint = async () => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely)).rows[0]?.wal_autocheckpoint;
+  const walBytes = () => fs.statSync(`${file}-wal`).size;
+  const stats = () => db.groupCommit as NonNullable<Db['groupCommit']>;
+  /** A job of about 1,200 WAL pages (3,000 rows of 1.5 KB). */
+  const bigJob = (from: number) => runBulk(db, { statement: sql`insert into pad (id, v) values (${0}, ${1})`, rows: Array.from({ length: 3_000 }, (_, i) => [from + i, 'x'.repeat(1_500)]) });
+
+  it('runs no checkpoint between the jobs of a run, nor lets the service checkpoint them, and checkpoints once they stop', async () => {
+    expect(await autocheckpoint()).toBe(1000);
+    const before = stats().bulkCheckpoints;
+    // Three jobs back to back and a service transaction among them; each job leaves the WAL past SQLite's
+    // 1,000-page threshold, at which the writer's commit would otherwise copy it back.
+    const jobs = [bigJob(0), bigJob(3_000), inTransaction(db, (tx) => sql`insert into pad (id, v) values (-1, 'service')`.execute(tx)), bigJob(6_000)];
+    // Queued behind the jobs: what the service's writer is set to while the thread has not checkpointed yet.
+    const during = autocheckpoint();
+    await Promise.all(jobs);
+    expect(await during).toBe(0);
+    // Not copied back and restarted in between: the WAL holds every job's pages (3 × about 1,200 pages of 4 KB).
+    expect(walBytes()).toBeGreaterThan(3 * 1_100 * 4096);
+    // Once the jobs stop, the thread checkpoints, and the writer checkpoints on its own again.
+    const until = Date.now() + 10_000;
+    while (stats().bulkCheckpoints === before && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(stats().bulkCheckpoints).toBe(before + 1);
+    expect(await autocheckpoint()).toBe(1000);
+    // Everything was written, and another connection reads it from the database file after the WAL restarts.
+    await inTransaction(db, (tx) => sql`insert into pad (id, v) values (-2, 'after')`.execute(tx));
+    const other = new SQLite(file, { readonly: true });
+    try {
+      expect((other.prepare('select count(*) as n from pad').get() as { n: number }).n).toBe(9_002);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('checkpoints without waiting to be idle once a run has written 100,000 rows since the last one', async () => {
+    await sql`delete from pad`.execute(db.kysely);
+    const before = stats().bulkCheckpoints;
+    const small = Array.from({ length: 100_000 }, (_, i) => [1_000_000 + i, 's']);
+    // The second job follows at once: with no idle moment, only the row count can have called the checkpoint.
+    await Promise.all([runBulk(db, { statement: sql`insert into pad (id, v) values (${0}, ${1})`, rows: small }), runBulk(db, { statement: sql`update pad set v = 't' where id = ${0}`, rows: [[1_000_000]] })]);
+    expect(stats().bulkCheckpoints).toBe(before + 1);
+  });
+});
 
 if (DIALECTS.includes('postgres')) {
   it('runBulk [postgres]: is for SQLite only', async () => {

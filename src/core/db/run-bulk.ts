@@ -52,3 +52,11 @@ export async function runBulk(
   }
   return db.bulk(out);
 }
+
+/**
+ * Starts the bulk thread now, for a caller that reads and computes before its first `runBulk`: the thread's start
+ * then overlaps that work instead of delaying the first job. Nothing on PostgreSQL or a `:memory:` database.
+ */
+export function prepareBulk(db: Db): void {
+  db.prepareBulk?.();
+}

@@ -6,9 +6,15 @@
 // A job is a `BulkJob` (sqlite-bulk.ts): in one transaction, `sql` runs once per row, and `then` for each row it
 // changed whose `thenWhen` value is not null; with `foreignKeys: false` without checking references. A
 // statement's values are positions in the job's `shared` values followed by the row's. The thread answers a job
-// (JSON text) with { changed } (a Uint8Array, the rows `sql` changed per row, transferred), or { error } after a
-// rollback. Like the service's writer, it checkpoints the WAL after a commit once it has grown past SQLite's
-// threshold (here, off the service's thread).
+// (an `EncodedJob`: JSON texts) with { changed } (a Uint8Array, the rows `sql` changed per row, transferred), or { error } after a
+// rollback.
+//
+// Checkpoints: a run of jobs (a recomputation sends one per batch, back to back) is not interrupted by them. The
+// thread copies the WAL back into the database once it has been idle for CHECKPOINT_IDLE_MS, or at once after
+// CHECKPOINT_ROWS rows since the last one (so a long run keeps the WAL to some tens of megabytes), and then says
+// { checkpointed: true }: the service's writer leaves checkpoints to this thread from a job's start until then, so
+// the service's thread never copies a run's WAL (sqlite-group-commit.ts). Every commit is durable in the WAL
+// (synchronous=FULL) whether or not it has been copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
@@ -56,9 +62,10 @@ export function runJob(db, job) {
     try {
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r];
-        const n = stmt.run(bind(params, job.positions, shared, row)).changes;
+        // Spread, not an array: better-sqlite3 binds arguments directly, an array's elements through lookups.
+        const n = stmt.run(...bind(params, job.positions, shared, row)).changes;
         changed[r] = n;
-        if (n > 0 && then && (when < 0 || row[when] !== null)) then.run(bind(thenParams, job.thenPositions, shared, row));
+        if (n > 0 && then && (when < 0 || row[when] !== null)) then.run(...bind(thenParams, job.thenPositions, shared, row));
       }
       db.exec('COMMIT');
     } catch (err) {
@@ -71,6 +78,20 @@ export function runJob(db, job) {
   return changed;
 }
 
+/** A job from its `EncodedJob` texts (sqlite-bulk.ts). */
+function decodeJob(encoded) {
+  const job = JSON.parse(encoded.head);
+  const rows = [];
+  for (const text of encoded.rows) for (const row of JSON.parse(text)) rows.push(row);
+  job.rows = rows;
+  return job;
+}
+
+/** How long the thread waits without a job before it checkpoints (the next batch of a run comes sooner). */
+const CHECKPOINT_IDLE_MS = 100;
+/** Rows written since the last checkpoint after which the thread checkpoints without waiting to be idle. */
+const CHECKPOINT_ROWS = 100_000;
+
 // The bulk writer's thread (started by sqlite-bulk.ts with the file to open).
 if (parentPort && typeof workerData?.sanctuaryBulkFile === 'string') {
   const port = parentPort;
@@ -80,17 +101,38 @@ if (parentPort && typeof workerData?.sanctuaryBulkFile === 'string') {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('secure_delete = ON');
+  db.pragma('wal_autocheckpoint = 0');
+  let rowsSince = 0;
+  let idle;
+  const checkpoint = () => {
+    idle = undefined;
+    rowsSince = 0;
+    try {
+      // PASSIVE: copies what no reader still needs, never waits for a lock (the service's writer goes on).
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // What could not be copied is left to the next checkpoint (the service's writer takes them up again).
+    }
+    port.postMessage({ checkpointed: true });
+  };
   port.on('message', (message) => {
+    clearTimeout(idle);
+    idle = undefined;
     if (message === 'close') {
       db.close();
       port.close();
       return;
     }
+    let rows = 0;
     try {
-      const changed = runJob(db, JSON.parse(message));
+      const changed = runJob(db, decodeJob(message));
+      rows = changed.length;
       port.postMessage({ changed }, [changed.buffer]);
     } catch (err) {
       port.postMessage({ error: { message: err instanceof Error ? err.message : String(err), code: err?.code } });
     }
+    rowsSince += rows;
+    if (rowsSince >= CHECKPOINT_ROWS) checkpoint();
+    else idle = setTimeout(checkpoint, CHECKPOINT_IDLE_MS);
   });
 }

@@ -8,7 +8,9 @@
  * also runs the checkpoints its writes call for, while the caller goes on: it reads and computes its next batch.
  * The group-commit driver holds the file's writer lock for the duration of a job, so the
  * service's transactions wait for it as for any other (without blocking the event loop), and the job never
- * waits for a batch of theirs.
+ * waits for a batch of theirs. The thread checkpoints once its jobs stop coming, not between them, and the
+ * driver's own connection leaves checkpoints to it meanwhile: copying a run's WAL back is never the service
+ * thread's work, nor part of the run's time.
  *
  * Used through `runBulk` (run-bulk.ts), never directly.
  */
@@ -38,6 +40,28 @@ export interface BulkJob {
   rows: ReadonlyArray<readonly BulkValue[]>;
 }
 
+/**
+ * A job as it travels to the thread: JSON texts, made before the job waits for the writer (its rows are then not
+ * kept meanwhile). The rows go in texts of {@link ROWS_PER_TEXT}: each stays well under V8's large-object size
+ * (about 128 KB), so it is made, copied to the thread and dropped in the young generation instead of in pages
+ * mapped afresh for one text of megabytes.
+ */
+export interface EncodedJob {
+  /** The job without its rows. */
+  head: string;
+  /** Its rows, in order. */
+  rows: string[];
+}
+
+const ROWS_PER_TEXT = 250;
+
+export function encodeJob(job: BulkJob): EncodedJob {
+  const { rows, ...head } = job;
+  const texts: string[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_TEXT) texts.push(JSON.stringify(rows.slice(i, i + ROWS_PER_TEXT)));
+  return { head: JSON.stringify(head), rows: texts };
+}
+
 /** A failed job (rolled back as a whole): SQLite's message and code. */
 export class BulkJobError extends Error {
   readonly code: string | undefined;
@@ -49,6 +73,7 @@ export class BulkJobError extends Error {
 }
 
 type Answer = { changed: Uint8Array } | { error: { message: string; code?: string } };
+type Message = Answer | { checkpointed: true };
 
 /** The worker thread of one database file, started at its first job and kept until {@link close}. */
 export class SqliteBulkWriter {
@@ -58,14 +83,27 @@ export class SqliteBulkWriter {
   /** The answer of the job in flight (one at a time: the caller holds the writer lock). */
   #pending: { resolve: (a: Answer) => void; reject: (err: Error) => void } | undefined;
 
-  constructor(file: string) {
+  readonly #onCheckpointed: () => void;
+
+  /** `onCheckpointed`: the thread has checkpointed after its jobs (it runs no checkpoint during them). */
+  constructor(file: string, options: { onCheckpointed?: () => void } = {}) {
     this.#file = file;
+    this.#onCheckpointed = options.onCheckpointed ?? (() => undefined);
+  }
+
+  /** Starts the thread ahead of a first job (a caller that reads and computes before it writes). */
+  prepare(): void {
+    if (!this.#worker) this.#start();
   }
 
   #start(): Worker {
     // Plain JavaScript and no loader (`execArgv: []`): the thread needs nothing of the service's sources.
     const worker = new Worker(new URL('./sqlite-bulk-worker.js', import.meta.url), { workerData: { sanctuaryBulkFile: this.#file }, execArgv: [] });
-    worker.on('message', (answer: Answer) => {
+    worker.on('message', (answer: Message) => {
+      if ('checkpointed' in answer) {
+        this.#onCheckpointed();
+        return;
+      }
       // Referenced only while a job is in flight: an idle thread does not keep the process alive.
       worker.unref();
       const pending = this.#pending;
@@ -85,12 +123,13 @@ export class SqliteBulkWriter {
         resolve();
       }),
     );
+    worker.unref();
     this.#worker = worker;
     return worker;
   }
 
-  /** Sends a job (a {@link BulkJob} as JSON text) to the thread and returns its answer. One job at a time. */
-  async run(job: string): Promise<Uint8Array> {
+  /** Sends a job to the thread and returns its answer. One job at a time. */
+  async run(job: EncodedJob): Promise<Uint8Array> {
     if (this.#pending) throw new Error('SqliteBulkWriter: one job at a time');
     const worker = this.#worker ?? this.#start();
     const answer = new Promise<Answer>((resolve, reject) => {

@@ -35,7 +35,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { type BulkJob, BulkJobError, SqliteBulkWriter } from './sqlite-bulk.ts';
+import { type BulkJob, BulkJobError, SqliteBulkWriter, encodeJob } from './sqlite-bulk.ts';
 import { runJob } from './sqlite-bulk-worker.js';
 
 /** A batch that SQLite rolled back as a whole (e.g. the disk filled mid-transaction): retry the transaction. */
@@ -63,6 +63,8 @@ export interface GroupCommitStats {
   commits: number;
   /** Transactions rolled back to their savepoint (their batch went on). */
   rolledBack: number;
+  /** Checkpoints the bulk thread ran after its jobs. */
+  bulkCheckpoints: number;
 }
 
 class Mutex {
@@ -127,6 +129,9 @@ function run(db: SQLite.Database, query: CompiledQuery): QueryResult<unknown> {
 }
 
 /** Statements that cannot (or must not) run inside a transaction. */
+/** SQLite's default: a commit that leaves the WAL this many pages long copies it back into the database. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
 const OUTSIDE_TRANSACTION = /^\s*(pragma|vacuum|attach|detach)\b/i;
 
 /** The writer lock of one database file, and the handle whose batch is open on it. */
@@ -177,13 +182,17 @@ export class GroupCommitDriver implements Driver {
   readonly #classified = new Map<string, boolean>();
   /** The thread of bulk jobs (a file database; a `:memory:` one runs them on the writer). */
   readonly #bulk: SqliteBulkWriter | undefined;
-  readonly stats: GroupCommitStats = { transactions: 0, commits: 0, rolledBack: 0 };
+  /** Bulk jobs queued or running on the thread. */
+  #bulkJobs = 0;
+  /** Whether the writer leaves checkpoints to the bulk thread (from a job's start until the thread has checkpointed). */
+  #checkpointsLeft = false;
+  readonly stats: GroupCommitStats = { transactions: 0, commits: 0, rolledBack: 0, bulkCheckpoints: 0 };
 
   constructor(writer: SQLite.Database, reader: SQLite.Database | undefined, options: GroupCommitOptions = {}) {
     this.#writer = writer;
     this.#reader = reader;
     this.#file = fileLock(writer.memory ? undefined : writer.name);
-    this.#bulk = writer.memory ? undefined : new SqliteBulkWriter(writer.name);
+    this.#bulk = writer.memory ? undefined : new SqliteBulkWriter(writer.name, { onCheckpointed: () => this.#takeCheckpointsBack() });
     this.#maxBatch = options.maxBatch ?? 256;
     this.#maxBatchMs = options.maxBatchMs ?? 50;
   }
@@ -240,12 +249,38 @@ export class GroupCommitDriver implements Driver {
    * writer lock: the service's transactions wait their turn without blocking the event loop. A job that fails is
    * rolled back as a whole and throws {@link BulkJobError}.
    */
-  bulk(job: BulkJob): Promise<Uint8Array> {
+  async bulk(job: BulkJob): Promise<Uint8Array> {
     const thread = this.#bulk;
     if (!thread) return this.#withWriter(() => this.#bulkHere(job));
     // Encoded now: a job queued behind another starts the moment that one ends, and its rows are not kept meanwhile.
-    const text = JSON.stringify(job);
-    return this.#withWriter(() => thread.run(text));
+    const encoded = encodeJob(job);
+    this.#bulkJobs++;
+    try {
+      return await this.#withWriter(() => {
+        // The thread checkpoints once its jobs stop coming; until then a commit of the writer's must not copy the
+        // WAL they wrote on this thread (SQLite's automatic checkpoint, past 1,000 pages, would).
+        if (!this.#checkpointsLeft) {
+          this.#writer.pragma('wal_autocheckpoint = 0');
+          this.#checkpointsLeft = true;
+        }
+        return thread.run(encoded);
+      });
+    } finally {
+      this.#bulkJobs--;
+    }
+  }
+
+  /** Starts the bulk thread ahead of a first job (no-op on `:memory:`, where jobs run on the writer). */
+  prepareBulk(): void {
+    this.#bulk?.prepare();
+  }
+
+  /** The bulk thread has checkpointed after its jobs: the writer checkpoints on its own again (SQLite's default). */
+  #takeCheckpointsBack(): void {
+    this.stats.bulkCheckpoints++;
+    if (!this.#checkpointsLeft || this.#bulkJobs > 0 || !this.#writer.open) return;
+    this.#writer.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    this.#checkpointsLeft = false;
   }
 
   /** Runs `fn` holding the file's writer lock, the open batch committed first. */
