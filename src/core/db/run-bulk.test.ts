@@ -128,6 +128,19 @@ for (const where of ['file', 'memory'] as const) {
       expect(seen.every((p) => p.id === `o${String(p.n).padStart(4, '0')}`)).toBe(true);
     });
 
+    it('carries rows of any size and script (a job of megabytes in several scripts) unchanged', async () => {
+      const label = (i: number) => `${i} Fadlan ✓ Thov koj pab ü 你好 🙂 «»`.repeat(12);
+      const rows = Array.from({ length: 2_000 }, (_, i) => [`u${String(i).padStart(4, '0')}`, i, label(i)]);
+      const changed = await runBulk(db, { statement: sql`insert into bulk_probe (id, n, label) values (${0}, ${1}, ${2})`, rows });
+      expect(changed.every((c) => c === 1)).toBe(true);
+      const back = (await probes()).filter((p) => p.id.startsWith('u'));
+      expect(back.length).toBe(2_000);
+      expect(back.every((p) => p.label === label(p.n))).toBe(true);
+      // The next job, in a buffer the first brought back, carries its own rows only.
+      expect([...(await runBulk(db, { statement: sql`update bulk_probe set n = ${1} where id = ${0}`, rows: [['u0001', -1]] }))]).toEqual([1]);
+      expect((await probes()).find((p) => p.id === 'u0001')?.n).toBe(-1);
+    });
+
     it('refuses values that are not positions and rows of different widths, and does nothing for no rows', async () => {
       await expect(runBulk(db, { statement: sql`update bulk_probe set label = ${'text'} where id = ${0}`, rows: [['a']] })).rejects.toThrow(/position/);
       await expect(runBulk(db, { statement: sql`update bulk_probe set n = 0 where id = ${3}`, rows: [['a']] })).rejects.toThrow(/position/);

@@ -6,8 +6,8 @@
 // A job is a `BulkJob` (sqlite-bulk.ts): in one transaction, `sql` runs once per row, and `then` for each row it
 // changed whose `thenWhen` value is not null; with `foreignKeys: false` without checking references. A
 // statement's values are positions in the job's `shared` values followed by the row's. The thread answers a job
-// (an `EncodedJob`: JSON texts) with { changed } (a Uint8Array, the rows `sql` changed per row, transferred), or { error } after a
-// rollback.
+// (an `EncodedJob`) with { changed } (a Uint8Array, the rows `sql` changed per row), or { error } after a
+// rollback, and the job's buffer (transferred both ways) for a later job.
 //
 // Checkpoints: a run of jobs (a recomputation sends one per batch, back to back) is not interrupted by them. The
 // thread copies the WAL back into the database once it has been idle for CHECKPOINT_IDLE_MS, or at once after
@@ -78,11 +78,18 @@ export function runJob(db, job) {
   return changed;
 }
 
-/** A job from its `EncodedJob` texts (sqlite-bulk.ts). */
+const decoder = new TextDecoder();
+
+/** A job from its `EncodedJob` (sqlite-bulk.ts): the head, and the rows from their texts. */
 function decodeJob(encoded) {
   const job = JSON.parse(encoded.head);
+  const bytes = new Uint8Array(encoded.bytes);
   const rows = [];
-  for (const text of encoded.rows) for (const row of JSON.parse(text)) rows.push(row);
+  let at = 0;
+  for (const end of encoded.ends) {
+    for (const row of JSON.parse(decoder.decode(bytes.subarray(at, end)))) rows.push(row);
+    at = end;
+  }
   job.rows = rows;
   return job;
 }
@@ -127,9 +134,9 @@ if (parentPort && typeof workerData?.sanctuaryBulkFile === 'string') {
     try {
       const changed = runJob(db, decodeJob(message));
       rows = changed.length;
-      port.postMessage({ changed }, [changed.buffer]);
+      port.postMessage({ changed, bytes: message.bytes }, [changed.buffer, message.bytes]);
     } catch (err) {
-      port.postMessage({ error: { message: err instanceof Error ? err.message : String(err), code: err?.code } });
+      port.postMessage({ error: { message: err instanceof Error ? err.message : String(err), code: err?.code }, bytes: message.bytes }, [message.bytes]);
     }
     rowsSince += rows;
     if (rowsSince >= CHECKPOINT_ROWS) checkpoint();

@@ -41,26 +41,23 @@ export interface BulkJob {
 }
 
 /**
- * A job as it travels to the thread: JSON texts, made before the job waits for the writer (its rows are then not
- * kept meanwhile). The rows go in texts of {@link ROWS_PER_TEXT}: each stays well under V8's large-object size
- * (about 128 KB), so it is made, copied to the thread and dropped in the young generation instead of in pages
- * mapped afresh for one text of megabytes.
+ * A job as it travels to the thread, made before the job waits for the writer (its rows are then not kept
+ * meanwhile): the job without its rows as JSON, and the rows as UTF-8 JSON texts of {@link ROWS_PER_TEXT} rows
+ * each, back to back in a buffer that is transferred, not copied, and comes back with the answer to carry a later
+ * job. Each text, read back on the thread, stays well under V8's large-object size (about 128 KB): no string of
+ * megabytes in pages mapped afresh for it, and no message buffer of megabytes allocated for every job.
  */
 export interface EncodedJob {
-  /** The job without its rows. */
   head: string;
-  /** Its rows, in order. */
-  rows: string[];
+  bytes: ArrayBuffer;
+  /** Where each text ends in `bytes`. */
+  ends: number[];
 }
 
 const ROWS_PER_TEXT = 250;
-
-export function encodeJob(job: BulkJob): EncodedJob {
-  const { rows, ...head } = job;
-  const texts: string[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_TEXT) texts.push(JSON.stringify(rows.slice(i, i + ROWS_PER_TEXT)));
-  return { head: JSON.stringify(head), rows: texts };
-}
+/** Buffers kept for later jobs (a recomputation has at most two jobs out at a time). */
+const SPARE_BUFFERS = 2;
+const encoder = new TextEncoder();
 
 /** A failed job (rolled back as a whole): SQLite's message and code. */
 export class BulkJobError extends Error {
@@ -72,7 +69,7 @@ export class BulkJobError extends Error {
   }
 }
 
-type Answer = { changed: Uint8Array } | { error: { message: string; code?: string } };
+type Answer = { changed: Uint8Array; bytes: ArrayBuffer } | { error: { message: string; code?: string }; bytes: ArrayBuffer };
 type Message = Answer | { checkpointed: true };
 
 /** The worker thread of one database file, started at its first job and kept until {@link close}. */
@@ -84,11 +81,38 @@ export class SqliteBulkWriter {
   #pending: { resolve: (a: Answer) => void; reject: (err: Error) => void } | undefined;
 
   readonly #onCheckpointed: () => void;
+  /** Buffers that came back with answers, for later jobs. */
+  readonly #spare: ArrayBuffer[] = [];
 
   /** `onCheckpointed`: the thread has checkpointed after its jobs (it runs no checkpoint during them). */
   constructor(file: string, options: { onCheckpointed?: () => void } = {}) {
     this.#file = file;
     this.#onCheckpointed = options.onCheckpointed ?? (() => undefined);
+  }
+
+  /** A job encoded for the thread, in a buffer an earlier job brought back if one is free. */
+  encode(job: BulkJob): EncodedJob {
+    const { rows, ...head } = job;
+    let bytes = this.#spare.pop() ?? new ArrayBuffer(1 << 20);
+    let view = new Uint8Array(bytes);
+    let at = 0;
+    const ends: number[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_TEXT) {
+      let text = JSON.stringify(rows.slice(i, i + ROWS_PER_TEXT));
+      for (;;) {
+        const { read, written } = encoder.encodeInto(text, view.subarray(at));
+        at += written;
+        if (read === text.length) break;
+        // Full: a buffer twice the size, with what is written so far, for the rest of the text.
+        text = text.slice(read);
+        const bigger = new Uint8Array(Math.max(2 * bytes.byteLength, at + 3 * text.length));
+        bigger.set(view.subarray(0, at));
+        bytes = bigger.buffer;
+        view = bigger;
+      }
+      ends.push(at);
+    }
+    return { head: JSON.stringify(head), bytes, ends };
   }
 
   /** Starts the thread ahead of a first job (a caller that reads and computes before it writes). */
@@ -136,8 +160,9 @@ export class SqliteBulkWriter {
       this.#pending = { resolve, reject };
     });
     worker.ref();
-    worker.postMessage(job);
+    worker.postMessage(job, [job.bytes]);
     const result = await answer;
+    if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(result.bytes);
     if ('error' in result) throw new BulkJobError(result.error.message, result.error.code);
     return result.changed;
   }

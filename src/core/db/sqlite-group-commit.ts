@@ -35,7 +35,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { type BulkJob, BulkJobError, SqliteBulkWriter, encodeJob } from './sqlite-bulk.ts';
+import { type BulkJob, BulkJobError, SqliteBulkWriter } from './sqlite-bulk.ts';
 import { runJob } from './sqlite-bulk-worker.js';
 
 /** A batch that SQLite rolled back as a whole (e.g. the disk filled mid-transaction): retry the transaction. */
@@ -253,7 +253,7 @@ export class GroupCommitDriver implements Driver {
     const thread = this.#bulk;
     if (!thread) return this.#withWriter(() => this.#bulkHere(job));
     // Encoded now: a job queued behind another starts the moment that one ends, and its rows are not kept meanwhile.
-    const encoded = encodeJob(job);
+    const encoded = thread.encode(job);
     this.#bulkJobs++;
     try {
       return await this.#withWriter(() => {
