@@ -196,6 +196,8 @@ function isNoteKey(v: string): boolean {
 const MAX_EXTENSION_DAYS = 366;
 /** Instances' clocks may differ a little: a write this close before a recomputation began counts as after it. */
 const STALE_MARGIN_MS = 5 * 60_000;
+/** Clocks in the first batch of a recomputation (each next one twice as many, up to `batchSize`). */
+const FIRST_BATCH = 500;
 
 function invalid(field: string, key: string): AppError {
   return new AppError('validation', { fields: [{ field, key }], messageKey: key });
@@ -637,7 +639,9 @@ export class ClockService {
     const writing: Array<Promise<number>> = [];
     try {
       for (;;) {
-        const next = await this.#recomputeNext({ afterId, limit: batchSize, stale, digest });
+        // Batches double from a small first one up to batchSize: the writes begin while the rest is still read.
+        const limit = Math.min(batchSize, Math.max(FIRST_BATCH, 2 * scanned));
+        const next = await this.#recomputeNext({ afterId, limit, stale, digest });
         scanned += next.scanned;
         afterId = next.lastId;
         if (next.write) {
@@ -645,7 +649,7 @@ export class ClockService {
           writing.push(next.write);
         }
         while (writing.length > 1) changed += await (writing.shift() as Promise<number>);
-        if (next.scanned < batchSize) break;
+        if (next.scanned < limit) break;
       }
       while (writing.length > 0) changed += await (writing.shift() as Promise<number>);
     } finally {
