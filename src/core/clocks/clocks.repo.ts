@@ -228,6 +228,8 @@ export interface DueUpdate {
   cycle: number;
   reminders_sent: number;
   escalation_level: number;
+  /** The due time before, when the due time or the governing rule moves (a new reminder schedule alone is no history entry). */
+  moved_from: string | null;
 }
 
 // Rows per statement where each row is a bound parameter (ids in a delete), and per JSON parameter.
@@ -405,15 +407,15 @@ export const clocksRepo = {
    * only if it is still at the revision read, and what it moved (`recomputed`) for each written row
    * whose `dueBefore` is given. Returns the rows written, per row.
    */
-  async writeDuesBulk(db: Db, rows: readonly DueUpdate[], dueBefore: ReadonlyArray<string | null>, digest: string, now: string): Promise<Uint8Array> {
+  async writeDuesBulk(db: Db, rows: readonly DueUpdate[], digest: string, now: string): Promise<Uint8Array> {
     return runBulk(db, {
       statement: sql`update clocks set status = ${2}, due_at = ${3}, due_date = ${4}, governing_rule = ${5}, next_action_at = ${6}, cycle = ${7},
             reminders_sent = ${8}, escalation_level = ${9}, rules_digest = ${0}, updated_at = ${1}, revision = revision + 1
           where rowid = ${13} and id = ${10} and revision = ${11}`,
       shared: [digest, now],
-      rows: rows.map((r, i) => {
+      rows: rows.map((r) => {
         if (r.rowid === undefined) throw new TypeError('writeDuesBulk: a row read without its rowid');
-        return [r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level, r.id, r.revision, dueBefore[i] ?? null, r.rowid];
+        return [r.status, r.due_at, r.due_date, r.governing_rule, r.next_action_at, r.cycle, r.reminders_sent, r.escalation_level, r.id, r.revision, r.moved_from, r.rowid];
       }),
       then: {
         statement: sql`insert into clock_recomputed (clock_id, at, due_before, due_after, governing_rule) values (${10}, ${1}, ${12}, ${3}, ${5}) on conflict do nothing`,

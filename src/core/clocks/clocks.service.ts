@@ -27,7 +27,7 @@ import {
   OPEN_STATUSES,
   clocksRepo,
 } from './clocks.repo.ts';
-import { MINUTE_MS, dayToIso, instantToIso, isoToDay } from './zone-time.ts';
+import { MINUTE_MS, dayToIso, instantToIso, isoToDay, isoToInstant } from './zone-time.ts';
 
 /** A clock as services and views see it. */
 export interface ClockView {
@@ -205,12 +205,6 @@ function invalid(field: string, key: string): AppError {
 
 function conflict(key: string): AppError {
   return new AppError('conflict', { messageKey: key });
-}
-
-/** The due time before a recomputation, when it or the governing rule moves (a new reminder schedule alone is no history entry). */
-function movedFrom(before: ReadonlyMap<string, RecomputeRow>, u: DueUpdate): string | null {
-  const r = before.get(u.id);
-  return r !== undefined && (r.due_at !== u.due_at || r.governing_rule !== u.governing_rule) ? r.due_at : null;
 }
 
 /** How many rows a bulk write changed. */
@@ -688,37 +682,35 @@ export class ClockService {
   #writeRecomputed(batch: RecomputedBatch, digest: string): Promise<number> {
     const { nowIso, rows, updates, sealed } = batch;
     if (updates.length === 0) return Promise.resolve(0);
-    const before = new Map<string, RecomputeRow>();
-    for (const r of rows) before.set(r.id, r);
     const plain = sealed.size === 0 ? updates : updates.filter((u) => !sealed.has(u.id));
     let write: Promise<number> = Promise.resolve(0);
     if (plain.length > 0 && this.#db.dialect === 'sqlite') {
       // Nothing of the batch is kept while the job runs (no closure here holds it): only the job's encoding.
-      write = clocksRepo.writeDuesBulk(this.#db, plain, plain.map((u) => movedFrom(before, u)), digest, nowIso).then(countWritten);
+      write = clocksRepo.writeDuesBulk(this.#db, plain, digest, nowIso).then(countWritten);
     } else if (plain.length > 0) {
       write = inTransaction(this.#db, async (tx) => {
         const ids = new Set(await clocksRepo.updateDues(tx, plain, digest, nowIso));
         const moved = [];
         for (const u of plain) {
-          const from = ids.has(u.id) ? movedFrom(before, u) : null;
-          if (from !== null) moved.push({ clock_id: u.id, at: nowIso, due_before: from, due_after: u.due_at, governing_rule: u.governing_rule });
+          if (u.moved_from !== null && ids.has(u.id)) moved.push({ clock_id: u.id, at: nowIso, due_before: u.moved_from, due_after: u.due_at, governing_rule: u.governing_rule });
         }
         await clocksRepo.insertRecomputed(tx, this.#db.dialect, moved);
         return ids.size;
       });
     }
     if (sealed.size === 0) return write;
+    const opened = new Map<string, RecomputeRow>();
+    for (const r of rows) if (sealed.has(r.id)) opened.set(r.id, r);
     return write.then(async (written) => {
       const sealedWritten = await inTransaction(this.#db, async (tx) => {
         let n = 0;
         for (const u of updates) {
-          const row = before.get(u.id);
-          if (!sealed.has(u.id) || !row || row.subject_id === null) continue;
-          const { id: _id, rowid: _rowid, revision, ...fields } = u;
+          const row = opened.get(u.id);
+          if (!row || row.subject_id === null) continue;
+          const { id: _id, rowid: _rowid, revision, moved_from: from, ...fields } = u;
           const patch = await this.#storedPatch({ ...row, due_date: u.due_date }, { ...fields, rules_digest: digest, updated_at: nowIso });
           if (!(await clocksRepo.update(tx, u.id, revision, patch))) continue;
           n++;
-          const from = movedFrom(before, u);
           // A sealed clock's history keeps its due times by the week only.
           if (from !== null) {
             await clocksRepo.insertRecomputed(tx, this.#db.dialect, [
@@ -756,12 +748,13 @@ export class ClockService {
     const slot = this.#slot;
     for (const row of rows) {
       const rules = this.#compile(row.rules);
-      const startMs = Date.parse(row.started_at);
+      const startMs = isoToInstant(row.started_at);
       const startDay = row.start_date ? isoToDay(row.start_date) : zone.localDay(startMs);
       calc.computeCompositeInto(rules, startMs, startDay, parsePauses(row.pauses), parseExtensions(row.extensions), slot, this.#scratch);
       const governing = rules[slot.governing] as CompiledRule;
       // Compared as numbers: most clocks do not move, and they then cost no date text.
-      if (slot.dueMs === Date.parse(row.due_at) && governing.name === row.governing_rule) {
+      const moved = slot.dueMs !== isoToInstant(row.due_at) || governing.name !== row.governing_rule;
+      if (!moved) {
         if (row.rules_digest === digest) continue;
         // Same due time under a new profile: only the reminder schedule may have changed with the rule.
         const next = row.status === 'paused' ? null : this.#nextAction(governing, row.status, slot.dueMs, row.reminders_sent, row.escalation_level);
@@ -787,6 +780,7 @@ export class ClockService {
         cycle,
         reminders_sent: remindersSent,
         escalation_level: escalationLevel,
+        moved_from: moved ? row.due_at : null,
       });
     }
     return out;

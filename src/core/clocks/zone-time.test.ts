@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, Zone, addMonthsToDay, civilFromDay, dayFromCivil, dayToIso, instantToIso, isoToDay, weekdayOfDay, yearOfDay } from './zone-time.ts';
+import { DAY_MS, Zone, addMonthsToDay, civilFromDay, dayFromCivil, dayToIso, instantToIso, isoToDay, isoToInstant, weekdayOfDay, yearOfDay } from './zone-time.ts';
 
 /** The offset straight from Intl, the reference the transition table must match. */
 function intlOffset(timeZone: string, ms: number): number {
@@ -98,5 +98,20 @@ describe('Zone', () => {
     }
     expect(() => instantToIso(Number.NaN)).toThrow(RangeError);
     expect(() => instantToIso(8.64e15 + 1)).toThrow(RangeError);
+  });
+
+  it('reads an instant as Date.parse does, quickly for the text instantToIso writes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        const iso = new Date(ms).toISOString();
+        expect(isoToInstant(iso)).toBe(Date.parse(iso));
+        expect(isoToInstant(iso)).toBe(ms);
+      }),
+      { numRuns: 5000 },
+    );
+    // Texts of the same shape that are not instants, and other shapes, read as Date.parse reads them.
+    for (const text of ['2027-02-29T00:00:00.000Z', '2028-02-29T23:59:59.999Z', '2027-13-01T00:00:00.000Z', '2027-01-32T00:00:00.000Z', '2027-01-01T24:00:00.000Z', '2027-01-01T00:60:00.000Z', '2027-01-01T00:00:60.000Z', '2027-01-01T00:00:00.00xZ', '2027-01-01 00:00:00.000Z', '2027-01-01T00:00:00Z', '2027-01-01', '+012027-01-01T00:00:00.000Z', '', 'not a date', '２０２７-01-01T00:00:00.000Z']) {
+      expect(Object.is(isoToInstant(text), Date.parse(text))).toBe(true);
+    }
   });
 });

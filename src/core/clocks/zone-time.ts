@@ -103,6 +103,38 @@ export function instantToIso(ms: number): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Digits at `at`…`at + n - 1` of `s` as a number, or -1 if any is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * `Date.parse` of an instant, several times faster for the text {@link instantToIso} writes
+ * (`YYYY-MM-DDTHH:MM:SS.sssZ`, which a recomputation reads hundreds of thousands of times); any other text goes
+ * to `Date.parse` (NaN when it is not a date).
+ */
+export function isoToInstant(iso: string): number {
+  if (iso.length === 24 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45 && iso.charCodeAt(10) === 84 && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58 && iso.charCodeAt(19) === 46 && iso.charCodeAt(23) === 90) {
+    const year = digitsAt(iso, 0, 4);
+    const month = digitsAt(iso, 5, 2);
+    const day = digitsAt(iso, 8, 2);
+    const hour = digitsAt(iso, 11, 2);
+    const minute = digitsAt(iso, 14, 2);
+    const second = digitsAt(iso, 17, 2);
+    const milli = digitsAt(iso, 20, 3);
+    if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && milli >= 0) {
+      return dayFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
+    }
+  }
+  return Date.parse(iso);
+}
+
 /**
  * The day number of an ISO `YYYY-MM-DD` date.
  * @throws RangeError for anything that is not a real calendar date (2026-02-30, 2026-2-1, …)
