@@ -4,8 +4,8 @@
  * A job that writes many thousands of rows (a recomputation that moves every open clock) keeps the one writer
  * busy for tens of milliseconds per batch. Run on the service's thread, that is time in which nothing else in
  * the process moves, and the job's own next batch cannot be read or computed either. {@link SqliteBulkWriter}
- * runs such a job on a worker thread with its own connection to the same file (`sqlite-bulk-worker.js`), which
- * also runs the checkpoints its writes call for, while the caller goes on: it reads and computes its next batch.
+ * runs such a job on a worker thread with its own connection to the same file (`sqlite-bulk-worker.js`) while
+ * the caller goes on: it reads and computes its next batch.
  * The group-commit driver holds the file's writer lock for the duration of a job, so the
  * service's transactions wait for it as for any other (without blocking the event loop), and the job never
  * waits for a batch of theirs. The thread checkpoints once its jobs stop coming, not between them, and the
@@ -72,7 +72,7 @@ export class BulkJobError extends Error {
 type Answer = { changed: Uint8Array; bytes: ArrayBuffer } | { error: { message: string; code?: string }; bytes: ArrayBuffer };
 type Message = Answer | { checkpointed: true };
 
-/** The worker thread of one database file, started at its first job and kept until {@link close}. */
+/** The worker thread of one database file, started at its first job (or {@link prepare}) and kept until {@link close}. */
 export class SqliteBulkWriter {
   readonly #file: string;
   #worker: Worker | undefined;
@@ -80,14 +80,17 @@ export class SqliteBulkWriter {
   /** The answer of the job in flight (one at a time: the caller holds the writer lock). */
   #pending: { resolve: (a: Answer) => void; reject: (err: Error) => void } | undefined;
 
-  readonly #onCheckpointed: () => void;
+  readonly #onCheckpointsBack: (checkpointed: boolean) => void;
   /** Buffers that came back with answers, for later jobs. */
   readonly #spare: ArrayBuffer[] = [];
 
-  /** `onCheckpointed`: the thread has checkpointed after its jobs (it runs no checkpoint during them). */
-  constructor(file: string, options: { onCheckpointed?: () => void } = {}) {
+  /**
+   * `onCheckpointsBack`: the thread, which runs no checkpoint during its jobs, has checkpointed after them (`true`),
+   * or has stopped (`false`); either way the file's other writer may checkpoint again.
+   */
+  constructor(file: string, options: { onCheckpointsBack?: (checkpointed: boolean) => void } = {}) {
     this.#file = file;
-    this.#onCheckpointed = options.onCheckpointed ?? (() => undefined);
+    this.#onCheckpointsBack = options.onCheckpointsBack ?? (() => undefined);
   }
 
   /** A job encoded for the thread, in a buffer an earlier job brought back if one is free. */
@@ -125,7 +128,7 @@ export class SqliteBulkWriter {
     const worker = new Worker(new URL('./sqlite-bulk-worker.js', import.meta.url), { workerData: { sanctuaryBulkFile: this.#file }, execArgv: [] });
     worker.on('message', (answer: Message) => {
       if ('checkpointed' in answer) {
-        this.#onCheckpointed();
+        this.#onCheckpointsBack(true);
         return;
       }
       // Referenced only while a job is in flight: an idle thread does not keep the process alive.
@@ -136,6 +139,7 @@ export class SqliteBulkWriter {
     });
     const fail = (err: Error) => {
       if (this.#worker === worker) this.#worker = undefined;
+      this.#onCheckpointsBack(false);
       const pending = this.#pending;
       this.#pending = undefined;
       pending?.reject(err);

@@ -128,10 +128,10 @@ function run(db: SQLite.Database, query: CompiledQuery): QueryResult<unknown> {
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 
-/** Statements that cannot (or must not) run inside a transaction. */
 /** SQLite's default: a commit that leaves the WAL this many pages long copies it back into the database. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
+/** Statements that cannot (or must not) run inside a transaction. */
 const OUTSIDE_TRANSACTION = /^\s*(pragma|vacuum|attach|detach)\b/i;
 
 /** The writer lock of one database file, and the handle whose batch is open on it. */
@@ -192,7 +192,7 @@ export class GroupCommitDriver implements Driver {
     this.#writer = writer;
     this.#reader = reader;
     this.#file = fileLock(writer.memory ? undefined : writer.name);
-    this.#bulk = writer.memory ? undefined : new SqliteBulkWriter(writer.name, { onCheckpointed: () => this.#takeCheckpointsBack() });
+    this.#bulk = writer.memory ? undefined : new SqliteBulkWriter(writer.name, { onCheckpointsBack: (checkpointed) => this.#takeCheckpointsBack(checkpointed) });
     this.#maxBatch = options.maxBatch ?? 256;
     this.#maxBatchMs = options.maxBatchMs ?? 50;
   }
@@ -275,10 +275,14 @@ export class GroupCommitDriver implements Driver {
     this.#bulk?.prepare();
   }
 
-  /** The bulk thread has checkpointed after its jobs: the writer checkpoints on its own again (SQLite's default). */
-  #takeCheckpointsBack(): void {
-    this.stats.bulkCheckpoints++;
-    if (!this.#checkpointsLeft || this.#bulkJobs > 0 || !this.#writer.open) return;
+  /**
+   * The bulk thread has checkpointed after its jobs, or has stopped: the writer checkpoints on its own again
+   * (SQLite's default).
+   */
+  #takeCheckpointsBack(checkpointed: boolean): void {
+    if (checkpointed) this.stats.bulkCheckpoints++;
+    // A job still to run keeps them with the thread, which checkpoints after it; a thread that stopped keeps nothing.
+    if (!this.#checkpointsLeft || (checkpointed && this.#bulkJobs > 0) || !this.#writer.open) return;
     this.#writer.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     this.#checkpointsLeft = false;
   }
