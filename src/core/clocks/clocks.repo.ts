@@ -405,7 +405,7 @@ export const clocksRepo = {
    * SQLite: writes new due times for many clocks in one bulk job ({@link runBulk}: on the bulk writer's thread),
    * each row found by its rowid (and its id, should a VACUUM have renumbered the table since it was read) and
    * only if it is still at the revision read, and what it moved (`recomputed`) for each written row
-   * whose `dueBefore` is given. Returns the rows written, per row.
+   * whose `moved_from` is set. Returns the rows written, per row.
    */
   async writeDuesBulk(db: Db, rows: readonly DueUpdate[], digest: string, now: string): Promise<Uint8Array> {
     return runBulk(db, {
