@@ -158,7 +158,7 @@ async function appendSerializable(db: Db): Promise<{ retries: number }> {
             detail: null,
             prevHash: head.hash,
           };
-          await auditRepo.append(tx, { ...base, hash: hashAuditEntry(base) });
+          await auditRepo.append(tx, db.dialect, [{ ...base, hash: hashAuditEntry(base) }]);
         });
       return { retries: attempt };
     } catch (err) {

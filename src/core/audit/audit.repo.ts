@@ -116,9 +116,26 @@ export const auditRepo = {
     return head && { seq: Number(head.seq), hash: head.hash, at: head.at };
   },
 
-  async append(tx: Executor, entry: AuditEntry): Promise<void> {
-    await tx.insertInto('audit_log').values(rowFromEntry(entry)).execute();
-    await tx.updateTable('audit_head').set({ seq: entry.seq, hash: entry.hash, at: entry.at }).where('id', '=', 1).execute();
+  /**
+   * Appends entries that follow the head in order, and moves the head to the last (inside the head's lock). On
+   * PostgreSQL in one statement: every transaction waits for the head while its holder goes back and forth.
+   */
+  async append(tx: Executor, dialect: Dialect, entries: readonly AuditEntry[]): Promise<void> {
+    const last = entries.at(-1);
+    if (!last) return;
+    const rows = entries.map(rowFromEntry);
+    const head = { seq: last.seq, hash: last.hash, at: last.at };
+    if (dialect === 'postgres') {
+      await tx
+        .with('appended', (db) => db.insertInto('audit_log').values(rows))
+        .updateTable('audit_head')
+        .set(head)
+        .where('id', '=', 1)
+        .execute();
+      return;
+    }
+    await tx.insertInto('audit_log').values(rows).execute();
+    await tx.updateTable('audit_head').set(head).where('id', '=', 1).execute();
   },
 
   /** Entries in chain order after `afterSeq`, at most `limit` (keyset pagination: constant cost per page). */

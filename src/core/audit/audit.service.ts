@@ -1,7 +1,7 @@
 import { randomId } from '../crypto/random.ts';
 import type { Db } from '../db/database.ts';
-import { type Executor, inTransaction } from '../db/transaction.ts';
-import { type AuditEntry, type AuditEntryInput, canonicalAuditEntry, hashAuditEntry, validateAuditEntry } from './audit-entry.ts';
+import { type Executor, beforeCommit, inTransaction } from '../db/transaction.ts';
+import { type AuditEntry, type AuditEntryInput, type AuditFields, canonicalAuditEntry, hashAuditEntry, validateAuditEntry } from './audit-entry.ts';
 import { type AuditVerifyReport, auditLeafHashes, auditTreeRoot, toCheckpoint, verifyAuditChain } from './audit-verify.ts';
 import { auditRepo, entryFromRow } from './audit.repo.ts';
 import { type SignedCheckpoint, checkpointMessage } from './checkpoint.ts';
@@ -25,6 +25,12 @@ export class AuditTransactionError extends Error {
     super('AuditService.record needs the transaction of the action it records (use recordNow for a stand-alone event)');
     this.name = 'AuditTransactionError';
   }
+}
+
+/** An entry recorded in a transaction and not chained yet: its fields, and when it was recorded. */
+interface PendingEntry {
+  fields: AuditFields;
+  at: string;
 }
 
 /**
@@ -51,34 +57,57 @@ export class AuditService {
 
   constructor(private readonly deps: AuditServiceDeps) {}
 
+  /** Entries recorded in a transaction, waiting for its end to be chained (see {@link record}). */
+  readonly #pending = new WeakMap<object, PendingEntry[]>();
+
   /**
-   * Appends an entry in the caller's transaction, so the entry exists exactly when the action does. On
-   * PostgreSQL the chain head row stays locked until that transaction ends: record as the *last* statement of
-   * a transaction to keep the lock short.
+   * Appends an entry in the caller's transaction, so the entry exists exactly when the action does. The entry
+   * joins the chain as the transaction's last work, just before its commit (`beforeCommit`): every append
+   * locks the chain's head until its transaction ends (PostgreSQL), so the lock is held for the commit only,
+   * wherever in the transaction the action records. Entries of one transaction are chained in the order they
+   * were recorded, with one lock and one insert.
    * @throws AuditEntryError for an entry that is not ids and codes only; AuditTransactionError outside a transaction
    */
-  async record(tx: Executor, input: AuditEntryInput): Promise<AuditEntry> {
-    const fields = validateAuditEntry(input);
+  async record(tx: Executor, input: AuditEntryInput): Promise<void> {
+    const entry: PendingEntry = { fields: validateAuditEntry(input), at: this.deps.now().toISOString() };
     if (!tx.isTransaction) throw new AuditTransactionError();
-    const head = await auditRepo.lockHead(tx, this.deps.db.dialect);
-    const now = this.deps.now().toISOString();
-    const base = {
-      seq: head.seq + 1,
-      id: randomId(),
-      // Never earlier than the previous entry: the log reads in time order even if the clock steps back.
-      at: now > head.at ? now : head.at,
-      ...fields,
-      prevHash: head.hash,
-    };
-    const entry: AuditEntry = { ...base, hash: hashAuditEntry(base) };
-    await auditRepo.append(tx, entry);
-    return entry;
+    const pending = this.#pending.get(tx);
+    if (pending) {
+      pending.push(entry);
+      return;
+    }
+    const list = [entry];
+    if (beforeCommit(tx, () => this.#append(tx, list).then(() => undefined))) this.#pending.set(tx, list);
+    // A transaction not run by `inTransaction` (it has no end to wait for): the entry is chained now.
+    else await this.#append(tx, list);
   }
 
   /** Appends an entry in a transaction of its own (reads, sign-in events, anything with no other write). */
   async recordNow(input: AuditEntryInput): Promise<AuditEntry> {
-    validateAuditEntry(input);
-    return inTransaction(this.deps.db, (tx) => this.record(tx, input));
+    const entry: PendingEntry = { fields: validateAuditEntry(input), at: this.deps.now().toISOString() };
+    const [appended] = await inTransaction(this.deps.db, (tx) => this.#append(tx, [entry]));
+    return appended as AuditEntry;
+  }
+
+  /** Chains `list` after the head (locked until the transaction ends) and moves the head to its last entry. */
+  async #append(tx: Executor, list: readonly PendingEntry[]): Promise<AuditEntry[]> {
+    const head = await auditRepo.lockHead(tx, this.deps.db.dialect);
+    let prev: { seq: number; hash: string; at: string } = head;
+    const entries = list.map(({ fields, at }) => {
+      const base = {
+        seq: prev.seq + 1,
+        id: randomId(),
+        // Never earlier than the previous entry: the log reads in time order even if the clock steps back.
+        at: at > prev.at ? at : prev.at,
+        ...fields,
+        prevHash: prev.hash,
+      };
+      const entry: AuditEntry = { ...base, hash: hashAuditEntry(base) };
+      prev = entry;
+      return entry;
+    });
+    await auditRepo.append(tx, this.deps.db.dialect, entries);
+    return entries;
   }
 
   /**

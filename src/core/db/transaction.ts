@@ -23,7 +23,15 @@ export interface CompanionWrite {
   undo(): Promise<void>;
 }
 
-const companions = new WeakMap<object, CompanionWrite[]>();
+/** What a transaction run by {@link inTransaction} collects while it runs. */
+interface TxState {
+  /** Writes to other databases, awaited after the commit ({@link joinCommit}). */
+  readonly writes: CompanionWrite[];
+  /** Work that runs last inside the transaction, just before its commit ({@link beforeCommit}). */
+  readonly finishers: Array<() => Promise<void>>;
+}
+
+const states = new WeakMap<object, TxState>();
 
 /**
  * Lets `write` run alongside `tx` instead of inside it: {@link inTransaction} acknowledges the transaction only
@@ -33,11 +41,26 @@ const companions = new WeakMap<object, CompanionWrite[]>();
  * Returns false when `tx` is not a transaction run by `inTransaction`: the caller must then await the write itself.
  */
 export function joinCommit(tx: Executor, write: CompanionWrite): boolean {
-  const list = companions.get(tx);
-  if (!list) return false;
+  const state = states.get(tx);
+  if (!state) return false;
   // Handled here so a failure before `inTransaction` reaches it is not reported as unhandled; it still fails there.
   write.done.catch(() => undefined);
-  list.push(write);
+  state.writes.push(write);
+  return true;
+}
+
+/**
+ * Runs `finish` inside `tx` once the transaction's own work is done, just before it commits (finishers in the
+ * order they were added; one may add another). For a write that takes a lock every transaction needs — the
+ * audit chain's head — so that the lock is held for the commit only, not for the rest of the transaction.
+ * If `finish` throws, the transaction rolls back.
+ *
+ * Returns false when `tx` is not a transaction run by `inTransaction`: the caller must then do the work itself.
+ */
+export function beforeCommit(tx: Executor, finish: () => Promise<void>): boolean {
+  const state = states.get(tx);
+  if (!state) return false;
+  state.finishers.push(finish);
   return true;
 }
 
@@ -62,8 +85,8 @@ export class CompanionWriteError extends Error {
 /**
  * Runs `fn` in a transaction, retrying on serialization failures and deadlocks (PostgreSQL 40001/40P01,
  * SQLite BUSY) with jittered backoff. Keep `fn` free of side effects outside the database: it may run
- * more than once. Writes joined with {@link joinCommit} are awaited after the commit: the result is returned
- * only when they are durable too.
+ * more than once. Work added with {@link beforeCommit} runs after `fn`, inside the transaction; writes joined
+ * with {@link joinCommit} are awaited after the commit: the result is returned only when they are durable too.
  */
 export async function inTransaction<T>(
   db: Db,
@@ -75,12 +98,16 @@ export async function inTransaction<T>(
     try {
       let builder = db.kysely.transaction();
       if (db.dialect === 'postgres' && options.isolation) builder = builder.setIsolationLevel(options.isolation);
-      const writes: CompanionWrite[] = [];
+      const state: TxState = { writes: [], finishers: [] };
+      const { writes } = state;
       let result: T;
       try {
-        result = await builder.execute((tx) => {
-          companions.set(tx, writes);
-          return fn(tx);
+        result = await builder.execute(async (tx) => {
+          states.set(tx, state);
+          const value = await fn(tx);
+          // A finisher added by another one runs too: the array's iterator reads its length at every step.
+          for (const finish of state.finishers) await finish();
+          return value;
         });
       } catch (err) {
         // Rolled back: what the companions wrote is unreferenced (an unused data key: `Vault.reconcile` clears it).

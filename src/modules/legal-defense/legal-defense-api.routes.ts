@@ -147,7 +147,8 @@ export async function registerLegalDefenseApiRoutes(app: FastifyInstance, ctx: A
         return replayed(first);
       }
       if ('replay' in accepted) return replayed(accepted.replay);
-      intakeRunner(ctx).accepted();
+      // Answered at once, unless filing is behind: then once a queued report is filed (legal-defense.intake.ts).
+      await intakeRunner(ctx).accepted();
       const statusUrl = `/api/v1/legal-defense/reports/${accepted.reportId}`;
       return reply.code(202).header('location', statusUrl).send({ reportId: accepted.reportId, reference: accepted.reference, status: 'received', statusUrl });
     },

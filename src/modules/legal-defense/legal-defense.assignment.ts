@@ -51,21 +51,38 @@ function languageList(json: string): readonly string[] {
   return list;
 }
 
+/** What the rotation weighs a case against. */
+export interface RotationOptions {
+  language: string;
+  conflicted: ReadonlySet<string>;
+  declined: ReadonlySet<string>;
+  /** Providers another transaction is offering a case at this moment (PostgreSQL; see `claimProvider`). */
+  busy?: ReadonlySet<string>;
+}
+
+/** Why an active provider cannot take the case, or null when it can. */
+function exclusion(c: Candidate, options: RotationOptions): Explanation['excluded'][number]['reason'] | null {
+  if (options.conflicted.has(c.id)) return 'conflict';
+  if (options.declined.has(c.id)) return 'declined';
+  if (!c.available) return 'unavailable';
+  if (c.openCases >= c.capacity) return 'full';
+  if (options.busy?.has(c.id)) return 'busy';
+  return null;
+}
+
 /**
  * The rotation itself (pure, so it is tested and measured alone): the chosen provider, or `null`, with the
  * explanation recorded on the offer.
  */
-export function chooseProvider(candidates: readonly Candidate[], options: { language: string; conflicted: ReadonlySet<string>; declined: ReadonlySet<string> }): Explanation {
+export function chooseProvider(candidates: readonly Candidate[], options: RotationOptions): Explanation {
   const excluded: Explanation['excluded'] = [];
   let best: Candidate | null = null;
   let bestMatch = false;
   let eligible = 0;
   for (const c of candidates) {
     if (!c.active) continue;
-    if (options.conflicted.has(c.id)) excluded.push({ providerId: c.id, reason: 'conflict' });
-    else if (options.declined.has(c.id)) excluded.push({ providerId: c.id, reason: 'declined' });
-    else if (!c.available) excluded.push({ providerId: c.id, reason: 'unavailable' });
-    else if (c.openCases >= c.capacity) excluded.push({ providerId: c.id, reason: 'full' });
+    const reason = exclusion(c, options);
+    if (reason) excluded.push({ providerId: c.id, reason });
     else {
       eligible++;
       const match = c.languages.includes(options.language);
@@ -83,6 +100,13 @@ export function chooseProvider(candidates: readonly Candidate[], options: { lang
     candidates: eligible,
     excluded,
   };
+}
+
+/** The providers that can take the case, in the rotation's order (the first is {@link chooseProvider}'s choice). */
+export function rankProviders(candidates: readonly Candidate[], options: RotationOptions): string[] {
+  const fit = candidates.filter((c) => c.active && exclusion(c, options) === null).map((c) => ({ c, match: c.languages.includes(options.language) }));
+  fit.sort((x, y) => (better(x.c, x.match, y.c, y.match) ? -1 : better(y.c, y.match, x.c, x.match) ? 1 : 0));
+  return fit.map((x) => x.c.id);
 }
 
 /** Language match first, then longest since the last offer (never offered = first), then lower load, then id. */
@@ -112,7 +136,7 @@ export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Da
   // A case opened in this transaction was never offered: no provider declined it yet.
   const declined = new Set(opened ? [] : (await legalDefenseRepo.assignmentsOf(tx, caseId)).filter((a) => a.status !== 'withdrawn').map((a) => a.provider_id));
   const providers = (await legalDefenseRepo.listCandidateProviders(tx)).map(candidateOf);
-  const explanation = chooseProvider(providers, { language: row.person_language, conflicted, declined });
+  const explanation = await claimProvider(ctx, tx, providers, { language: row.person_language, conflicted, declined });
   const nowIso = now.toISOString();
   if (!explanation.chosen) {
     await addEvent(tx, caseId, 'no-provider', now, actorId, explanation.excluded.some((e) => e.reason === 'conflict') ? 'conflict' : 'capacity');
@@ -139,6 +163,37 @@ export async function offerCase(ctx: AppContext, tx: Tx, caseId: string, now: Da
   await addEvent(tx, caseId, 'offered', now, actorId, null);
   await notifyProvider(ctx, tx, explanation.chosen, caseId);
   return explanation;
+}
+
+/**
+ * The rotation's choice among `candidates`, its provider's row held by this transaction until it commits: the
+ * offer then counts the case against a capacity no other offer can change meanwhile. On PostgreSQL, offers
+ * made at the same moment read the same rotation; a provider another one holds is being offered a case right
+ * now, so the rotation takes the next that fits (`busy` in the explanation) in the same statement, and waits
+ * only when every provider that fits is held. A claimed provider's row is read again: a full one is left out.
+ * SQLite runs one writing transaction at a time, so what the offer read is already current.
+ */
+async function claimProvider(ctx: AppContext, tx: Tx, candidates: readonly Candidate[], options: RotationOptions): Promise<Explanation> {
+  if (ctx.db.dialect !== 'postgres') return chooseProvider(candidates, options);
+  let current = candidates;
+  const busy = new Set<string>();
+  const held = new Set<string>();
+  for (;;) {
+    const choice = chooseProvider(current, { ...options, busy });
+    if (choice.chosen === null ? busy.size === 0 : held.has(choice.chosen)) return choice;
+    // Every provider that fits and is not held yet, best first; busy ones after, in case all are held.
+    const ranked = rankProviders(current, options).filter((id) => !held.has(id));
+    const free = ranked.filter((id) => !busy.has(id));
+    let row = free.length > 0 ? await legalDefenseRepo.lockProvider(tx, free, { skipLocked: true }) : undefined;
+    const skipped = row ? free.slice(0, free.indexOf(row.id)) : free;
+    for (const id of skipped) busy.add(id);
+    if (!row && ranked[0] !== undefined) row = await legalDefenseRepo.lockProvider(tx, [ranked[0]], { skipLocked: false });
+    if (!row) return chooseProvider(current, { ...options, busy });
+    const fresh = candidateOf(row);
+    held.add(fresh.id);
+    busy.delete(fresh.id);
+    current = current.map((c) => (c.id === fresh.id ? fresh : c));
+  }
 }
 
 /** Tells a provider's attorneys a case is waiting for their answer (ids only; the link needs sign-in). */

@@ -4,8 +4,10 @@
  * `202` with its reference code — and filed moments later by the queue's runner: merged into the person's open
  * case or opened as a new one (the same `createReport` the other doors use), checked for residency and offered
  * to a provider. Filing takes about three times the work of accepting, so the runner gives way while reports
- * are arriving, for at most {@link MAX_DELAY_MS}, and files them when the line is quiet: a hotline never waits
- * behind the filing of other reports. The clocks count from when a report was accepted.
+ * are arriving, for at most {@link MAX_DELAY_MS}, and files them when the line is quiet: a hotline does not wait
+ * behind the filing of other reports. In a flood that filing cannot keep up with, the hotlines are slowed instead
+ * of the people they report: while the reports queued here would take longer than {@link BEHIND_MS} to file,
+ * each answer waits for one queued report to be filed. The clocks count from when a report was accepted.
  *
  * Nothing is lost: a report is queued in the transaction that answers it, and leaves the queue in the one that
  * files it. A report that cannot be filed is tried again later (`attempts`, `last_error`), and the
@@ -35,6 +37,15 @@ const MAX_DELAY_MS = 5_000;
  * them for arriving requests; PostgreSQL waits on the network, so more go at once (fewer than the pool's 10).
  */
 const parallelOf = (ctx: AppContext) => (ctx.db.dialect === 'postgres' ? 8 : 4);
+/**
+ * Filing is behind when the reports this instance queued would take longer than this to file, at the rate it
+ * has been filing. Then each new report's answer waits for one queued report to be filed (for at most
+ * {@link MAX_HOLD_MS}): in a flood the hotlines are answered a little later, and the people they report are
+ * offered a lawyer within seconds, not at the end of the flood.
+ */
+const BEHIND_MS = 10_000;
+/** The longest an answer waits while filing is behind. */
+const MAX_HOLD_MS = 2_000;
 /** A report that failed to file is tried again after this, doubling up to an hour. */
 const RETRY_MS = 30_000;
 /** An instance makes a new intake key this often; the job forgets one twice as old, once nothing uses it. */
@@ -150,12 +161,18 @@ export async function fileQueued(ctx: AppContext, id: string): Promise<'filed' |
   }
 }
 
-/** Files up to `limit` queued reports that are due, a few at a time ({@link parallelOf}); returns how many it took up. */
-async function filePass(ctx: AppContext, limit: number): Promise<number> {
-  const ids = await legalDefenseRepo.dueIntake(ctx.db.kysely, ctx.now().toISOString(), limit);
-  const parallel = parallelOf(ctx);
-  for (let i = 0; i < ids.length; i += parallel) await Promise.all(ids.slice(i, i + parallel).map((id) => fileQueued(ctx, id)));
-  return ids.length;
+/**
+ * Files up to `limit` queued reports that are due, {@link parallelOf} at a time; calls `filed` with when each
+ * filed report was accepted. Returns how many it took up.
+ */
+async function filePass(ctx: AppContext, limit: number, filed: (receivedAt: string) => void): Promise<number> {
+  const due = await legalDefenseRepo.dueIntake(ctx.db.kysely, ctx.now().toISOString(), limit);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let item = due[next++]; item; item = due[next++]) if ((await fileQueued(ctx, item.id)) === 'filed') filed(item.received_at);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelOf(ctx), due.length) }, worker));
+  return due.length;
 }
 
 /** The queue's runner of one app: files reports when the line is quiet (see the file's comment). */
@@ -165,6 +182,12 @@ class IntakeRunner {
   /** When the last report was accepted, and since when reports have waited (0: none waiting). */
   #lastAccepted = 0;
   #waitingSince = 0;
+  /** Reports this instance queued and has not filed (0 again once the queue is found empty). */
+  #backlog = 0;
+  /** Reports filed per millisecond lately (a moving average over passes; 0 before the first). */
+  #rate = 0;
+  /** Answers held while filing is behind, first in first out, each with its timer. */
+  readonly #heldAnswers = new Set<{ release: () => void }>();
   #running: Promise<void> | undefined;
   #closed = false;
   #held = false;
@@ -173,12 +196,28 @@ class IntakeRunner {
     this.#ctx = ctx;
   }
 
-  /** A report was queued (its transaction committed). */
-  accepted(): void {
+  /**
+   * A report was queued (its transaction committed). Resolves when the report may be answered: at once, unless
+   * filing is behind (see {@link BEHIND_MS}).
+   */
+  accepted(): Promise<void> {
     const t = performance.now();
     this.#lastAccepted = t;
     if (this.#waitingSince === 0) this.#waitingSince = t;
     this.#arm(QUIET_MS);
+    this.#backlog++;
+    if (!this.#behind() || this.#closed || this.#held) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const answer = {
+        release: () => {
+          clearTimeout(timer);
+          this.#heldAnswers.delete(answer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(answer.release, MAX_HOLD_MS);
+      this.#heldAnswers.add(answer);
+    });
   }
 
   /**
@@ -189,6 +228,7 @@ class IntakeRunner {
     this.#held = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#releaseAll();
   }
 
   /** Files every due report now (the job, tests); waits for a run in progress first. */
@@ -196,7 +236,7 @@ class IntakeRunner {
     // One run at a time: a drain asked for while another (or the runner's pass) goes on waits its turn.
     while (this.#running) await this.#running;
     const run = (async () => {
-      while ((await filePass(this.#ctx, 64)) > 0);
+      while ((await this.#pass(64)) > 0);
     })();
     this.#running = run.then(
       () => undefined,
@@ -211,7 +251,37 @@ class IntakeRunner {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#releaseAll();
     await this.#running;
+  }
+
+  /** One pass of filing: measures the rate, and lets one held answer go for each report filed. */
+  async #pass(limit: number): Promise<number> {
+    const started = performance.now();
+    let filed = 0;
+    const taken = await filePass(this.#ctx, limit, () => {
+      filed++;
+      this.#backlog = Math.max(0, this.#backlog - 1);
+      if (!this.#behind()) this.#releaseAll();
+      else this.#heldAnswers.values().next().value?.release();
+    });
+    if (taken === 0) {
+      this.#backlog = 0;
+      this.#releaseAll();
+    } else {
+      const rate = filed / Math.max(1, performance.now() - started);
+      this.#rate = this.#rate === 0 ? rate : 0.9 * this.#rate + 0.1 * rate;
+    }
+    return taken;
+  }
+
+  /** Whether the reports queued here would take longer than {@link BEHIND_MS} to file (see the file's comment). */
+  #behind(): boolean {
+    return this.#rate > 0 && this.#backlog > this.#rate * BEHIND_MS;
+  }
+
+  #releaseAll(): void {
+    for (const answer of this.#heldAnswers) answer.release();
   }
 
   #arm(ms: number): void {
@@ -223,10 +293,10 @@ class IntakeRunner {
     this.#timer.unref();
   }
 
-  /** Whether reports are arriving and none has waited too long: then filing gives way. */
+  /** Whether reports are arriving, none has waited too long and filing is not behind: then filing gives way. */
   #busy(): boolean {
     const t = performance.now();
-    return t - this.#lastAccepted < QUIET_MS && t - this.#waitingSince < MAX_DELAY_MS;
+    return t - this.#lastAccepted < QUIET_MS && t - this.#waitingSince < MAX_DELAY_MS && !this.#behind();
   }
 
   #tick(): void {
@@ -238,7 +308,7 @@ class IntakeRunner {
     const run = (async () => {
       for (;;) {
         const started = performance.now();
-        if ((await filePass(this.#ctx, parallelOf(this.#ctx))) === 0) {
+        if ((await this.#pass(parallelOf(this.#ctx))) === 0) {
           // Empty: nothing waits, unless a report came in since the pass looked.
           this.#waitingSince = this.#lastAccepted > started ? this.#lastAccepted : 0;
           return;

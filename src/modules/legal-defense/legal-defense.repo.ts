@@ -275,6 +275,21 @@ export const legalDefenseRepo = {
   async listCandidateProviders(db: Executor): Promise<CandidateRow[]> {
     return db.selectFrom('legal_defense_providers').select(CANDIDATE_COLUMNS).where('active', '=', OPEN).orderBy('id').execute();
   },
+  /**
+   * PostgreSQL only. The first of `ids` (in their order) that no other transaction holds, as the rotation sees
+   * it, its row locked until this transaction ends (`FOR UPDATE SKIP LOCKED`); undefined when every one is held.
+   * Without `skipLocked`, waits for the first.
+   */
+  async lockProvider(db: Executor, ids: readonly string[], options: { skipLocked: boolean }): Promise<CandidateRow | undefined> {
+    const q = db
+      .selectFrom('legal_defense_providers')
+      .select(CANDIDATE_COLUMNS)
+      .where('id', 'in', ids)
+      .orderBy(sql`array_position(${ids}::text[], id)`)
+      .limit(1)
+      .forUpdate();
+    return (options.skipLocked ? q.skipLocked() : q).executeTakeFirst();
+  },
   async listProviders(db: Executor): Promise<ProviderRow[]> {
     return db.selectFrom('legal_defense_providers').selectAll().orderBy('name').orderBy('id').execute();
   },
@@ -351,10 +366,9 @@ export const legalDefenseRepo = {
   async insertIntake(db: Executor, row: Insertable<LegalDefenseIntakeTable>): Promise<void> {
     await db.insertInto('legal_defense_intake').values(row).execute();
   },
-  /** Ids of queued reports due a filing attempt, oldest first. */
-  async dueIntake(db: Executor, now: string, limit: number): Promise<string[]> {
-    const rows = await db.selectFrom('legal_defense_intake').select('id').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
-    return rows.map((r) => r.id);
+  /** Queued reports due a filing attempt (id, when accepted), oldest first. */
+  async dueIntake(db: Executor, now: string, limit: number): Promise<Array<{ id: string; received_at: string }>> {
+    return db.selectFrom('legal_defense_intake').select(['id', 'received_at']).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
   },
   /** A queued report, locked for its filing on PostgreSQL (another instance filing it at once waits, then finds it gone). */
   async lockIntake(db: Executor, dialect: Dialect, id: string) {

@@ -462,7 +462,7 @@ export interface Explanation {
   load: { open: number; capacity: number } | null;
   lastAssignedAt: string | null;
   candidates: number;
-  excluded: Array<{ providerId: string; reason: 'conflict' | 'full' | 'unavailable' | 'declined' }>;
+  excluded: Array<{ providerId: string; reason: 'conflict' | 'full' | 'unavailable' | 'declined' | 'busy' }>;
 }
 
 /** Opens a case (decrypts; audited in the same transaction). */
