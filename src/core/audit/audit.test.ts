@@ -8,6 +8,7 @@ import { collectMigrations, migrateToLatest } from '../db/migrator.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { AuditEntryError, type AuditEntryInput, GENESIS_HASH } from './audit-entry.ts';
 import { auditMigrations } from './audit.migrations.ts';
+import { auditRepo } from './audit.repo.ts';
 import { AuditService, AuditTransactionError } from './audit.service.ts';
 import { checkpointMessage } from './checkpoint.ts';
 import { AuditKeyStore, signMessage } from './signing-key.ts';
@@ -106,6 +107,49 @@ describeEachDialect('audit log', (dialect) => {
       }),
     ).rejects.toThrow('the action failed');
     expect((await audit.head()).seq).toBe(2);
+    expect((await audit.verify()).ok).toBe(true);
+  });
+
+  it('chains the entries of a transaction at its end, in the order they were recorded, after its other work', async () => {
+    await write(1);
+    await inTransaction(t.db, async (tx) => {
+      await audit.record(tx, entry(2, { detail: 'step.one' }));
+      // Not chained yet: the head moves only as the transaction ends.
+      expect((await auditRepo.readHead(tx))?.seq).toBe(1);
+      await audit.record(tx, entry(3, { detail: 'step.two' }));
+      await audit.record(tx, entry(4, { detail: 'step.three' }));
+    });
+    const rows = await t.db.kysely.selectFrom('audit_log').select(['seq', 'detail']).orderBy('seq').execute();
+    expect(rows.map((r) => [Number(r.seq), r.detail])).toEqual([
+      [1, null],
+      [2, 'step.one'],
+      [3, 'step.two'],
+      [4, 'step.three'],
+    ]);
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 4 });
+  });
+
+  it.runIf(dialect === 'postgres')('holds the chain\'s head for a transaction\'s end only: one that recorded and goes on working does not hold up another (PostgreSQL)', async () => {
+    let finish: () => void = () => undefined;
+    const working = new Promise<void>((resolve) => (finish = resolve));
+    let recorded: () => void = () => undefined;
+    const hasRecorded = new Promise<void>((resolve) => (recorded = resolve));
+    const long = inTransaction(t.db, async (tx) => {
+      await audit.record(tx, entry(1, { detail: 'step.long' }));
+      recorded();
+      await working;
+    });
+    await hasRecorded;
+    // Appended and committed while the long transaction is still open (its entry not chained yet).
+    const other = await Promise.race([audit.recordNow(entry(2, { detail: 'step.short' })), new Promise<'held up'>((resolve) => setTimeout(() => resolve('held up'), 5_000))]);
+    expect(other).not.toBe('held up');
+    finish();
+    await long;
+    const rows = await t.db.kysely.selectFrom('audit_log').select(['seq', 'detail']).orderBy('seq').execute();
+    expect(rows.map((r) => [Number(r.seq), r.detail])).toEqual([
+      [1, 'step.short'],
+      [2, 'step.long'],
+    ]);
     expect((await audit.verify()).ok).toBe(true);
   });
 

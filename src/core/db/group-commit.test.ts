@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../../../test/helpers/db.ts';
 import type { Db } from './database.ts';
-import { inTransaction } from './transaction.ts';
+import { beforeCommit, inTransaction } from './transaction.ts';
 
 /** Rows of the probe table as another connection sees them (what is on disk, committed). */
 async function committedIds(t: TestDatabase): Promise<string[]> {
@@ -68,6 +68,49 @@ describeEachDialect('group commit', (dialect) => {
       expect(commits).toBeGreaterThanOrEqual(1);
       expect(commits).toBeLessThan(tx);
     }
+  });
+
+  it('runs work added with beforeCommit last inside the transaction, in order, and rolls back with it when it fails', async () => {
+    const order: string[] = [];
+    await inTransaction(t.db, async (tx) => {
+      expect(
+        beforeCommit(tx, async () => {
+          order.push('first finisher');
+          await insert(tx, 'h1');
+          // One finisher adds another: it runs too, after the ones already there.
+          beforeCommit(tx, async () => {
+            order.push('added by a finisher');
+            await insert(tx, 'h3');
+          });
+        }),
+      ).toBe(true);
+      beforeCommit(tx, async () => {
+        order.push('second finisher');
+        // It sees what the transaction's own work wrote after it was added.
+        const seen = await sql<{ id: string }>`select id from gc_probe where id = ${'h0'}`.execute(tx);
+        expect(seen.rows).toHaveLength(1);
+        await insert(tx, 'h2');
+      });
+      await insert(tx, 'h0');
+      order.push('work');
+    });
+    expect(order).toEqual(['work', 'first finisher', 'second finisher', 'added by a finisher']);
+    expect((await committedIds(t)).filter((id) => id.startsWith('h'))).toEqual(['h0', 'h1', 'h2', 'h3']);
+
+    // A finisher that throws rolls the whole transaction back, its work included.
+    await expect(
+      inTransaction(t.db, async (tx) => {
+        beforeCommit(tx, async () => {
+          await insert(tx, 'k1');
+          throw new Error('refused at the end');
+        });
+        await insert(tx, 'k0');
+      }),
+    ).rejects.toThrow('refused at the end');
+    expect((await committedIds(t)).filter((id) => id.startsWith('k'))).toEqual([]);
+
+    // Outside a transaction run by inTransaction there is no end to wait for: the caller is told to do it now.
+    expect(beforeCommit(t.db.kysely, async () => undefined)).toBe(false);
   });
 
   it('a transaction that fails leaves nothing, and the others in its group commit', async () => {

@@ -6,7 +6,7 @@
  * to a provider. Filing takes about three times the work of accepting, so the runner gives way while reports
  * are arriving, for at most {@link MAX_DELAY_MS}, and files them when the line is quiet: a hotline does not wait
  * behind the filing of other reports. In a flood that filing cannot keep up with, the hotlines are slowed instead
- * of the people they report: while the reports queued here would take longer than {@link BEHIND_MS} to file,
+ * of the people they report: while the reports queued here would take longer than `behindMs` to file,
  * each answer waits for one queued report to be filed. The clocks count from when a report was accepted.
  *
  * Nothing is lost: a report is queued in the transaction that answers it, and leaves the queue in the one that
@@ -37,15 +37,21 @@ const MAX_DELAY_MS = 5_000;
  * them for arriving requests; PostgreSQL waits on the network, so more go at once (fewer than the pool's 10).
  */
 const parallelOf = (ctx: AppContext) => (ctx.db.dialect === 'postgres' ? 8 : 4);
-/**
- * Filing is behind when the reports this instance queued would take longer than this to file, at the rate it
- * has been filing. Then each new report's answer waits for one queued report to be filed (for at most
- * {@link MAX_HOLD_MS}): in a flood the hotlines are answered a little later, and the people they report are
- * offered a lawyer within seconds, not at the end of the flood.
- */
-const BEHIND_MS = 10_000;
-/** The longest an answer waits while filing is behind. */
-const MAX_HOLD_MS = 2_000;
+/** When the intake queue slows the answers (see {@link INTAKE_LIMITS}). */
+export interface IntakeLimits {
+  /**
+   * Filing is behind when the reports this instance queued would take longer than this to file, at the rate it
+   * has been filing. Then each new report's answer waits for one queued report to be filed (for at most
+   * `maxHoldMs`): in a flood the hotlines are answered a little later, and the people they report are offered a
+   * lawyer within seconds, not at the end of the flood.
+   */
+  behindMs: number;
+  /** The longest an answer waits while filing is behind. */
+  maxHoldMs: number;
+}
+
+/** The service's limits: ten seconds behind, an answer held two seconds at most. */
+export const INTAKE_LIMITS: IntakeLimits = { behindMs: 10_000, maxHoldMs: 2_000 };
 /** A report that failed to file is tried again after this, doubling up to an hour. */
 const RETRY_MS = 30_000;
 /** An instance makes a new intake key this often; the job forgets one twice as old, once nothing uses it. */
@@ -175,8 +181,11 @@ async function filePass(ctx: AppContext, limit: number, filed: (receivedAt: stri
   return due.length;
 }
 
-/** The queue's runner of one app: files reports when the line is quiet (see the file's comment). */
-class IntakeRunner {
+/**
+ * The queue's runner of one app: files reports when the line is quiet (see the file's comment). The app has one
+ * ({@link intakeRunner}); a test may make another with other limits.
+ */
+export class IntakeRunner {
   readonly #ctx: AppContext;
   #timer: NodeJS.Timeout | undefined;
   /** When the last report was accepted, and since when reports have waited (0: none waiting). */
@@ -192,13 +201,16 @@ class IntakeRunner {
   #closed = false;
   #held = false;
 
-  constructor(ctx: AppContext) {
+  readonly #limits: IntakeLimits;
+
+  constructor(ctx: AppContext, limits: IntakeLimits = INTAKE_LIMITS) {
     this.#ctx = ctx;
+    this.#limits = limits;
   }
 
   /**
    * A report was queued (its transaction committed). Resolves when the report may be answered: at once, unless
-   * filing is behind (see {@link BEHIND_MS}).
+   * filing is behind (see {@link IntakeLimits}).
    */
   accepted(): Promise<void> {
     const t = performance.now();
@@ -215,7 +227,7 @@ class IntakeRunner {
           resolve();
         },
       };
-      const timer = setTimeout(answer.release, MAX_HOLD_MS);
+      const timer = setTimeout(answer.release, this.#limits.maxHoldMs);
       this.#heldAnswers.add(answer);
     });
   }
@@ -275,9 +287,9 @@ class IntakeRunner {
     return taken;
   }
 
-  /** Whether the reports queued here would take longer than {@link BEHIND_MS} to file (see the file's comment). */
+  /** Whether the reports queued here would take longer than `behindMs` to file (see {@link IntakeLimits}). */
   #behind(): boolean {
-    return this.#rate > 0 && this.#backlog > this.#rate * BEHIND_MS;
+    return this.#rate > 0 && this.#backlog > this.#rate * this.#limits.behindMs;
   }
 
   #releaseAll(): void {
