@@ -108,11 +108,15 @@ describeEachDialect('intake under load', (dialect) => {
   });
 
   it('when filing falls behind, answers wait for older reports to be filed, one for each; a held runner lets them all go', async () => {
-    // A runner that counts itself behind once its queue would take more than 20 ms to file.
-    const runner = new IntakeRunner(t.ctx, { behindMs: 20, maxHoldMs: 60_000 });
-    // Before it has filed anything it knows no rate: nothing is held.
-    await expect(runner.accepted()).resolves.toBeUndefined();
-    await runner.drain();
+    // A runner that counts itself behind once its queue would take more than 2 ms to file (at most about ten
+    // reports: a pass's rate is counted over a millisecond at least). Its answers are never held long enough to go
+    // on their own: each one is let go by a filing.
+    const runner = new IntakeRunner(t.ctx, { behindMs: 2, maxHoldMs: 60_000 });
+    const started = performance.now();
+    // Before it has filed anything a runner knows no rate: nothing is held.
+    const fresh = new IntakeRunner(t.ctx, { behindMs: 2, maxHoldMs: 60_000 });
+    await expect(fresh.accepted()).resolves.toBeUndefined();
+    fresh.hold();
 
     // It learns its rate from filing a few.
     for (let i = 0; i < 5; i++) expect((await api(report(100 + i))).statusCode).toBe(202);
@@ -121,17 +125,15 @@ describeEachDialect('intake under load', (dialect) => {
 
     // Sixty reports queued at once, each answer asked of the runner.
     for (let i = 0; i < 60; i++) expect((await api(report(200 + i))).statusCode).toBe(202);
+    expect(await count('legal_defense_intake')).toBe(60);
     const answered: number[] = [];
     const answers = Array.from({ length: 60 }, (_, i) => runner.accepted().then(() => answered.push(i)));
     // The runner files nothing for a moment (it waits for the line to be quiet): only the first few are answered.
     await new Promise((resolve) => setImmediate(resolve));
-    const early = answered.length;
-    expect(early).toBeLessThan(60);
+    expect(answered.length).toBeLessThan(50);
     // Then it files, and lets the held answers go in order as it does.
-    const queuedAtStart = await count('legal_defense_intake');
     await Promise.all(answers);
     expect(answered).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    expect(queuedAtStart).toBe(60);
     await runner.drain();
     expect(await count('legal_defense_intake')).toBe(0);
     expect(await count('legal_defense_cases')).toBe(10 + 5 + 60);
@@ -141,10 +143,12 @@ describeEachDialect('intake under load', (dialect) => {
     const second: number[] = [];
     const more = Array.from({ length: 30 }, (_, i) => runner.accepted().then(() => second.push(i)));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(second.length).toBeLessThan(30);
+    expect(second.length).toBeLessThan(20);
     runner.hold();
     await Promise.all(more);
     expect(second).toHaveLength(30);
+    // Every held answer was let go by a filing or by hold(), none by its own time limit.
+    expect(performance.now() - started).toBeLessThan(60_000);
     // Nothing was lost: held or not, every report is queued or filed.
     await drainIntake(t.ctx);
     expect(await count('legal_defense_cases')).toBe(10 + 5 + 60 + 30);

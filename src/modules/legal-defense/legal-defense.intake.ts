@@ -168,14 +168,14 @@ export async function fileQueued(ctx: AppContext, id: string): Promise<'filed' |
 }
 
 /**
- * Files up to `limit` queued reports that are due, {@link parallelOf} at a time; calls `filed` with when each
- * filed report was accepted. Returns how many it took up.
+ * Files up to `limit` queued reports that are due, {@link parallelOf} at a time (each as soon as one before it is
+ * done); calls `filed` for each report filed. Returns how many it took up.
  */
-async function filePass(ctx: AppContext, limit: number, filed: (receivedAt: string) => void): Promise<number> {
+async function filePass(ctx: AppContext, limit: number, filed: () => void): Promise<number> {
   const due = await legalDefenseRepo.dueIntake(ctx.db.kysely, ctx.now().toISOString(), limit);
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let item = due[next++]; item; item = due[next++]) if ((await fileQueued(ctx, item.id)) === 'filed') filed(item.received_at);
+    for (let id = due[next++]; id; id = due[next++]) if ((await fileQueued(ctx, id)) === 'filed') filed();
   };
   await Promise.all(Array.from({ length: Math.min(parallelOf(ctx), due.length) }, worker));
   return due.length;
@@ -187,6 +187,7 @@ async function filePass(ctx: AppContext, limit: number, filed: (receivedAt: stri
  */
 export class IntakeRunner {
   readonly #ctx: AppContext;
+  readonly #limits: IntakeLimits;
   #timer: NodeJS.Timeout | undefined;
   /** When the last report was accepted, and since when reports have waited (0: none waiting). */
   #lastAccepted = 0;
@@ -200,8 +201,6 @@ export class IntakeRunner {
   #running: Promise<void> | undefined;
   #closed = false;
   #held = false;
-
-  readonly #limits: IntakeLimits;
 
   constructor(ctx: AppContext, limits: IntakeLimits = INTAKE_LIMITS) {
     this.#ctx = ctx;

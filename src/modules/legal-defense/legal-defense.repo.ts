@@ -366,9 +366,10 @@ export const legalDefenseRepo = {
   async insertIntake(db: Executor, row: Insertable<LegalDefenseIntakeTable>): Promise<void> {
     await db.insertInto('legal_defense_intake').values(row).execute();
   },
-  /** Queued reports due a filing attempt (id, when accepted), oldest first. */
-  async dueIntake(db: Executor, now: string, limit: number): Promise<Array<{ id: string; received_at: string }>> {
-    return db.selectFrom('legal_defense_intake').select(['id', 'received_at']).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
+  /** Ids of queued reports due a filing attempt, oldest first. */
+  async dueIntake(db: Executor, now: string, limit: number): Promise<string[]> {
+    const rows = await db.selectFrom('legal_defense_intake').select('id').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
   },
   /** A queued report, locked for its filing on PostgreSQL (another instance filing it at once waits, then finds it gone). */
   async lockIntake(db: Executor, dialect: Dialect, id: string) {
