@@ -181,7 +181,8 @@ async function claimProvider(ctx: AppContext, tx: Tx, candidates: readonly Candi
   for (;;) {
     const choice = chooseProvider(current, { ...options, busy });
     if (choice.chosen === null ? busy.size === 0 : held.has(choice.chosen)) return choice;
-    // Every provider that fits and is not held yet, best first; busy ones after, in case all are held.
+    // Every provider that fits and is not held yet, in the rotation's order: the free ones are tried without
+    // waiting; when every one is held by another offer, this one waits for the first of them.
     const ranked = rankProviders(current, options).filter((id) => !held.has(id));
     const free = ranked.filter((id) => !busy.has(id));
     let row = free.length > 0 ? await legalDefenseRepo.lockProvider(tx, free, { skipLocked: true }) : undefined;
