@@ -77,7 +77,12 @@ export class AuditService {
       return;
     }
     const list = [entry];
-    if (beforeCommit(tx, () => this.#append(tx, list).then(() => undefined))) this.#pending.set(tx, list);
+    const chain = async (): Promise<void> => {
+      // Chained from here on: an entry recorded later (by work that runs after this) starts a list of its own.
+      this.#pending.delete(tx);
+      await this.#append(tx, list);
+    };
+    if (beforeCommit(tx, chain)) this.#pending.set(tx, list);
     // A transaction not run by `inTransaction` (it has no end to wait for): the entry is chained now.
     else await this.#append(tx, list);
   }

@@ -5,7 +5,7 @@ import { type TestDatabase, createTestDatabase, describeEachDialect } from '../.
 import { randomId } from '../crypto/random.ts';
 import { type Db, openDatabase } from '../db/database.ts';
 import { collectMigrations, migrateToLatest } from '../db/migrator.ts';
-import { inTransaction } from '../db/transaction.ts';
+import { beforeCommit, inTransaction } from '../db/transaction.ts';
 import { AuditEntryError, type AuditEntryInput, GENESIS_HASH } from './audit-entry.ts';
 import { auditMigrations } from './audit.migrations.ts';
 import { auditRepo } from './audit.repo.ts';
@@ -127,6 +127,20 @@ describeEachDialect('audit log', (dialect) => {
       [4, 'step.three'],
     ]);
     expect(await audit.verify()).toMatchObject({ ok: true, entries: 4 });
+  });
+
+  it('chains an entry recorded by work that runs after the transaction\'s entries were chained', async () => {
+    await inTransaction(t.db, async (tx) => {
+      await audit.record(tx, entry(1, { detail: 'step.one' }));
+      // Added after the audit's own end-of-transaction work: it runs after the first entry was chained.
+      beforeCommit(tx, () => audit.record(tx, entry(2, { detail: 'step.late' })));
+    });
+    const rows = await t.db.kysely.selectFrom('audit_log').select(['seq', 'detail']).orderBy('seq').execute();
+    expect(rows.map((r) => [Number(r.seq), r.detail])).toEqual([
+      [1, 'step.one'],
+      [2, 'step.late'],
+    ]);
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 
   it.runIf(dialect === 'postgres')('holds the chain\'s head for a transaction\'s end only: one that recorded and goes on working does not hold up another (PostgreSQL)', async () => {
